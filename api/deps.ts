@@ -1,0 +1,40 @@
+/**
+ * What the API needs from the world, passed in explicitly: tests build their own
+ * (test database, test Temporal server); production builds it with createApiDeps.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../db/data-source.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
+
+export interface ApiDeps {
+  dataSource: DataSource;
+  temporal: Client;
+  logger: Logger;
+  mode: 'dev' | 'production';
+  temporalUiUrl: string | null;
+}
+
+export async function createApiDeps(opts: {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  mode: 'dev' | 'production';
+  temporalUiUrl: string | null;
+}): Promise<ApiDeps & { close(): Promise<void> }> {
+  const dataSource = createDataSource({ url: opts.databaseUrl, applicationName: 'evalforge-api' });
+  await dataSource.initialize();
+  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const temporal = new Client({ connection, namespace: opts.namespace });
+  return {
+    dataSource,
+    temporal,
+    logger: createLogger('api'),
+    mode: opts.mode,
+    temporalUiUrl: opts.temporalUiUrl,
+    close: async () => {
+      await connection.close();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export { ApiKey } from './api-key.js';
+export { DatasetVersion } from './dataset-version.js';
+export { EvalDataset } from './eval-dataset.js';
+export { EvalResult, RESULT_STATUSES, type ResultStatus } from './eval-result.js';
+export { EvalRun, RUN_STATUSES, type RunStatus, TRIGGER_TYPES, type TriggerType } from './eval-run.js';
+export { EvalSample } from './eval-sample.js';
+export { GuardrailConfig } from './guardrail-config.js';
+export { JudgeScore } from './judge-score.js';
+export { LLM_PROVIDERS, LlmEndpoint, type LlmProvider } from './llm-endpoint.js';
+export { Project } from './project.js';
+export { ResponseCacheEntry } from './response-cache-entry.js';

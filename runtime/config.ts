@@ -1,0 +1,83 @@
+/**
+ * Process configuration from the environment, validated once at start so a typo in a port or
+ * URL fails with a message naming the variable instead of a stack trace later.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  ALL_TASK_QUEUES,
+  DEFAULT_TEMPORAL_PORT,
+  DEFAULT_TEMPORAL_UI_PORT,
+  isTaskQueueName,
+  type TaskQueueName,
+} from '../temporal.config.js';
+
+export const DEFAULT_API_PORT = 3000;
+/** Not 5432: that is where a system PostgreSQL usually listens. */
+export const DEFAULT_EMBEDDED_PG_PORT = 54329;
+export const DEFAULT_DATA_DIR = '.evalforge';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const queueList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((q) => q.trim())
+      .filter(Boolean),
+  )
+  .refine((qs) => qs.length > 0 && qs.every(isTaskQueueName), {
+    message: `must be a comma-separated list of: ${ALL_TASK_QUEUES.join(', ')}`,
+  })
+  .transform((qs) => qs as TaskQueueName[]);
+
+const envSchema = z.object({
+  EVALFORGE_MODE: z.enum(['dev', 'production']).default('production'),
+  EVALFORGE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATA_DIR)),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  EVALFORGE_PG_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_EMBEDDED_PG_PORT)),
+  TEMPORAL_ADDRESS: z.preprocess(emptyToUndefined, z.string().optional()),
+  TEMPORAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().default('default')),
+  TEMPORAL_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_TEMPORAL_PORT)),
+  TEMPORAL_UI_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_TEMPORAL_UI_PORT)),
+  TEMPORAL_CLI_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
+  PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_API_PORT)),
+  HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+  EVALFORGE_WORKER_QUEUES: z.preprocess(emptyToUndefined, queueList.optional()),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export type RawEnvConfig = z.infer<typeof envSchema>;
+
+export interface AppConfig extends RawEnvConfig {
+  dataDir: string;
+  /** Where the API binds: localhost in dev mode (no auth), all interfaces otherwise. */
+  host: string;
+  workerQueues: TaskQueueName[];
+  temporalAddress: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  return {
+    ...raw,
+    dataDir: path.resolve(raw.EVALFORGE_DATA_DIR),
+    host: raw.HOST ?? (raw.EVALFORGE_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0'),
+    workerQueues: raw.EVALFORGE_WORKER_QUEUES ?? [...ALL_TASK_QUEUES],
+    temporalAddress: raw.TEMPORAL_ADDRESS ?? `127.0.0.1:${raw.TEMPORAL_PORT}`,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * `npm start`: brings up PostgreSQL (embedded unless DATABASE_URL), applies migrations, starts the
+ * Temporal dev server (unless TEMPORAL_ADDRESS), one worker for the configured queues and the API,
+ * restarts a crashed worker or API, and on SIGINT/SIGTERM stops everything in reverse order.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createDataSource, runMigrations } from '../db/data-source.js';
+import { type ManagedChild, manage, PROJECT_ROOT, spawnNodeChild } from './child-process.js';
+import type { AppConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { findTemporalCli, startTemporalDevServer } from './temporal-cli.js';
+
+/** A child that crashes more often than this is not restarted; the stack stops instead. */
+export const MAX_RESTARTS_PER_MINUTE = 5;
+export const RESTART_DELAY_MS = 1_000;
+
+export interface StackInfo {
+  supervisorPid: number;
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  databaseEmbedded: boolean;
+  /** Every process this supervisor started, for operators and for "nothing left behind" checks. */
+  pids: Record<string, number | undefined>;
+}
+
+export interface Stack {
+  info: StackInfo;
+  /** Resolves with the exit code when the stack has stopped (by stop() or a fatal failure). */
+  done: Promise<number>;
+  stop(): Promise<void>;
+}
+
+const scriptPath = (name: string) => path.join(PROJECT_ROOT, 'scripts', name);
+
+export async function startStack(config: AppConfig, logger: Logger): Promise<Stack> {
+  await fs.mkdir(config.dataDir, { recursive: true });
+  const infoFile = path.join(config.dataDir, 'supervisor.json');
+  await refuseIfAlreadyRunning(infoFile);
+
+  // Stopped in reverse order of start.
+  const started: ManagedChild[] = [];
+  const supervisedChildren: SupervisedChild[] = [];
+  const stopAll = async () => {
+    for (const child of [...supervisedChildren].reverse()) await child.stop();
+    for (const child of [...started].reverse()) {
+      logger.info({ process: child.name }, 'stopping');
+      await child.stop();
+    }
+  };
+
+  try {
+    const pids: StackInfo['pids'] = { supervisor: process.pid };
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = spawnNodeChild('postgres', scriptPath('embedded-postgres.ts'), { env: process.env });
+      started.push(pg);
+      const ready = await pg.ready;
+      databaseUrl = String(ready.url);
+      pids.postgresRunner = pg.process.pid;
+      pids.postgres = ready.pid as number | undefined;
+    }
+
+    const dataSource = createDataSource({
+      url: databaseUrl,
+      poolSize: 1,
+      applicationName: 'evalforge-migrate',
+    });
+    await dataSource.initialize();
+    const applied = await runMigrations(dataSource);
+    await dataSource.destroy();
+    logger.info({ applied: applied.map((m) => m.name) }, 'migrations up to date');
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      const server = await startTemporalDevServer({
+        cliPath: findTemporalCli(),
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        onOutput: (line) => logger.debug({ temporal: line }),
+      });
+      started.push(manage('temporal', server.process, Promise.resolve({ type: 'ready' })));
+      temporalAddress = server.address;
+      temporalUiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+      pids.temporal = server.process.pid;
+    }
+
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      EVALFORGE_MODE: config.EVALFORGE_MODE,
+      EVALFORGE_WORKER_QUEUES: config.workerQueues.join(','),
+      ...(temporalUiUrl ? { EVALFORGE_TEMPORAL_UI_URL: temporalUiUrl } : {}),
+    };
+
+    const info: StackInfo = {
+      supervisorPid: process.pid,
+      apiUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.PORT}`,
+      temporalAddress,
+      temporalUiUrl,
+      databaseEmbedded: !config.DATABASE_URL,
+      pids,
+    };
+    const writeInfo = () => fs.writeFile(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+    let stopping = false;
+    const fatal = Promise.withResolvers<number>();
+    const supervised = (name: string, script: string) =>
+      superviseChild(name, () => spawnNodeChild(name, scriptPath(script), { env: childEnv }), logger, {
+        onStarted: (child) => {
+          pids[name] = child.process.pid;
+          void writeInfo();
+        },
+        onGiveUp: () => fatal.resolve(1),
+      });
+
+    supervisedChildren.push(await supervised('worker', 'worker.ts'));
+    supervisedChildren.push(await supervised('api', 'api.ts'));
+
+    await writeInfo();
+
+    // Postgres or Temporal dying is fatal: the worker and API cannot do anything useful without them.
+    for (const child of started) {
+      void child.exited.then(() => {
+        if (!stopping) {
+          logger.error({ process: child.name }, 'exited unexpectedly; stopping the stack');
+          fatal.resolve(1);
+        }
+      });
+    }
+
+    let stopped: Promise<void> | undefined;
+    const stop = () => {
+      stopped ??= (async () => {
+        stopping = true;
+        await stopAll();
+        await fs.rm(infoFile, { force: true });
+        logger.info('stopped');
+      })();
+      return stopped;
+    };
+    const done = fatal.promise.then(async (code) => {
+      await stop();
+      return code;
+    });
+    return {
+      info,
+      done,
+      stop: async () => {
+        fatal.resolve(0);
+        await done;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+interface SupervisedChild {
+  stop(): Promise<void>;
+}
+
+/** Keeps one child running: restarts it after a crash, gives up when it crash-loops. */
+async function superviseChild(
+  name: string,
+  spawnIt: () => ManagedChild,
+  logger: Logger,
+  hooks: { onStarted(child: ManagedChild): void; onGiveUp(): void },
+): Promise<SupervisedChild> {
+  let current = spawnIt();
+  let stopping = false;
+  const crashes: number[] = [];
+  await current.ready;
+  hooks.onStarted(current);
+
+  const watch = (child: ManagedChild) => {
+    void child.exited.then(async ({ code, signal }) => {
+      if (stopping) return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && now - crashes[0] > 60_000) crashes.shift();
+      if (crashes.length > MAX_RESTARTS_PER_MINUTE) {
+        logger.error({ process: name, code, signal }, 'crash loop; giving up');
+        hooks.onGiveUp();
+        return;
+      }
+      logger.warn({ process: name, code, signal }, 'exited unexpectedly; restarting');
+      await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
+      if (stopping) return;
+      current = spawnIt();
+      watch(current);
+      current.ready.then(() => hooks.onStarted(current)).catch(() => {});
+    });
+  };
+  watch(current);
+  return {
+    stop: async () => {
+      stopping = true;
+      await current.stop();
+    },
+  };
+}
+
+async function refuseIfAlreadyRunning(infoFile: string) {
+  const text = await fs.readFile(infoFile, 'utf8').catch(() => null);
+  if (!text) return;
+  const previous = JSON.parse(text) as StackInfo;
+  let alive = false;
+  try {
+    process.kill(previous.supervisorPid, 0);
+    alive = previous.supervisorPid !== process.pid;
+  } catch {
+    alive = false;
+  }
+  if (alive) {
+    throw new Error(
+      `another EvalForge (pid ${previous.supervisorPid}) is running on this data folder; ` +
+        'stop it, or set EVALFORGE_DATA_DIR and the ports to run a second instance',
+    );
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Starts one Temporal worker per task queue in this process. The orchestration queue also runs
+ * workflows (loaded by path, bundled by the SDK); the other queues only run activities.
+ */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities/index.js';
+import { TASK_QUEUES, type TaskQueueName } from '../temporal.config.js';
+import type { Logger } from './logger.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Concurrency per queue: model calls are I/O bound, local judges are CPU/GPU bound. */
+export const MAX_CONCURRENT_ACTIVITIES: Record<TaskQueueName, number> = {
+  orchestration: 50,
+  llm: 20,
+  'judges.cpu': 2,
+  'judges.gpu': 1,
+};
+
+export interface WorkerSetOptions {
+  connection: NativeConnection;
+  namespace: string;
+  queues: TaskQueueName[];
+  deps: ActivityDeps;
+  /** Prebuilt workflow bundle (tests build it once); otherwise the SDK bundles WORKFLOWS_PATH. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  /** Resolves when every worker has stopped (after shutdown() or a fatal error). */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet> {
+  const activities = createActivities(opts.deps);
+  const workers = await Promise.all(
+    opts.queues.map((taskQueue) =>
+      Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue,
+        activities,
+        maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES[taskQueue],
+        ...(taskQueue === TASK_QUEUES.orchestration
+          ? opts.workflowBundle
+            ? { workflowBundle: opts.workflowBundle }
+            : { workflowsPath: WORKFLOWS_PATH }
+          : {}),
+      }),
+    ),
+  );
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}
+
+export { NativeConnection };
+
+/** Route the Temporal SDK's own logs (worker state, activity failures) into our structured logger. */
+export function installSdkLogger(
+  logger: Logger,
+  level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN',
+) {
+  const toPino = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => {
+      logger[toPino[entry.level]]({ sdk: true, ...entry.meta }, entry.message);
+    }),
+  });
+}

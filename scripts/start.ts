@@ -1,0 +1,54 @@
+/** `npm start`: the whole of EvalForge on one machine, on embedded defaults. */
+import { ConfigError, loadConfig } from '../runtime/config.js';
+import { createLogger } from '../runtime/logger.js';
+import { startStack } from '../runtime/supervisor.js';
+import { TemporalCliMissingError } from '../runtime/temporal-cli.js';
+
+const config = (() => {
+  try {
+    return loadConfig({ EVALFORGE_MODE: 'dev', ...process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+})();
+const logger = createLogger('supervisor', config.LOG_LEVEL);
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack(config, logger);
+} catch (err) {
+  if (err instanceof TemporalCliMissingError) console.error(err.message);
+  else logger.error({ err }, 'could not start');
+  process.exit(1);
+}
+
+const { info } = stack;
+logger.info(info, 'EvalForge is up');
+console.log(
+  [
+    '',
+    `  EvalForge API + dashboard  ${info.apiUrl}`,
+    `  API docs                   ${info.apiUrl}/docs`,
+    `  Temporal UI                ${info.temporalUiUrl ?? `(external Temporal at ${info.temporalAddress})`}`,
+    '  Stop with Ctrl-C.',
+    '',
+  ].join('\n'),
+);
+
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn('second signal: still stopping cleanly, please wait');
+      return;
+    }
+    logger.info({ signal }, 'shutting down');
+    void stack.stop();
+  });
+}
+process.exit(await stack.done);

@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/index.js';
+import { type ManagedChild, PROJECT_ROOT, spawnNodeChild } from '../../runtime/child-process.js';
+import { createLogger } from '../../runtime/logger.js';
+import { createWorkerSet, type WorkerSet } from '../../runtime/worker.js';
+import { ALL_TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
+import '../provided-context.js';
+
+export interface TestTemporal {
+  address: string;
+  /** A namespace of this test file's own, so parallel files never take each other's tasks. */
+  namespace: string;
+  connection: Connection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+const NAMESPACE_READY_TIMEOUT_MS = 30_000;
+
+export async function createTestTemporal(): Promise<TestTemporal> {
+  const address = inject('temporalAddress');
+  const namespace = `test-${crypto.randomBytes(5).toString('hex')}`;
+  const connection = await Connection.connect({ address });
+  await connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  // Registration is asynchronous on the server; wait until the namespace answers.
+  const deadline = Date.now() + NAMESPACE_READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const client = new Client({ connection, namespace });
+  return { address, namespace, connection, client, close: () => connection.close() };
+}
+
+export interface InProcessWorker {
+  workerSet: WorkerSet;
+  stop(): Promise<void>;
+}
+
+/** Workers for the given queues in this test process, on the prebuilt workflow bundle. */
+export async function startInProcessWorker(opts: {
+  temporal: TestTemporal;
+  deps: ActivityDeps;
+  queues?: TaskQueueName[];
+}): Promise<InProcessWorker> {
+  const connection = await NativeConnection.connect({ address: opts.temporal.address });
+  const workerSet = await createWorkerSet({
+    connection,
+    namespace: opts.temporal.namespace,
+    queues: opts.queues ?? [...ALL_TASK_QUEUES],
+    deps: opts.deps,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = workerSet.run();
+  return {
+    workerSet,
+    stop: async () => {
+      workerSet.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** The production worker entry point (scripts/worker.ts) as a child process that a test can kill. */
+export async function spawnWorkerProcess(opts: {
+  temporal: TestTemporal;
+  databaseUrl: string;
+  queues?: TaskQueueName[];
+  env?: NodeJS.ProcessEnv;
+}): Promise<ManagedChild> {
+  const child = spawnNodeChild('test-worker', path.join(PROJECT_ROOT, 'scripts/worker.ts'), {
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      TEMPORAL_ADDRESS: opts.temporal.address,
+      TEMPORAL_NAMESPACE: opts.temporal.namespace,
+      EVALFORGE_WORKER_QUEUES: (opts.queues ?? ALL_TASK_QUEUES).join(','),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...opts.env,
+    },
+  });
+  await child.ready;
+  return child;
+}
+
+export function testActivityDeps(dataSource: ActivityDeps['dataSource']): ActivityDeps {
+  return { dataSource, logger: createLogger('test-worker', process.env.LOG_LEVEL ?? 'warn') };
+}

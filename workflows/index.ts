@@ -1,0 +1,1 @@
+export { type QueueProbeResult, queueProbe } from './queue-probe.js';
