@@ -33,11 +33,12 @@ function isExecutable(file: string) {
   }
 }
 
-function pythonScriptsDirs(): string[] {
+function pythonScriptsDirs(env: NodeJS.ProcessEnv): string[] {
   for (const python of ['python3', 'python']) {
     try {
       const out = execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'], {
         encoding: 'utf8',
+        env,
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       return [out.trim()];
@@ -56,7 +57,7 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
       `TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file.\n${TEMPORAL_CLI_MISSING_HELP}`,
     );
   }
-  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...pythonScriptsDirs()];
+  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...pythonScriptsDirs(env)];
   for (const dir of dirs) {
     const candidate = path.join(dir, 'temporal');
     if (isExecutable(candidate)) return candidate;

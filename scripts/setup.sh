@@ -4,10 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== npm packages"
+stamp=node_modules/.evalforge-installed-lock.sha256
 if [ -f package-lock.json ]; then
-  # Reinstall only when the lockfile changed since the last install.
-  if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  # Reinstall only when the lockfile changed since the last successful install.
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     npm ci --no-audit --no-fund
+    echo "$want" > "$stamp"
   else
     echo "node_modules up to date"
   fi

@@ -49,6 +49,10 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export function healthRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono();
+  // A gRPC deadline (not a race) so an unanswered call ends by itself instead of lingering.
+  const temporalCall = <T>(fn: () => Promise<T>) =>
+    deps.temporal.connection.withDeadline(Date.now() + HEALTH_CHECK_TIMEOUT_MS, fn);
+
   app.openapi(route, async (c) => {
     const [database, temporal, workers] = await Promise.all([
       withTimeout(deps.dataSource.query('SHOW server_version'))
@@ -58,7 +62,7 @@ export function healthRoutes(deps: ApiDeps) {
           error: null,
         }))
         .catch((err) => ({ status: 'down' as const, version: null, error: message(err) })),
-      withTimeout(deps.temporal.workflowService.getSystemInfo({}))
+      temporalCall(() => deps.temporal.workflowService.getSystemInfo({}))
         .then((info) => ({ status: 'up' as const, version: info.serverVersion ?? null, error: null }))
         .catch((err) => ({ status: 'down' as const, version: null, error: message(err) })),
       Promise.all(
@@ -69,7 +73,7 @@ export function healthRoutes(deps: ApiDeps) {
             queue === TASK_QUEUES.orchestration
               ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
               : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY;
-          const pollers = await withTimeout(
+          const pollers = await temporalCall(() =>
             deps.temporal.workflowService.describeTaskQueue({
               namespace: deps.temporal.options.namespace,
               taskQueue: { name: queue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },

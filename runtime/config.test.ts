@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_TASK_QUEUES } from '../temporal.config.js';
+import { ConfigError, DEFAULT_API_PORT, DEFAULT_EMBEDDED_PG_PORT, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with no configuration', () => {
+    const config = loadConfig({ EVALFORGE_MODE: 'dev' });
+    expect(config.PORT).toBe(DEFAULT_API_PORT);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.EVALFORGE_PG_PORT).toBe(DEFAULT_EMBEDDED_PG_PORT);
+    expect(config.temporalAddress).toBe('127.0.0.1:7233');
+    expect(config.TEMPORAL_UI_PORT).toBe(8233);
+    expect(config.workerQueues).toEqual(ALL_TASK_QUEUES);
+    expect(config.dataDir).toMatch(/\.evalforge$/);
+  });
+
+  it('binds all interfaces outside dev mode unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '10.1.2.3' }).host).toBe('10.1.2.3');
+  });
+
+  it('takes every port from the environment so two instances can run side by side', () => {
+    const config = loadConfig({
+      PORT: '4000',
+      EVALFORGE_PG_PORT: '5500',
+      TEMPORAL_PORT: '7300',
+      TEMPORAL_UI_PORT: '8300',
+    });
+    expect([config.PORT, config.EVALFORGE_PG_PORT, config.TEMPORAL_PORT, config.TEMPORAL_UI_PORT]).toEqual([
+      4000, 5500, 7300, 8300,
+    ]);
+    expect(config.temporalAddress).toBe('127.0.0.1:7300');
+  });
+
+  it('selects worker queues for scaled deployments', () => {
+    expect(loadConfig({ EVALFORGE_WORKER_QUEUES: 'llm, judges.gpu' }).workerQueues).toEqual([
+      'llm',
+      'judges.gpu',
+    ]);
+  });
+
+  it('rejects bad values with a message naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ EVALFORGE_WORKER_QUEUES: 'llm,gpu' })).toThrow(
+      /EVALFORGE_WORKER_QUEUES.*orchestration, llm/s,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ EVALFORGE_MODE: 'staging' })).toThrow(/EVALFORGE_MODE/);
+  });
+});
