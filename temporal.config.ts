@@ -69,7 +69,8 @@ export const ACTIVITY_DEFAULTS = {
   modelChunk: {
     taskQueue: TASK_QUEUES.llm,
     startToCloseTimeout: '30m',
-    heartbeatTimeout: '2m',
+    // Chunks heartbeat every few seconds; a dead worker's chunk moves to a live one after this.
+    heartbeatTimeout: '20s',
     retry: RETRY_POLICIES.modelChunk,
   },
   judgeBatch: {

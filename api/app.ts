@@ -1,34 +1,78 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { gitHubRoutes } from '../github-app/routes.js';
 import type { ApiDeps } from './deps.js';
-import { errorBody, handleError, zodIssues } from './errors.js';
+import { errorBody, handleError, validationHook } from './errors.js';
+import { authenticate } from './middleware/auth.js';
+import { jsonBodyLimit } from './middleware/body-limit.js';
+import type { ApiEnv } from './middleware/context.js';
+import { mountMetrics } from './middleware/metrics.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestIds, requestLog } from './middleware/request-log.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { docsRoutes } from './routes/docs.js';
+import { endpointRoutes } from './routes/endpoints.js';
+import { guardrailRoutes } from './routes/guardrails.js';
 import { healthRoutes } from './routes/health.js';
+import { projectRoutes } from './routes/projects.js';
+import { runRoutes } from './routes/runs.js';
+import { sampleRoutes } from './routes/samples.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { staticDashboard } from './static-dashboard.js';
 import { APP_VERSION } from './version.js';
 
 /** The Hono app, built from explicit dependencies so tests can run it on a test database. */
 export function createApp(deps: ApiDeps) {
-  const app = new OpenAPIHono({
-    // zod failures at the boundary become 400s in the shared error shape.
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        return c.json(errorBody('validation_error', 'invalid request', zodIssues(result.error)), 400);
-      }
-    },
-  });
+  // zod failures at the boundary become 400s (422 for unstorable text) in the shared error shape.
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.onError((err, c) =>
-    handleError(err, c, (e) => deps.logger.error({ err: e, path: c.req.path }, 'unhandled error')),
+    handleError(err, c, (e) =>
+      deps.logger.error({ err: e, path: c.req.path, request_id: c.get('requestId') }, 'unhandled error'),
+    ),
   );
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.route('/', healthRoutes(deps));
+  mountMetrics(app);
+  app.use('*', requestIds(), requestLog(deps));
+  // Who is calling before anything reads a body: unauthenticated clients cannot make us buffer.
+  app.use('/api/*', authenticate(deps), rateLimit(deps), jsonBodyLimit(deps));
 
+  app.route('/', healthRoutes(deps));
+  app.route('/', projectRoutes(deps));
+  app.route('/', endpointRoutes(deps));
+  app.route('/', datasetRoutes(deps));
+  app.route('/', sampleRoutes(deps));
+  app.route('/', uploadRoutes(deps));
+  app.route('/', guardrailRoutes(deps));
+  app.route('/', apiKeyRoutes(deps));
+  app.route('/', runRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', gitHubRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A project API key (POST /api/projects/{id}/api-keys) or the admin key. Optional in dev mode.',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'EvalForge API', version: APP_VERSION },
+    info: { title: 'EvalForge API', version: APP_VERSION, description: OPENAPI_DESCRIPTION },
+    security: [{ bearerAuth: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes({ specUrl: '/openapi.json' }));
+  app.route('/', staticDashboard()); // last: a catch-all for the dashboard's own routes
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const OPENAPI_DESCRIPTION = [
+  'Self-hostable LLM evaluation: projects, model endpoints, versioned datasets, runs, guardrails.',
+  'Errors are always `{"error": {"code", "message", "details"}}`. Every response carries an X-Request-Id.',
+  'Outside dev mode send `Authorization: Bearer <key>`; keys are rate limited (429 with Retry-After).',
+].join('\n\n');

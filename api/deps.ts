@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../db/data-source.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
+import { type ApiSettings, apiSettingsFromEnv } from './settings.js';
 
 export interface ApiDeps {
   dataSource: DataSource;
@@ -13,6 +14,8 @@ export interface ApiDeps {
   logger: Logger;
   mode: 'dev' | 'production';
   temporalUiUrl: string | null;
+  /** Limits and the admin key; DEFAULT_API_SETTINGS fill what is left out. */
+  settings?: Partial<ApiSettings>;
 }
 
 export async function createApiDeps(opts: {
@@ -21,7 +24,10 @@ export async function createApiDeps(opts: {
   namespace: string;
   mode: 'dev' | 'production';
   temporalUiUrl: string | null;
+  settings?: Partial<ApiSettings>;
 }): Promise<ApiDeps & { close(): Promise<void> }> {
+  // Settings first: a bad variable fails before any connection is opened.
+  const settings = opts.settings ?? apiSettingsFromEnv();
   const dataSource = createDataSource({ url: opts.databaseUrl, applicationName: 'evalforge-api' });
   await dataSource.initialize();
   const connection = await Connection.connect({ address: opts.temporalAddress });
@@ -32,6 +38,7 @@ export async function createApiDeps(opts: {
     logger: createLogger('api'),
     mode: opts.mode,
     temporalUiUrl: opts.temporalUiUrl,
+    settings,
     close: async () => {
       await connection.close();
       await dataSource.destroy();

@@ -8,10 +8,15 @@ import {
   EvalResult,
   EvalRun,
   EvalSample,
+  GitHubCheckRun,
+  GitHubPullRequest,
+  GitHubRepository,
   GuardrailConfig,
   JudgeScore,
   LlmEndpoint,
   Project,
+  RateLimitBucket,
+  RateLimitLease,
   ResponseCacheEntry,
 } from './entities/index.js';
 
@@ -27,6 +32,11 @@ export const ENTITIES = [
   GuardrailConfig,
   ApiKey,
   ResponseCacheEntry,
+  RateLimitBucket,
+  RateLimitLease,
+  GitHubRepository,
+  GitHubPullRequest,
+  GitHubCheckRun,
 ];
 
 export interface DataSourceSettings {

@@ -10,10 +10,15 @@ const EXPECTED_TABLES = [
   'eval_results',
   'eval_runs',
   'eval_samples',
+  'github_check_runs',
+  'github_pull_requests',
+  'github_repositories',
   'guardrail_configs',
   'judge_scores',
   'llm_endpoints',
   'projects',
+  'rate_limit_buckets',
+  'rate_limit_leases',
   'response_cache',
 ];
 
@@ -24,7 +29,10 @@ const EXPECTED_UNIQUE = [
   'uq_guardrail_configs_project_judge',
   'uq_api_keys_key_hash',
   'idx_eval_samples_version_position',
+  'uq_eval_samples_version_key',
   'idx_eval_runs_idempotency_key',
+  'uq_github_repositories_full_name',
+  'uq_github_pull_requests_repository_number',
 ];
 
 // The seed plan's indexes (under our names) plus those the API's queries need.
@@ -41,6 +49,7 @@ const EXPECTED_INDEXES = [
   'idx_llm_endpoints_project_id',
   'idx_eval_datasets_project_id',
   'idx_api_keys_project_id',
+  'idx_rate_limit_leases_bucket_expires',
 ];
 
 let db: TestDatabase;

@@ -16,6 +16,8 @@ export const DEFAULT_API_PORT = 3000;
 /** Not 5432: that is where a system PostgreSQL usually listens. */
 export const DEFAULT_EMBEDDED_PG_PORT = 54329;
 export const DEFAULT_DATA_DIR = '.evalforge';
+/** Where a worker's Temporal SDK exporter listens (127.0.0.1 only) for its metrics server to merge. */
+export const DEFAULT_TEMPORAL_METRICS_PORT = 9465;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -46,6 +48,11 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_API_PORT)),
   HOST: z.preprocess(emptyToUndefined, z.string().optional()),
   EVALFORGE_WORKER_QUEUES: z.preprocess(emptyToUndefined, queueList.optional()),
+  EVALFORGE_METRICS_PORT: z.preprocess(emptyToUndefined, port.optional()),
+  EVALFORGE_TEMPORAL_METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    port.default(DEFAULT_TEMPORAL_METRICS_PORT),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   createTestDatabase,
   freePort,
@@ -45,6 +45,18 @@ function startSupervisor(env: NodeJS.ProcessEnv): Started {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** If a test fails midway, leave nothing running for the next one. */
+async function killGroup(started: Started) {
+  if (started.child.exitCode === null && started.child.signalCode === null) {
+    try {
+      process.kill(-started.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await started.exited;
+  }
 }
 
 async function waitForHealth(url: string, started: Started) {
@@ -87,6 +99,7 @@ describe('npm start (supervisor)', () => {
 
   it('starts everything on embedded defaults, survives a worker crash, and Ctrl-C leaves no process', async () => {
     const started = startSupervisor(env);
+    onTestFinished(() => killGroup(started));
     const apiUrl = `http://127.0.0.1:${ports.api}`;
     const health = await waitForHealth(apiUrl, started);
     expect(health).toMatchObject({
@@ -135,10 +148,11 @@ describe('npm start (supervisor)', () => {
     for (const pid of pids) expect(isProcessAlive(pid), `pid ${pid}`).toBe(false);
     for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port}`).toBe(false);
     await expect(fs.access(path.join(dataDir, 'supervisor.json'))).rejects.toThrow();
-  });
+  }, 240_000);
 
   it('keeps its data across restarts and stops cleanly on SIGTERM', async () => {
     const started = startSupervisor(env);
+    onTestFinished(() => killGroup(started));
     await waitForHealth(`http://127.0.0.1:${ports.api}`, started);
     const info = await allPids(dataDir);
 

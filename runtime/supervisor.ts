@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createDataSource, runMigrations } from '../db/data-source.js';
+import { seedDemoIfEmpty } from '../db/seed/index.js';
 import { type ManagedChild, manage, PROJECT_ROOT, spawnNodeChild } from './child-process.js';
 import type { AppConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -34,7 +35,20 @@ export interface Stack {
 
 const scriptPath = (name: string) => path.join(PROJECT_ROOT, 'scripts', name);
 
-export async function startStack(config: AppConfig, logger: Logger): Promise<Stack> {
+/** Rejects as soon as `signal` aborts, so a Ctrl-C during start-up does not wait for a slow step. */
+function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+    ),
+  ]);
+}
+
+/** Starts the stack; aborting `signal` during start-up stops whatever was already started. */
+export async function startStack(config: AppConfig, logger: Logger, signal?: AbortSignal): Promise<Stack> {
   await fs.mkdir(config.dataDir, { recursive: true });
   const infoFile = path.join(config.dataDir, 'supervisor.json');
   await refuseIfAlreadyRunning(infoFile);
@@ -57,7 +71,7 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Sta
     if (!databaseUrl) {
       const pg = spawnNodeChild('postgres', scriptPath('embedded-postgres.ts'), { env: process.env });
       started.push(pg);
-      const ready = await pg.ready;
+      const ready = await unlessAborted(pg.ready, signal);
       databaseUrl = String(ready.url);
       pids.postgresRunner = pg.process.pid;
       pids.postgres = ready.pid as number | undefined;
@@ -68,14 +82,19 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Sta
       poolSize: 1,
       applicationName: 'evalforge-migrate',
     });
-    await dataSource.initialize();
+    await unlessAborted(dataSource.initialize(), signal);
     const applied = await runMigrations(dataSource);
+    const demo = config.EVALFORGE_MODE === 'dev' ? await seedDemoIfEmpty(dataSource) : null;
     await dataSource.destroy();
-    logger.info({ applied: applied.map((m) => m.name) }, 'migrations up to date');
+    logger.info(
+      { applied: applied.map((m) => m.name), demo_project: demo?.projectId },
+      'migrations up to date',
+    );
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
+      signal?.throwIfAborted();
       const server = await startTemporalDevServer({
         cliPath: findTemporalCli(),
         port: config.TEMPORAL_PORT,
@@ -85,6 +104,7 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Sta
         onOutput: (line) => logger.debug({ temporal: line }),
       });
       started.push(manage('temporal', server.process, Promise.resolve({ type: 'ready' })));
+      signal?.throwIfAborted();
       temporalAddress = server.address;
       temporalUiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
       pids.temporal = server.process.pid;
@@ -119,8 +139,14 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Sta
         onGiveUp: () => fatal.resolve(1),
       });
 
-    supervisedChildren.push(await supervised('worker', 'worker.ts'));
-    supervisedChildren.push(await supervised('api', 'api.ts'));
+    for (const [name, script] of [
+      ['worker', 'worker.ts'],
+      ['api', 'api.ts'],
+    ]) {
+      const child = supervised(name, script);
+      supervisedChildren.push(child);
+      await unlessAborted(child.ready, signal);
+    }
 
     await writeInfo();
 
@@ -163,21 +189,22 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Sta
 }
 
 interface SupervisedChild {
+  /** Resolves once the first instance is ready (rejects if it never gets there). */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Keeps one child running: restarts it after a crash, gives up when it crash-loops. */
-async function superviseChild(
+/** Keeps one child running: restarts it after a crash, gives up when it crash-loops. Returns at once,
+ * so the caller can stop it even while it is still starting. */
+function superviseChild(
   name: string,
   spawnIt: () => ManagedChild,
   logger: Logger,
   hooks: { onStarted(child: ManagedChild): void; onGiveUp(): void },
-): Promise<SupervisedChild> {
+): SupervisedChild {
   let current = spawnIt();
   let stopping = false;
   const crashes: number[] = [];
-  await current.ready;
-  hooks.onStarted(current);
 
   const watch = (child: ManagedChild) => {
     void child.exited.then(async ({ code, signal }) => {
@@ -198,8 +225,12 @@ async function superviseChild(
       current.ready.then(() => hooks.onStarted(current)).catch(() => {});
     });
   };
-  watch(current);
+  const ready = current.ready.then(() => {
+    hooks.onStarted(current);
+    watch(current);
+  });
   return {
+    ready,
     stop: async () => {
       stopping = true;
       await current.stop();

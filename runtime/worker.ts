@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.js';
 import { TASK_QUEUES, type TaskQueueName } from '../temporal.config.js';
+import { observeActivities } from './activity-observability.js';
 import type { Logger } from './logger.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -44,6 +45,7 @@ export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet
         taskQueue,
         activities,
         maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES[taskQueue],
+        interceptors: { activity: [observeActivities] },
         ...(taskQueue === TASK_QUEUES.orchestration
           ? opts.workflowBundle
             ? { workflowBundle: opts.workflowBundle }
@@ -65,15 +67,27 @@ export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet
 
 export { NativeConnection };
 
-/** Route the Temporal SDK's own logs (worker state, activity failures) into our structured logger. */
-export function installSdkLogger(
-  logger: Logger,
-  level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN',
-) {
+/**
+ * Installs the process-wide Temporal runtime (once per process: Runtime.install throws the second time).
+ * It routes the SDK's own logs (worker state, activity failures) into our structured logger and, with a
+ * metricsBindAddress (`host:port`), serves the SDK's Prometheus metrics (temporal_*) there at /metrics.
+ */
+export function installTemporalRuntime(opts: {
+  logger: Logger;
+  metricsBindAddress?: string | null;
+  level?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}) {
   const toPino = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
   Runtime.install({
-    logger: new DefaultLogger(level, (entry) => {
-      logger[toPino[entry.level]]({ sdk: true, ...entry.meta }, entry.message);
+    logger: new DefaultLogger(opts.level ?? 'WARN', (entry) => {
+      opts.logger[toPino[entry.level]]({ sdk: true, ...entry.meta }, entry.message);
     }),
+    ...(opts.metricsBindAddress
+      ? {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: opts.metricsBindAddress, useSecondsForDurations: true } },
+          },
+        }
+      : {}),
   });
 }

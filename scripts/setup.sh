@@ -18,6 +18,12 @@ else
   npm install --no-audit --no-fund
 fi
 
+echo "== dashboard"
+npm run --silent build:web
+
+echo "== judge models (local models folder; skips what is already prepared)"
+npm run --silent models
+
 echo "== Temporal CLI"
 scripts_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)
 if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "${TEMPORAL_CLI_PATH}" ]; then

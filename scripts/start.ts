@@ -17,10 +17,30 @@ const config = (() => {
 })();
 const logger = createLogger('supervisor', config.LOG_LEVEL);
 
-let stack: Awaited<ReturnType<typeof startStack>>;
+// Signals during start-up abort it (stopping what already started); after, they stop the stack.
+const startup = new AbortController();
+let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn('second signal: still stopping cleanly, please wait');
+      return;
+    }
+    logger.info({ signal }, 'shutting down');
+    if (stack) void stack.stop();
+    else startup.abort(new Error(`${signal} during start-up`));
+  });
+}
+
 try {
-  stack = await startStack(config, logger);
+  stack = await startStack(config, logger, startup.signal);
 } catch (err) {
+  if (startup.signal.aborted) {
+    logger.info('start-up aborted; everything started so far is stopped');
+    process.exit(0);
+  }
   if (err instanceof TemporalCliMissingError) console.error(err.message);
   else logger.error({ err }, 'could not start');
   process.exit(1);
@@ -38,17 +58,4 @@ console.log(
     '',
   ].join('\n'),
 );
-
-let signals = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    signals += 1;
-    if (signals > 1) {
-      logger.warn('second signal: still stopping cleanly, please wait');
-      return;
-    }
-    logger.info({ signal }, 'shutting down');
-    void stack.stop();
-  });
-}
 process.exit(await stack.done);

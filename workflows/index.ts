@@ -1,1 +1,12 @@
+export {
+  cancelSignal,
+  type EvalRunInput,
+  type EvalRunOutcome,
+  type EvalRunState,
+  evalRun,
+  HISTORY_EVENTS_BEFORE_CONTINUE,
+  progressQuery,
+  type RunPhase,
+  type RunProgress,
+} from './eval-run.js';
 export { type QueueProbeResult, queueProbe } from './queue-probe.js';

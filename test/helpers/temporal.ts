@@ -90,6 +90,7 @@ export async function spawnWorkerProcess(opts: {
       TEMPORAL_NAMESPACE: opts.temporal.namespace,
       EVALFORGE_WORKER_QUEUES: (opts.queues ?? ALL_TASK_QUEUES).join(','),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      EVALFORGE_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       ...opts.env,
     },
   });

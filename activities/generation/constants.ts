@@ -1,0 +1,23 @@
+/** Tunables of model generation (the scheduler's own live in scheduler/constants.ts). */
+
+/** Per-attempt deadline when the endpoint config sets no timeout_ms. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const MAX_TIMEOUT_MS = 600_000;
+
+/** Anthropic requires max_tokens; also the output size assumed for budget and tpm estimates when unset. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 1_024;
+
+/** Conservative characters-per-token for estimates made before a call (English averages ~4): tpm
+ * reservations and the budget check should over- rather than under-estimate. */
+export const CHARS_PER_TOKEN_ESTIMATE = 3;
+
+/** Samples a chunk works on at once, per concurrency slot: while one writes its result row, another is
+ * already waiting for the slot, so database writes never leave a slot idle. The limiter still bounds
+ * the actual calls. */
+export const SAMPLES_IN_PROGRESS_PER_SLOT = 2;
+
+/** Heartbeat at least this often, even while a call or a Retry-After wait is in progress. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/** Error text kept on a result row. */
+export const MAX_ERROR_LENGTH = 2_000;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_CONCURRENCY,
+} from './scheduler/constants.js';
+
+/** `llm_endpoints.config`: generation parameters, limits and price overrides. Never secrets. Unknown keys
+ * are ignored here (the endpoint API decides how strict to be when storing). */
+export const endpointConfigSchema = z.object({
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  /** Used when a sample has no system prompt of its own. */
+  system_prompt: z.string().optional(),
+  timeout_ms: z.number().int().positive().max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
+  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  max_attempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(DEFAULT_MAX_ATTEMPTS),
+  price_per_1k_input: z.number().min(0).optional(),
+  price_per_1k_output: z.number().min(0).optional(),
+});
+
+export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
+
+/** The parameters that change what the model answers: sent to the provider and part of the cache key. */
+export function generationParams(config: EndpointConfig) {
+  return { temperature: config.temperature, top_p: config.top_p, max_tokens: config.max_tokens };
+}
+
+export type GenerationParams = ReturnType<typeof generationParams>;
+
+export class EndpointConfigError extends Error {
+  override name = 'EndpointConfigError';
+}
+
+export function parseEndpointConfig(raw: unknown): EndpointConfig {
+  const parsed = endpointConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new EndpointConfigError(`invalid endpoint config: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,204 @@
+/**
+ * The generate activity: model answers for a chunk of a run's samples (every repetition), written
+ * idempotently. Safe to retry or resume at any point: it skips (sample, repetition) pairs that already
+ * have a result row, so no sample is called twice for a stored result and none is lost.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { EvalRun, type EvalSample } from '../../db/entities/index.js';
+import type { ActivityDeps } from '../deps.js';
+import { currentActivityControl } from './activity-context.js';
+import { BudgetGuard } from './budget.js';
+import { HEARTBEAT_INTERVAL_MS, SAMPLES_IN_PROGRESS_PER_SLOT } from './constants.js';
+import { EndpointConfigError } from './endpoint-config.js';
+import { createModelRunner, type ModelRunner, type ModelRunnerOptions } from './model-runner.js';
+import { UnsupportedEndpointError } from './providers/create-chat-client.js';
+import { readCachedResponse, storeCachedResponse } from './response-cache.js';
+import { existingResultKeys, resultKey, upsertResult } from './result-store.js';
+
+export interface GenerateChunkInput {
+  runId: string;
+  sampleIds: string[];
+}
+
+export interface GenerateChunkResult {
+  /** Results written by this call (a resumed chunk counts only what it added). */
+  succeeded: number;
+  failed: number;
+  /** (sample, repetition) pairs that already had a result. */
+  skipped: number;
+  /** Generation stopped before the cap would be passed; the rest of the chunk was not called. */
+  budgetExceeded: boolean;
+  /** Generation cost of the results written by this call. */
+  costUsd: number;
+}
+
+export type GenerateChunkOptions = ModelRunnerOptions;
+
+type SamplePrompt = Pick<EvalSample, 'id' | 'input_text' | 'system_prompt'>;
+
+interface WorkItem {
+  sample: SamplePrompt;
+  repetition: number;
+}
+
+const invalid = (message: string) =>
+  ApplicationFailure.create({ type: 'ValidationError', message, nonRetryable: true });
+
+export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOptions = {}) {
+  const { dataSource } = deps;
+
+  return async function generateChunk(input: GenerateChunkInput): Promise<GenerateChunkResult> {
+    const control = currentActivityControl();
+    const run = await dataSource
+      .getRepository(EvalRun)
+      .findOne({ where: { id: input.runId }, relations: { endpoint: true } });
+    if (!run?.endpoint) {
+      throw ApplicationFailure.create({
+        type: 'NotFoundError',
+        message: `run ${input.runId} not found`,
+        nonRetryable: true,
+      });
+    }
+    let runner: ModelRunner;
+    try {
+      runner = createModelRunner(deps, run.endpoint, options);
+    } catch (err) {
+      if (err instanceof EndpointConfigError || err instanceof UnsupportedEndpointError)
+        throw invalid(err.message);
+      throw err;
+    }
+    if (run.budget_usd !== null && !runner.price) {
+      throw invalid(
+        `run has a budget but the price of ${run.endpoint.model_name} is unknown: set price_per_1k_input and price_per_1k_output in the endpoint config`,
+      );
+    }
+
+    const sampleIds = [...new Set(input.sampleIds)];
+    const samples: SamplePrompt[] = await dataSource.query(
+      `SELECT id, input_text, system_prompt FROM eval_samples WHERE id = ANY($1::uuid[]) AND dataset_version_id = $2`,
+      [sampleIds, run.dataset_version_id],
+    );
+    if (samples.length !== sampleIds.length) {
+      throw invalid(`${sampleIds.length - samples.length} sample(s) are not in the run's dataset version`);
+    }
+    const byId = new Map(samples.map((s) => [s.id, s]));
+    const done = await existingResultKeys(dataSource, run.id, sampleIds);
+    const items: WorkItem[] = [];
+    for (const id of sampleIds) {
+      for (let repetition = 0; repetition < run.repetitions; repetition++) {
+        if (!done.has(resultKey(id, repetition))) items.push({ sample: byId.get(id)!, repetition });
+      }
+    }
+
+    const result: GenerateChunkResult = {
+      succeeded: 0,
+      failed: 0,
+      skipped: sampleIds.length * run.repetitions - items.length,
+      budgetExceeded: false,
+      costUsd: 0,
+    };
+    const budget = run.budget_usd === null ? null : new BudgetGuard(dataSource, run.id, run.budget_usd);
+    // Aborted by Temporal's cancellation, or by our own fatal error so sibling calls stop too.
+    const fatal = new AbortController();
+    const signal = control ? AbortSignal.any([control.cancellationSignal, fatal.signal]) : fatal.signal;
+    const heartbeat = () =>
+      control?.heartbeat({
+        done: result.succeeded + result.failed,
+        total: items.length,
+        skipped: result.skipped,
+      });
+    const ticker = control ? setInterval(heartbeat, HEARTBEAT_INTERVAL_MS) : undefined;
+    heartbeat();
+
+    async function generateOne({ sample, repetition }: WorkItem): Promise<void> {
+      const prompt = runner.promptFor(sample);
+      const base = { runId: run!.id, sampleId: sample.id, repetition };
+      const cacheKey = run!.use_cache && repetition === 0 ? runner.cacheKey(prompt) : null;
+      if (cacheKey) {
+        const hit = await readCachedResponse(dataSource, cacheKey);
+        if (hit) {
+          await upsertResult(dataSource, {
+            ...base,
+            status: 'succeeded',
+            output: hit.output,
+            error: null,
+            finishReason: hit.finishReason,
+            latencyMs: null,
+            inputTokens: hit.inputTokens,
+            outputTokens: hit.outputTokens,
+            costUsd: 0,
+            cached: true,
+            attempts: 0,
+          });
+          result.succeeded++;
+          return;
+        }
+      }
+      const releaseBudget = budget ? await budget.reserve(runner.worstCaseCostUsd(prompt) ?? 0) : () => {};
+      if (!releaseBudget) {
+        result.budgetExceeded = true;
+        return;
+      }
+      try {
+        const outcome = await runner.call(prompt, signal);
+        if (outcome.status === 'cancelled') return;
+        const cost = runner.costOf(outcome, prompt);
+        await upsertResult(dataSource, {
+          ...base,
+          status: outcome.status,
+          output: outcome.output,
+          error: outcome.error,
+          finishReason: outcome.finishReason,
+          latencyMs: outcome.latencyMs,
+          inputTokens: outcome.inputTokens,
+          outputTokens: outcome.outputTokens,
+          costUsd: cost,
+          cached: false,
+          attempts: outcome.attempts,
+        });
+        if (outcome.status === 'failed') {
+          result.failed++;
+          return;
+        }
+        result.succeeded++;
+        result.costUsd += cost ?? 0;
+        if (cacheKey) {
+          await storeCachedResponse(dataSource, cacheKey, {
+            ...outcome,
+            provider: run!.endpoint!.provider,
+            model: run!.endpoint!.model_name,
+          });
+        }
+      } finally {
+        releaseBudget();
+      }
+    }
+
+    let next = 0;
+    let firstError: unknown;
+    async function worker() {
+      while (!signal.aborted && !result.budgetExceeded && next < items.length) {
+        const item = items[next++];
+        try {
+          await generateOne(item);
+        } catch (err) {
+          firstError ??= err;
+          fatal.abort(err);
+          return;
+        }
+        heartbeat();
+      }
+    }
+    try {
+      const workers = Math.min(runner.config.concurrency * SAMPLES_IN_PROGRESS_PER_SLOT, items.length);
+      await Promise.all(Array.from({ length: workers }, worker));
+    } finally {
+      clearInterval(ticker);
+    }
+    if (firstError) throw firstError;
+    if (control?.cancellationSignal.aborted) throw await control.cancellationError();
+    result.costUsd = Number(result.costUsd.toFixed(6));
+    deps.logger.debug({ runId: run.id, samples: sampleIds.length, ...result }, 'chunk generated');
+    return result;
+  };
+}

@@ -1,0 +1,136 @@
+import { type HeaderLookup, parseRetryAfterMs } from './scheduler/retry-after.js';
+
+export type ModelErrorKind =
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'connection'
+  | 'malformed_response'
+  | 'invalid_request'
+  | 'auth'
+  | 'not_found'
+  | 'client_error'
+  | 'missing_api_key'
+  | 'cancelled'
+  | 'unknown';
+
+const RETRYABLE_KINDS: ReadonlySet<ModelErrorKind> = new Set([
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'connection',
+  'malformed_response',
+]);
+
+/** A failed model call, classified once so the retry loop, the stored error and the logs agree. */
+export class ModelCallError extends Error {
+  override name = 'ModelCallError';
+  readonly retryable: boolean;
+
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    retryable?: boolean,
+  ) {
+    super(message);
+    this.retryable = retryable ?? RETRYABLE_KINDS.has(kind);
+  }
+}
+
+/** A 200 whose body is not the provider's schema (a proxy's error page, a half-implemented server). */
+export class InvalidResponseError extends Error {
+  override name = 'InvalidResponseError';
+}
+
+/** Node socket errors that mean "try again", whichever SDK or fetch layer surfaces them. */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  status?: unknown;
+  headers?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+function networkCode(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  const e = err as ErrorLike;
+  if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return e.code;
+  return networkCode(e.cause, depth + 1);
+}
+
+function statusKind(status: number): ModelErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500 || status === 408 || status === 409) return 'server_error';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not_found';
+  if (status === 400 || status === 422 || status === 413) return 'invalid_request';
+  return 'client_error';
+}
+
+/**
+ * Maps whatever the openai / anthropic SDKs (or fetch underneath) threw to a ModelCallError.
+ * `deadlineHit` / `cancelled` say which of our own signals aborted the call, since both SDKs report
+ * either as a plain user abort.
+ */
+export function classifyModelError(
+  err: unknown,
+  ctx: { deadlineHit: boolean; cancelled: boolean; timeoutMs: number },
+  nowMs = Date.now(),
+): ModelCallError {
+  if (err instanceof ModelCallError) return err;
+  if (ctx.cancelled) return new ModelCallError('cancelled', 'cancelled: the activity was cancelled');
+  if (ctx.deadlineHit)
+    return new ModelCallError('timeout', `timeout: no complete response within ${ctx.timeoutMs} ms`);
+  const e = (err ?? {}) as ErrorLike;
+  const message = String(e.message ?? err);
+  if (err instanceof InvalidResponseError)
+    return new ModelCallError('malformed_response', `malformed response: ${message}`);
+  if (typeof e.status === 'number') {
+    const headers = e.headers as HeaderLookup | undefined;
+    const kind = statusKind(e.status);
+    // Both providers may say explicitly whether a retry can help; they know better than the status code.
+    const shouldRetry = headers?.get?.('x-should-retry');
+    const retryable = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : undefined;
+    const retryAfterMs = headers?.get ? parseRetryAfterMs(headers, nowMs) : undefined;
+    return new ModelCallError(
+      kind,
+      `${kind} (HTTP ${e.status}): ${message}`,
+      e.status,
+      retryAfterMs,
+      retryable,
+    );
+  }
+  if (e.name === 'APIConnectionTimeoutError') {
+    return new ModelCallError('timeout', `timeout: no response within ${ctx.timeoutMs} ms`);
+  }
+  if (err instanceof SyntaxError)
+    return new ModelCallError('malformed_response', `malformed response: ${message}`);
+  const code = networkCode(err);
+  // undici reports a body cut short as TypeError('terminated') with the socket error as its cause.
+  if (message === 'terminated' || (err instanceof TypeError && code)) {
+    return new ModelCallError(
+      'connection',
+      `truncated response: connection closed mid-body (${code ?? message})`,
+    );
+  }
+  if (e.name === 'APIConnectionError' || code) {
+    return new ModelCallError('connection', `connection error: ${message}${code ? ` (${code})` : ''}`);
+  }
+  return new ModelCallError('unknown', `${e.name ?? 'Error'}: ${message}`);
+}

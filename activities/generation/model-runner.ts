@@ -1,0 +1,255 @@
+/**
+ * Calls one endpoint's model for a prompt: limits (per-endpoint concurrency, rpm, tpm shared by all
+ * workers), a deadline per attempt, error classification, and attempts with back-off that honours
+ * Retry-After. SDK retries are off, so the attempts counted here are the requests the provider sees.
+ * A failure after the last attempt is an outcome, not an exception: the caller records it and goes on.
+ * Exceptions are only for our own infrastructure (the database behind the limiter).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import type { LlmEndpoint } from '../../db/entities/index.js';
+import type { Logger } from '../../runtime/logger.js';
+import { type EnvReader, processEnv, redactSecret, resolveApiKey } from './api-key.js';
+import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
+import { type EndpointConfig, generationParams, parseEndpointConfig } from './endpoint-config.js';
+import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
+import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
+import { createChatClient } from './providers/create-chat-client.js';
+import type { ChatClient } from './providers/types.js';
+import { type CacheKeyParts, responseCacheKey } from './response-cache.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './scheduler/backoff.js';
+import { LEASE_TTL_MS } from './scheduler/constants.js';
+import type { EndpointLimiter } from './scheduler/endpoint-limiter.js';
+import { limiterRegistryFor } from './scheduler/limiter-registry.js';
+import { estimateTokens } from './token-estimate.js';
+
+export interface Prompt {
+  system: string | null;
+  input: string;
+}
+
+export interface ModelCallOutcome {
+  /** `cancelled`: our activity was cancelled mid-call; nothing to record, a resume redoes it. */
+  status: 'succeeded' | 'failed' | 'cancelled';
+  output: string;
+  finishReason: string | null;
+  /** Of the successful attempt only (waits and failed attempts excluded). */
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Redacted; null on success. */
+  error: string | null;
+  errorKind: ModelErrorKind | null;
+  /** Requests actually sent. */
+  attempts: number;
+}
+
+export interface ModelRunnerDeps {
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+export interface ModelRunnerOptions {
+  /** Where api_key_env is looked up (default: process.env of the worker). */
+  env?: EnvReader;
+  /** Overrides of the back-off (tests shorten it); max_attempts comes from the endpoint config. */
+  retryPolicy?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
+  random?: () => number;
+}
+
+export interface ModelRunner {
+  readonly endpoint: LlmEndpoint;
+  readonly config: EndpointConfig;
+  /** null when neither the price table nor the endpoint config knows the model. */
+  readonly price: ModelPrice | null;
+  promptFor(sample: { system_prompt: string | null; input_text: string }): Prompt;
+  cacheKey(prompt: Prompt): string;
+  /** Worst-case cost of one call (estimated input, max_tokens output) for the budget check. */
+  worstCaseCostUsd(prompt: Prompt): number | null;
+  /** Cost of a finished call; estimates tokens the provider did not report. */
+  costOf(outcome: ModelCallOutcome, prompt: Prompt): number | null;
+  call(prompt: Prompt, signal?: AbortSignal): Promise<ModelCallOutcome>;
+}
+
+/** Throws EndpointConfigError (or UnsupportedEndpointError) for a config that can never work. */
+export function createModelRunner(
+  deps: ModelRunnerDeps,
+  endpoint: LlmEndpoint,
+  options: ModelRunnerOptions = {},
+): ModelRunner {
+  const config = parseEndpointConfig(endpoint.config);
+  const price = resolvePrice(endpoint.model_name, config);
+  const params = generationParams(config);
+  const maxOutputTokens = config.max_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...options.retryPolicy,
+    maxAttempts: config.max_attempts,
+  };
+  const key = resolveApiKey(endpoint, options.env ?? processEnv);
+  const secret = key.ok ? key.apiKey : undefined;
+  const client: ChatClient | null = key.ok ? createChatClient(endpoint, key.apiKey, config.timeout_ms) : null;
+  const limiter: EndpointLimiter = limiterRegistryFor(deps.dataSource).forEndpoint(endpoint.id, {
+    concurrency: config.concurrency,
+    rpm: config.rpm,
+    tpm: config.tpm,
+    leaseTtlMs: LEASE_TTL_MS,
+  });
+  const log = deps.logger.child({
+    endpointId: endpoint.id,
+    provider: endpoint.provider,
+    model: endpoint.model_name,
+  });
+
+  const messages = (prompt: Prompt): CacheKeyParts['messages'] => [
+    ...(prompt.system ? [{ role: 'system' as const, content: prompt.system }] : []),
+    { role: 'user' as const, content: prompt.input },
+  ];
+
+  const outcome = (
+    fields: Partial<ModelCallOutcome> & Pick<ModelCallOutcome, 'status' | 'attempts'>,
+  ): ModelCallOutcome => ({
+    output: '',
+    finishReason: null,
+    latencyMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    error: null,
+    errorKind: null,
+    ...fields,
+  });
+
+  const failed = (error: ModelCallError, attempts: number, note = ''): ModelCallOutcome =>
+    outcome({
+      status: 'failed',
+      attempts,
+      errorKind: error.kind,
+      error: redactSecret(`${error.message}${note}`, secret).slice(0, MAX_ERROR_LENGTH),
+    });
+
+  async function call(
+    prompt: Prompt,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<ModelCallOutcome> {
+    if (!key.ok || !client) {
+      return outcome({
+        status: 'failed',
+        attempts: 0,
+        errorKind: 'missing_api_key',
+        error: key.ok ? null : key.error,
+      });
+    }
+    const estimatedInput = estimateTokens(prompt.system, prompt.input);
+    const estimatedTotal = estimatedInput + maxOutputTokens;
+    let attempts = 0;
+    for (;;) {
+      if (signal.aborted) return outcome({ status: 'cancelled', attempts });
+      let permit: Awaited<ReturnType<EndpointLimiter['acquire']>>;
+      try {
+        permit = await limiter.acquire(estimatedTotal, signal);
+      } catch (err) {
+        if (signal.aborted) return outcome({ status: 'cancelled', attempts });
+        throw err;
+      }
+      attempts++;
+      const deadline = AbortSignal.timeout(config.timeout_ms);
+      const started = performance.now();
+      let error: ModelCallError | undefined;
+      let response: Awaited<ReturnType<ChatClient['complete']>> | undefined;
+      try {
+        response = await client.complete({
+          model: endpoint.model_name,
+          system: prompt.system,
+          input: prompt.input,
+          params,
+          timeoutMs: config.timeout_ms,
+          signal: AbortSignal.any([signal, deadline]),
+        });
+      } catch (err) {
+        error = classifyModelError(err, {
+          cancelled: signal.aborted,
+          deadlineHit: deadline.aborted,
+          timeoutMs: config.timeout_ms,
+        });
+      }
+      const latencyMs = Math.round(performance.now() - started);
+
+      if (response) {
+        await permit.release({
+          tokensUsed:
+            (response.inputTokens ?? estimatedInput) +
+            (response.outputTokens ?? estimateTokens(response.output)),
+        });
+        return outcome({ status: 'succeeded', attempts, latencyMs, ...response });
+      }
+      const failure = error!;
+      await permit.release({
+        tokensUsed: 0,
+        rateLimited: failure.kind === 'rate_limited',
+        // An hour-long Retry-After (a spent quota) must not freeze every worker for an hour: samples
+        // asked to wait that long fail with the reason instead (below).
+        retryAfterMs:
+          failure.retryAfterMs === undefined
+            ? undefined
+            : Math.min(failure.retryAfterMs, policy.maxRetryAfterMs),
+      });
+      if (failure.kind === 'cancelled') return outcome({ status: 'cancelled', attempts });
+
+      const context = {
+        attempt: attempts,
+        kind: failure.kind,
+        status: failure.status,
+        retryAfterMs: failure.retryAfterMs,
+      };
+      if (!failure.retryable || attempts >= policy.maxAttempts) {
+        log.warn({ ...context, error: redactSecret(failure.message, secret) }, 'model call failed for good');
+        return failed(failure, attempts, failure.retryable ? ` (gave up after ${attempts} attempts)` : '');
+      }
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
+        log.warn(context, 'Retry-After beyond what a chunk waits; sample fails');
+        return failed(
+          failure,
+          attempts,
+          ` (Retry-After ${Math.ceil(failure.retryAfterMs / 1_000)} s exceeds the ${policy.maxRetryAfterMs / 1_000} s a chunk waits)`,
+        );
+      }
+      const waitMs = retryDelayMs(attempts, policy, failure.retryAfterMs, options.random);
+      log.debug({ ...context, waitMs: Math.round(waitMs) }, 'model call failed; retrying');
+      try {
+        await delay(waitMs, undefined, { signal });
+      } catch {
+        return outcome({ status: 'cancelled', attempts });
+      }
+    }
+  }
+
+  return {
+    endpoint,
+    config,
+    price,
+    promptFor: (sample) => ({
+      system: sample.system_prompt ?? config.system_prompt ?? null,
+      input: sample.input_text,
+    }),
+    cacheKey: (prompt) =>
+      responseCacheKey({
+        provider: endpoint.provider,
+        endpointUrl: endpoint.endpoint_url,
+        model: endpoint.model_name,
+        params,
+        messages: messages(prompt),
+      }),
+    worstCaseCostUsd: (prompt) =>
+      price ? costUsd(price, estimateTokens(prompt.system, prompt.input), maxOutputTokens) : null,
+    costOf: (result, prompt) => {
+      if (!price) return null;
+      if (result.status !== 'succeeded') return 0;
+      return costUsd(
+        price,
+        result.inputTokens ?? estimateTokens(prompt.system, prompt.input),
+        result.outputTokens ?? estimateTokens(result.output),
+      );
+    },
+    call,
+  };
+}

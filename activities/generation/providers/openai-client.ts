@@ -1,0 +1,68 @@
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { InvalidResponseError } from '../model-errors.js';
+import type { ChatClient, ChatRequest, ChatResponse } from './types.js';
+
+const completionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).nullish(),
+});
+
+/**
+ * Chat completions on api.openai.com, or on any OpenAI-compatible server when `baseURL` is set
+ * (vLLM, Ollama, llama.cpp, LiteLLM: their URL usually ends in /v1).
+ */
+export function createOpenAiClient(opts: {
+  apiKey: string;
+  baseURL: string | null;
+  timeoutMs: number;
+}): ChatClient {
+  const client = new OpenAI({
+    apiKey: opts.apiKey,
+    baseURL: opts.baseURL ?? undefined,
+    maxRetries: 0,
+    timeout: opts.timeoutMs,
+    logLevel: 'off',
+  });
+  // OpenAI's reasoning models reject max_tokens; most compatible servers only know max_tokens.
+  const maxTokensField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
+
+  return {
+    protocol: 'openai',
+    async complete(req: ChatRequest): Promise<ChatResponse> {
+      const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+      if (req.system) messages.push({ role: 'system', content: req.system });
+      messages.push({ role: 'user', content: req.input });
+      const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: req.model, messages };
+      if (req.params.temperature !== undefined) body.temperature = req.params.temperature;
+      if (req.params.top_p !== undefined) body.top_p = req.params.top_p;
+      if (req.params.max_tokens !== undefined) body[maxTokensField] = req.params.max_tokens;
+
+      const raw: unknown = await client.chat.completions.create(body, {
+        timeout: req.timeoutMs,
+        signal: req.signal,
+        maxRetries: 0,
+      });
+      const parsed = completionSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new InvalidResponseError(
+          `not a chat completion (${parsed.error.issues[0]?.path.join('.') || 'body'})`,
+        );
+      }
+      const [choice] = parsed.data.choices;
+      return {
+        output: choice.message.content ?? '',
+        finishReason: choice.finish_reason ?? null,
+        inputTokens: parsed.data.usage?.prompt_tokens ?? null,
+        outputTokens: parsed.data.usage?.completion_tokens ?? null,
+      };
+    },
+  };
+}

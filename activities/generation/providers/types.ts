@@ -1,0 +1,25 @@
+import type { GenerationParams } from '../endpoint-config.js';
+
+export interface ChatRequest {
+  model: string;
+  system: string | null;
+  input: string;
+  params: GenerationParams;
+  /** The SDK's own timeout (until headers); the caller's signal also enforces a whole-call deadline. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface ChatResponse {
+  output: string;
+  finishReason: string | null;
+  /** As the provider reported them; null when it did not. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** One provider's wire protocol. SDK retries are off: the generation retry loop is the only one. */
+export interface ChatClient {
+  readonly protocol: 'openai' | 'anthropic';
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}

@@ -1,0 +1,146 @@
+/**
+ * Limits that must hold across worker processes: two DataSources on one database stand in for two
+ * workers (each has its own pool and its own in-process limiter registry).
+ */
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource } from '../../../db/data-source.js';
+import type { LlmEndpoint } from '../../../db/entities/index.js';
+import { createLogger } from '../../../runtime/logger.js';
+import { type FakeLlmServer, startFakeLlmServer } from '../../../test/fakes/llm-server.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/index.js';
+import { createModelRunner } from '../model-runner.js';
+import { EndpointLimiter } from './endpoint-limiter.js';
+import { SharedLimiterStore } from './shared-limiter-store.js';
+import { bucketCapacity } from './token-bucket.js';
+
+let db: TestDatabase;
+let secondWorkerPool: DataSource;
+let llm: FakeLlmServer;
+const logger = createLogger('limiter-test', 'silent');
+
+beforeAll(async () => {
+  [db, llm] = await Promise.all([createTestDatabase(), startFakeLlmServer()]);
+  secondWorkerPool = createDataSource({
+    url: db.url,
+    poolSize: 5,
+    applicationName: 'evalforge-test-worker-2',
+  });
+  await secondWorkerPool.initialize();
+});
+afterAll(async () => {
+  await secondWorkerPool?.destroy();
+  await llm?.close();
+  await db?.drop();
+});
+
+function endpoint(config: Record<string, unknown>): LlmEndpoint {
+  const id = crypto.randomUUID();
+  return {
+    id,
+    provider: 'openai',
+    model_name: `fake-${id.slice(0, 8)}`,
+    endpoint_url: llm.openaiBaseUrl,
+    api_key_env: null,
+    config: { timeout_ms: 5_000, ...config },
+  } as unknown as LlmEndpoint;
+}
+
+/** The same endpoint as seen by two workers. */
+function twoWorkers(ep: LlmEndpoint) {
+  return [db.dataSource, secondWorkerPool].map((dataSource) => createModelRunner({ dataSource, logger }, ep));
+}
+
+const promptNo = (i: number) => ({ system: null, input: `prompt ${i}` });
+
+describe('shared limits across workers', () => {
+  it('concurrency: never more calls in flight than configured, summed over workers', async () => {
+    const ep = endpoint({ concurrency: 2 });
+    llm.setModelBehaviour(ep.model_name, { latency: { baseMs: 150 } });
+    const [a, b] = twoWorkers(ep);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).call(promptNo(i))));
+    expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(llm.stats().maxInFlightByModel[ep.model_name]).toBe(2);
+    const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM rate_limit_leases');
+    expect(n).toBe(0);
+  });
+
+  it('rpm: the token bucket paces requests from both workers together', async () => {
+    const rpm = 600; // 10 per second, burst of 10
+    const ep = endpoint({ rpm, concurrency: 64 });
+    const [a, b] = twoWorkers(ep);
+    const count = 25;
+    // The bucket is created (full) after this instant, and a request reaches the server after its grant,
+    // so this is a safe origin: client-side jitter can only make requests later, never earlier.
+    const origin = Date.now();
+    await Promise.all(Array.from({ length: count }, (_, i) => (i % 2 ? a : b).call(promptNo(i))));
+    const times = llm
+      .requestsFor(ep.model_name)
+      .map((r) => r.at - origin)
+      .sort((x, y) => x - y);
+    expect(times).toHaveLength(count);
+    const burst = bucketCapacity(rpm);
+    const perMs = rpm / 60_000;
+    // Request k needs k+1 tokens: at most `burst` at the start plus what refilled since. (Two separate
+    // buckets would let request 24 through at ~250 ms instead of ~1.5 s.)
+    for (let k = burst; k < count; k++) {
+      expect(times[k], `request ${k}`).toBeGreaterThanOrEqual((k + 1 - burst) / perMs - 5);
+    }
+  });
+
+  it("a 429's Retry-After pauses the endpoint for the other worker too", async () => {
+    const ep = endpoint({ concurrency: 4 });
+    llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'rate_limit', retryAfterSeconds: 1 }] });
+    const [a, b] = twoWorkers(ep);
+    const first = a.call(promptNo(1));
+    // Let worker A get its 429 and record the pause, then worker B starts a call of its own.
+    while (llm.requestsFor(ep.model_name).length < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 150));
+    const second = await b.call(promptNo(2));
+    expect(second.status).toBe('succeeded');
+    expect((await first).status).toBe('succeeded');
+    const rateLimited = llm.requestsFor(ep.model_name)[0];
+    const fromB = llm.requestsFor(ep.model_name).find((r) => r.input === 'prompt 2')!;
+    expect(rateLimited.fault).toBe('rate_limit');
+    expect(fromB.at - rateLimited.at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("a dead worker's slot comes back when its lease expires", async () => {
+    const key = `endpoint:${crypto.randomUUID()}`;
+    const limits = { concurrency: 1 };
+    const crashed = new SharedLimiterStore(db.dataSource, 'crashed-worker');
+    const alive = new SharedLimiterStore(secondWorkerPool, 'alive-worker');
+    expect((await crashed.tryAcquire(key, limits, [0], 300)).leaseIds).toHaveLength(1);
+    // The crashed worker never releases.
+    expect(await alive.tryAcquire(key, limits, [0], 300)).toEqual({
+      leaseIds: [],
+      refusal: { waitMs: 0, reason: 'concurrency' },
+    });
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await alive.tryAcquire(key, limits, [0], 300)).leaseIds).toHaveLength(1);
+  });
+
+  it('a live call keeps its slot past the lease TTL by renewing it', async () => {
+    const key = `endpoint:${crypto.randomUUID()}`;
+    const limits = { concurrency: 1, leaseTtlMs: 300 };
+    const limiter = new EndpointLimiter(key, limits, new SharedLimiterStore(db.dataSource));
+    const other = new SharedLimiterStore(secondWorkerPool);
+    const permit = await limiter.acquire(0);
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await other.tryAcquire(key, limits, [0], 300)).refusal?.reason).toBe('concurrency');
+    await permit.release({ tokensUsed: 0 });
+    expect((await other.tryAcquire(key, limits, [0], 300)).leaseIds).toHaveLength(1);
+  });
+
+  it('grants a batch up to the limits in one go, in request order', async () => {
+    const key = `endpoint:${crypto.randomUUID()}`;
+    const store = new SharedLimiterStore(db.dataSource);
+    const batch = await store.tryAcquire(key, { concurrency: 3, tpm: 600 }, [4, 4, 4, 4], 5_000);
+    expect(batch.leaseIds).toHaveLength(2);
+    // tpm 600 holds 10 tokens: two calls of 4 fit, the third waits for 2 more (200 ms at 10/s).
+    expect(batch.refusal?.reason).toBe('tpm');
+    expect(batch.refusal?.waitMs).toBeGreaterThan(150);
+    expect(batch.refusal?.waitMs).toBeLessThanOrEqual(200);
+  });
+});

@@ -1,0 +1,81 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { EvalRun, GuardrailConfig } from '../../db/entities/index.js';
+import type { ActivityDeps } from '../deps.js';
+import { judgeTaskQueue } from '../judging/judge-task-queue.js';
+import { chunkCount, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_PARALLEL_CHUNKS, MAX_CHUNK_SIZE } from './chunking.js';
+import type { PlannedJudge, RunPlan } from './types.js';
+
+interface RunOptions {
+  judges?: string[];
+  chunk_size?: number;
+  max_parallel_chunks?: number;
+}
+
+/** Marks the run running and decides chunks, judges (with their queues) and the baseline. */
+export function makePlanRun(deps: ActivityDeps) {
+  return async function planRun(runId: string): Promise<RunPlan> {
+    const runs = deps.dataSource.getRepository(EvalRun);
+    const run = await runs.findOneBy({ id: runId });
+    if (!run)
+      throw ApplicationFailure.create({
+        type: 'NotFoundError',
+        message: `run ${runId} not found`,
+        nonRetryable: true,
+      });
+
+    const [{ count }] = await deps.dataSource.query(
+      'SELECT count(*)::int AS count FROM eval_samples WHERE dataset_version_id = $1',
+      [run.dataset_version_id],
+    );
+    const options = run.config as RunOptions;
+    const chunkSize = Math.min(Math.max(1, options.chunk_size ?? DEFAULT_CHUNK_SIZE), MAX_CHUNK_SIZE);
+
+    const guardrails = await deps.dataSource
+      .getRepository(GuardrailConfig)
+      .findBy({ project_id: run.project_id, enabled: true });
+    const selected = options.judges ?? guardrails.map((g) => g.judge_type);
+    const judges: PlannedJudge[] = [...new Set(selected)].map((judgeType) => ({
+      judgeType,
+      taskQueue: judgeTaskQueue(judgeType, guardrails.find((g) => g.judge_type === judgeType)?.config),
+    }));
+
+    const baselineRunId = run.baseline_run_id ?? (await findBaseline(deps, run));
+    await runs.update({ id: runId }, {
+      status: 'running',
+      started_at: () => 'COALESCE(started_at, now())',
+      total_samples: count * run.repetitions,
+      baseline_run_id: baselineRunId,
+    } as never);
+    return {
+      runId,
+      totalSamples: count,
+      repetitions: run.repetitions,
+      chunkSize,
+      chunkCount: chunkCount(count, chunkSize),
+      maxParallelChunks: Math.max(1, options.max_parallel_chunks ?? DEFAULT_MAX_PARALLEL_CHUNKS),
+      judges,
+      baselineRunId,
+    };
+  };
+}
+
+/** CI runs compare with the base branch's latest completed run; others with the latest completed run
+ * on the same dataset version and endpoint. */
+async function findBaseline(deps: ActivityDeps, run: EvalRun): Promise<string | null> {
+  const params: unknown[] = [run.project_id, run.dataset_version_id, run.id];
+  let branchFilter = '';
+  if (run.trigger_type === 'ci' && run.git_base_branch) {
+    params.push(run.git_base_branch);
+    branchFilter = `AND git_branch = $${params.length}`;
+  } else {
+    params.push(run.endpoint_id);
+    branchFilter = `AND endpoint_id = $${params.length}`;
+  }
+  const rows: { id: string }[] = await deps.dataSource.query(
+    `SELECT id FROM eval_runs
+      WHERE project_id = $1 AND dataset_version_id = $2 AND id <> $3 AND status = 'completed' ${branchFilter}
+      ORDER BY completed_at DESC LIMIT 1`,
+    params,
+  );
+  return rows[0]?.id ?? null;
+}

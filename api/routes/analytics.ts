@@ -1,0 +1,347 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { compareRuns } from '../../activities/runs/compare-runs.js';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBodySchema, notFound } from '../errors.js';
+import { PaginationQuery, Timestamp, Uuid } from '../schemas/common.js';
+import { renderBadge } from '../services/badge.js';
+import { getRun } from '../services/runs.js';
+
+const ProjectParams = z.object({ project_id: Uuid.openapi({ param: { name: 'project_id', in: 'path' } }) });
+
+const TrendPoint = z.object({
+  run_id: Uuid,
+  created_at: Timestamp,
+  git_branch: z.string().nullable(),
+  git_commit_sha: z.string().nullable(),
+  n: z.number().int(),
+  mean_score: z.number().nullable(),
+  pass_rate: z.number().nullable(),
+  regression: z.boolean().describe('this run regressed on this judge against its baseline'),
+});
+
+const TrendsSchema = z
+  .object({
+    project_id: Uuid,
+    series: z.array(z.object({ judge_type: z.string(), points: z.array(TrendPoint) })),
+  })
+  .openapi('Trends');
+
+const trendsRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/trends/{project_id}',
+  tags: ['analytics'],
+  summary: 'Per-judge mean score and pass rate over completed runs (oldest first)',
+  request: {
+    params: ProjectParams,
+    query: z.object({
+      dataset_id: Uuid.optional(),
+      endpoint_id: Uuid.optional(),
+      branch: z.string().max(255).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  },
+  responses: {
+    200: { description: 'series per judge', content: { 'application/json': { schema: TrendsSchema } } },
+    404: { description: 'no such project', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
+const badgeRoute = createRoute({
+  method: 'get',
+  path: '/api/ci/badge/{project_id}',
+  tags: ['ci'],
+  summary: "SVG badge with the latest completed run's guardrail verdict and pass rate",
+  request: { params: ProjectParams, query: z.object({ branch: z.string().max(255).optional() }) },
+  responses: {
+    200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } },
+    404: { description: 'no such project', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
+const JudgeRegressionSchema = z.object({
+  judge_type: z.string(),
+  verdict: z.enum(['regression', 'improvement', 'no_change', 'inconclusive']),
+  reason: z.string(),
+  test: z.string(),
+  design: z.string(),
+  n: z.number().int(),
+  current_mean: z.number().nullable(),
+  baseline_mean: z.number().nullable(),
+  delta: z.number().nullable(),
+  p_value: z.number().nullable(),
+  adjusted_p_value: z.number().nullable(),
+  ci: z.object({ lower: z.number(), upper: z.number(), level: z.number() }).passthrough().nullable(),
+  mde: z.number().nullable(),
+  minimum_effect: z.number(),
+});
+
+const ComparisonSchema = z
+  .object({
+    run_id: Uuid,
+    baseline_run_id: Uuid.nullable(),
+    paired: z.boolean(),
+    correction: z.literal('holm'),
+    alpha: z.number(),
+    judges: z.array(JudgeRegressionSchema),
+  })
+  .openapi('RunComparison');
+
+const SampleSideBySide = z.object({
+  sample_key: z.string(),
+  repetition: z.number().int(),
+  input_text: z.string(),
+  changed: z.boolean().describe('some judge passed in one run and failed in the other'),
+  baseline: z.object({
+    llm_output: z.string().nullable(),
+    status: z.string().nullable(),
+    scores: z.record(z.string(), z.object({ score: z.number().nullable(), passed: z.boolean() })),
+  }),
+  candidate: z.object({
+    llm_output: z.string().nullable(),
+    status: z.string().nullable(),
+    scores: z.record(z.string(), z.object({ score: z.number().nullable(), passed: z.boolean() })),
+  }),
+});
+
+const compareRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/compare',
+  tags: ['analytics'],
+  summary:
+    'Compare two runs: per-judge tests (paired when possible, Holm-corrected) and per-sample side by side',
+  request: {
+    query: PaginationQuery.extend({
+      run_ids: z
+        .string()
+        .describe('`<baseline>,<candidate>` run ids')
+        .transform((v) => v.split(',').map((x) => x.trim()))
+        .pipe(z.tuple([Uuid, Uuid])),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'comparison',
+      content: {
+        'application/json': {
+          schema: ComparisonSchema.extend({
+            samples: z.object({
+              items: z.array(SampleSideBySide),
+              total: z.number().int(),
+              offset: z.number().int(),
+              limit: z.number().int(),
+            }),
+          }),
+        },
+      },
+    },
+    400: { description: 'bad run ids', content: { 'application/json': { schema: ErrorBodySchema } } },
+    404: { description: 'no such run', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
+const regressionsRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/regressions/{run_id}',
+  tags: ['analytics'],
+  summary: "Regression verdicts of a run against its baseline (stored by the run's regression stage)",
+  request: { params: z.object({ run_id: Uuid.openapi({ param: { name: 'run_id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'verdicts', content: { 'application/json': { schema: ComparisonSchema } } },
+    404: { description: 'no such run', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
+/** Badges are polled by README renderers: a short shared cache keeps that load off the database. */
+export const BADGE_MAX_AGE_S = 60;
+
+interface SummaryJudges {
+  judges?: Record<string, { n: number; mean_score: number | null; pass_rate: number | null }>;
+  regressions?: { judges?: Array<{ judge_type: string; verdict: string }> };
+  verdict?: 'pass' | 'fail';
+  samples?: { total: number };
+}
+
+export function analyticsRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono();
+
+  const requireProject = async (id: string) => {
+    const [row] = await deps.dataSource.query('SELECT id FROM projects WHERE id = $1', [id]);
+    if (!row) throw notFound('project', id);
+  };
+
+  app.openapi(trendsRoute, async (c) => {
+    const { project_id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    await requireProject(project_id);
+    const params: unknown[] = [project_id];
+    const where = [`project_id = $1`, `status = 'completed'`];
+    for (const [column, value] of [
+      ['dataset_id', q.dataset_id],
+      ['endpoint_id', q.endpoint_id],
+      ['git_branch', q.branch],
+    ] as const) {
+      if (value) {
+        params.push(value);
+        where.push(`${column} = $${params.length}`);
+      }
+    }
+    params.push(q.limit);
+    // The per-judge aggregates live in each run's summary: trends never scan judge_scores.
+    const runs: Array<{
+      id: string;
+      created_at: Date;
+      git_branch: string | null;
+      git_commit_sha: string | null;
+      summary: SummaryJudges;
+    }> = await deps.dataSource.query(
+      `SELECT * FROM (SELECT id, created_at, git_branch, git_commit_sha, summary FROM eval_runs
+           WHERE ${where.join(' AND ')} ORDER BY created_at DESC LIMIT $${params.length}) latest
+         ORDER BY created_at`,
+      params,
+    );
+    const series = new Map<string, z.infer<typeof TrendPoint>[]>();
+    for (const run of runs) {
+      const regressed = new Set(
+        (run.summary.regressions?.judges ?? [])
+          .filter((j) => j.verdict === 'regression')
+          .map((j) => j.judge_type),
+      );
+      for (const [judgeType, judge] of Object.entries(run.summary.judges ?? {})) {
+        const points = series.get(judgeType) ?? [];
+        points.push({
+          run_id: run.id,
+          created_at: new Date(run.created_at).toISOString(),
+          git_branch: run.git_branch,
+          git_commit_sha: run.git_commit_sha,
+          n: judge.n,
+          mean_score: judge.mean_score,
+          pass_rate: judge.pass_rate,
+          regression: regressed.has(judgeType),
+        });
+        series.set(judgeType, points);
+      }
+    }
+    return c.json(
+      { project_id, series: [...series].map(([judge_type, points]) => ({ judge_type, points })) },
+      200,
+    );
+  });
+
+  app.openapi(compareRoute, async (c) => {
+    const { run_ids, offset, limit } = c.req.valid('query');
+    const [baselineId, candidateId] = run_ids;
+    await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)]);
+    const comparison = await compareRuns(deps.dataSource, candidateId, baselineId);
+    const samples = await sideBySide(deps, baselineId, candidateId, offset, limit);
+    return c.json({ ...comparison, samples }, 200);
+  });
+
+  app.openapi(regressionsRoute, async (c) => {
+    const run = await getRun(deps, c.req.valid('param').run_id);
+    const stored = (run.summary as { regressions?: z.infer<typeof ComparisonSchema> }).regressions;
+    if (stored) return c.json(stored, 200);
+    if (run.baseline_run_id)
+      return c.json(await compareRuns(deps.dataSource, run.id, run.baseline_run_id), 200);
+    return c.json(
+      {
+        run_id: run.id,
+        baseline_run_id: null,
+        paired: false,
+        correction: 'holm' as const,
+        alpha: 0.05,
+        judges: [],
+      },
+      200,
+    );
+  });
+
+  app.openapi(badgeRoute, async (c) => {
+    const { project_id } = c.req.valid('param');
+    const { branch } = c.req.valid('query');
+    await requireProject(project_id);
+    const params: unknown[] = [project_id];
+    if (branch) params.push(branch);
+    const [run]: Array<{ summary: SummaryJudges; updated_at: Date }> = await deps.dataSource.query(
+      `SELECT summary, updated_at FROM eval_runs WHERE project_id = $1 AND status = 'completed'
+         ${branch ? 'AND git_branch = $2' : ''} ORDER BY completed_at DESC LIMIT 1`,
+      params,
+    );
+    const svg = renderBadge(run ? badgeState(run.summary) : { message: 'no runs', color: 'lightgrey' });
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Cache-Control', `public, max-age=${BADGE_MAX_AGE_S}`);
+    return c.body(svg, 200) as never;
+  });
+
+  return app;
+}
+
+function badgeState(summary: SummaryJudges) {
+  const judges = Object.values(summary.judges ?? {});
+  const rates = judges.map((j) => j.pass_rate).filter((r): r is number => r !== null);
+  const rate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
+  const pct = rate === null ? '' : ` ${(rate * 100).toFixed(0)}%`;
+  if (summary.verdict === 'fail') return { message: `failing${pct}`, color: 'red' };
+  if (summary.verdict === 'pass') return { message: `passing${pct}`, color: 'brightgreen' };
+  return { message: 'unknown', color: 'lightgrey' };
+}
+
+type ScoreMap = Record<string, { score: number | null; passed: boolean }>;
+
+/** Samples of both runs matched by sample key and repetition; samples whose outcome changed come first. */
+async function sideBySide(
+  deps: ApiDeps,
+  baselineId: string,
+  candidateId: string,
+  offset: number,
+  limit: number,
+) {
+  const base = `
+    WITH side AS (
+      SELECT r.run_id, s.sample_key, r.repetition, s.input_text, r.llm_output, r.status,
+             COALESCE(jsonb_object_agg(j.judge_type, jsonb_build_object('score', j.score, 'passed', j.passed))
+                      FILTER (WHERE j.id IS NOT NULL), '{}'::jsonb) AS scores
+        FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
+        LEFT JOIN judge_scores j ON j.result_id = r.id
+       WHERE r.run_id = ANY($1::uuid[])
+       GROUP BY r.id, s.sample_key, s.input_text
+    ), paired AS (
+      SELECT COALESCE(c.sample_key, b.sample_key) AS sample_key, COALESCE(c.repetition, b.repetition) AS repetition,
+             COALESCE(c.input_text, b.input_text) AS input_text,
+             b.llm_output AS b_output, b.status AS b_status, COALESCE(b.scores, '{}'::jsonb) AS b_scores,
+             c.llm_output AS c_output, c.status AS c_status, COALESCE(c.scores, '{}'::jsonb) AS c_scores
+        FROM (SELECT * FROM side WHERE run_id = $2) c
+        FULL JOIN (SELECT * FROM side WHERE run_id = $3) b USING (sample_key, repetition)
+    )`;
+  const changed = `EXISTS (SELECT 1 FROM jsonb_each(c_scores) e
+       WHERE (b_scores -> e.key ->> 'passed') IS DISTINCT FROM (e.value ->> 'passed')) OR b_status IS DISTINCT FROM c_status`;
+  const params = [[baselineId, candidateId], candidateId, baselineId];
+  const [{ total }] = await deps.dataSource.query(
+    `${base} SELECT count(*)::int AS total FROM paired`,
+    params,
+  );
+  const rows: Array<Record<string, unknown>> = await deps.dataSource.query(
+    `${base} SELECT *, (${changed}) AS changed FROM paired ORDER BY changed DESC, sample_key, repetition OFFSET $4 LIMIT $5`,
+    [...params, offset, limit],
+  );
+  return {
+    items: rows.map((r) => ({
+      sample_key: String(r.sample_key),
+      repetition: Number(r.repetition),
+      input_text: String(r.input_text),
+      changed: Boolean(r.changed),
+      baseline: {
+        llm_output: r.b_output as string | null,
+        status: r.b_status as string | null,
+        scores: r.b_scores as ScoreMap,
+      },
+      candidate: {
+        llm_output: r.c_output as string | null,
+        status: r.c_status as string | null,
+        scores: r.c_scores as ScoreMap,
+      },
+    })),
+    total,
+    offset,
+    limit,
+  };
+}

@@ -1,0 +1,150 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { IsNull } from 'typeorm';
+import { LlmEndpoint } from '../../db/entities/index.js';
+import type { ApiDeps } from '../deps.js';
+import { conflict } from '../errors.js';
+import type { ApiEnv } from '../middleware/context.js';
+import { IdParams, PaginationQuery, paginated } from '../schemas/common.js';
+import { EndpointCreate, EndpointSchema, EndpointUpdate } from '../schemas/endpoints.js';
+import { ProjectParams } from '../schemas/projects.js';
+import { errorResponses, jsonContent } from '../schemas/responses.js';
+import { findOwned, findProject } from '../services/access.js';
+import { assertNoSecrets } from '../services/secrets.js';
+import { serializeEndpoint } from '../services/serializers.js';
+
+const TAG = 'endpoints';
+const EndpointParams = z.object({
+  id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, description: 'endpoint id' }),
+});
+
+const createEndpoint = createRoute({
+  method: 'post',
+  path: '/api/projects/{id}/endpoints',
+  tags: [TAG],
+  summary: 'Register an LLM endpoint',
+  description:
+    'The provider key is never sent: name the environment variable that holds it on the workers (api_key_env). ' +
+    'Secret-looking config fields or credentials in endpoint_url are refused with 422.',
+  request: {
+    params: ProjectParams,
+    body: { required: true, content: { 'application/json': { schema: EndpointCreate } } },
+  },
+  responses: { 201: jsonContent(EndpointSchema, 'the endpoint'), ...errorResponses(404, 413, 415, 422) },
+});
+
+const listEndpoints = createRoute({
+  method: 'get',
+  path: '/api/projects/{id}/endpoints',
+  tags: [TAG],
+  summary: "List a project's endpoints",
+  request: {
+    params: ProjectParams,
+    query: PaginationQuery.extend({
+      include_archived: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
+    }),
+  },
+  responses: { 200: jsonContent(paginated(EndpointSchema), 'a page of endpoints'), ...errorResponses(404) },
+});
+
+const getEndpoint = createRoute({
+  method: 'get',
+  path: '/api/endpoints/{id}',
+  tags: [TAG],
+  summary: 'An endpoint',
+  request: { params: EndpointParams },
+  responses: { 200: jsonContent(EndpointSchema, 'the endpoint'), ...errorResponses(404) },
+});
+
+const updateEndpoint = createRoute({
+  method: 'put',
+  path: '/api/endpoints/{id}',
+  tags: [TAG],
+  summary: 'Update endpoint config (fields left out stay as they are)',
+  request: {
+    params: EndpointParams,
+    body: { required: true, content: { 'application/json': { schema: EndpointUpdate } } },
+  },
+  responses: { 200: jsonContent(EndpointSchema, 'the endpoint'), ...errorResponses(404, 413, 415, 422) },
+});
+
+const deleteEndpoint = createRoute({
+  method: 'delete',
+  path: '/api/endpoints/{id}',
+  tags: [TAG],
+  summary: 'Delete an endpoint that no run has used',
+  description:
+    'An endpoint with runs is kept for their history: 409, archive it instead (PUT {"archived": true}).',
+  request: { params: EndpointParams },
+  responses: { 204: { description: 'deleted' }, ...errorResponses(404, 409) },
+});
+
+export function endpointRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const endpoints = () => deps.dataSource.getRepository(LlmEndpoint);
+
+  app.openapi(createEndpoint, async (c) => {
+    const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    assertNoSecrets(body);
+    const endpoint = await endpoints().save({
+      project_id: project.id,
+      name: body.name ?? null,
+      provider: body.provider,
+      model_name: body.model_name,
+      endpoint_url: body.endpoint_url ?? null,
+      config: body.config,
+      api_key_env: body.api_key_env ?? null,
+    });
+    return c.json(serializeEndpoint(endpoint), 201);
+  });
+
+  app.openapi(listEndpoints, async (c) => {
+    const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
+    const { offset, limit, include_archived } = c.req.valid('query');
+    const [rows, total] = await endpoints().findAndCount({
+      where: { project_id: project.id, ...(include_archived ? {} : { archived_at: IsNull() }) },
+      order: { created_at: 'ASC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+    return c.json({ items: rows.map(serializeEndpoint), total, offset, limit }, 200);
+  });
+
+  app.openapi(getEndpoint, async (c) => {
+    const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
+    return c.json(serializeEndpoint(endpoint), 200);
+  });
+
+  app.openapi(updateEndpoint, async (c) => {
+    const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
+    const { archived, ...fields } = c.req.valid('json');
+    assertNoSecrets(fields);
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) (endpoint as unknown as Record<string, unknown>)[key] = value;
+    }
+    if (archived !== undefined) endpoint.archived_at = archived ? (endpoint.archived_at ?? new Date()) : null;
+    return c.json(serializeEndpoint(await endpoints().save(endpoint)), 200);
+  });
+
+  app.openapi(deleteEndpoint, async (c) => {
+    const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
+    const [{ runs }] = await deps.dataSource.query(
+      'SELECT count(*)::int AS runs FROM eval_runs WHERE endpoint_id = $1',
+      [endpoint.id],
+    );
+    if (runs > 0) {
+      throw conflict(
+        'in_use',
+        `endpoint is used by ${runs} runs; archive it instead (PUT {"archived": true})`,
+        { runs },
+      );
+    }
+    await endpoints().delete({ id: endpoint.id });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

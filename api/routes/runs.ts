@@ -1,0 +1,323 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { stringify } from 'csv-stringify';
+import { stream, streamSSE } from 'hono/streaming';
+import type { EvalRun } from '../../db/entities/index.js';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBodySchema, notFound } from '../errors.js';
+import { IdParams, paginated, Uuid } from '../schemas/common.js';
+import {
+  ExportQuery,
+  ProgressSchema,
+  ResultListQuery,
+  ResultSchema,
+  RunListQuery,
+  RunSchema,
+  ScoreSchema,
+  StartRunBody,
+} from '../schemas/runs.js';
+import { iterateResults, listResults, resultScores } from '../services/run-results.js';
+import { cancelRun, getRun, getRunProgress, startRun } from '../services/runs.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const errors = {
+  400: json(ErrorBodySchema, 'invalid input'),
+  404: json(ErrorBodySchema, 'not found'),
+};
+
+/** How often the event stream looks for progress and new results. */
+export const EVENTS_POLL_MS = 1_000;
+
+export function serializeRun(run: EvalRun) {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: run.id,
+    project_id: run.project_id,
+    dataset_id: run.dataset_id,
+    dataset_version_id: run.dataset_version_id,
+    endpoint_id: run.endpoint_id,
+    baseline_run_id: run.baseline_run_id,
+    status: run.status,
+    trigger_type: run.trigger_type,
+    git_commit_sha: run.git_commit_sha,
+    git_branch: run.git_branch,
+    git_base_branch: run.git_base_branch,
+    pr_number: run.pr_number,
+    workflow_id: run.workflow_id,
+    repetitions: run.repetitions,
+    use_cache: run.use_cache,
+    budget_usd: run.budget_usd,
+    total_samples: run.total_samples,
+    input_tokens: run.input_tokens,
+    output_tokens: run.output_tokens,
+    cost_usd: run.cost_usd,
+    judge_cost_usd: run.judge_cost_usd,
+    started_at: iso(run.started_at),
+    completed_at: iso(run.completed_at),
+    cancelled_at: iso(run.cancelled_at),
+    error: run.error,
+    summary: run.summary,
+    config: run.config,
+    created_at: new Date(run.created_at).toISOString(),
+  };
+}
+
+const startRoute = createRoute({
+  method: 'post',
+  path: '/api/eval/run',
+  tags: ['runs'],
+  summary: 'Start an eval run (idempotent with an Idempotency-Key header)',
+  request: {
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+    body: { required: true, content: { 'application/json': { schema: StartRunBody } } },
+  },
+  responses: {
+    201: json(RunSchema, 'run created and its workflow started'),
+    200: json(RunSchema, 'a run with this Idempotency-Key already exists'),
+    ...errors,
+    409: json(ErrorBodySchema, 'dataset or endpoint archived'),
+    422: json(ErrorBodySchema, 'dataset version has no samples'),
+    503: json(ErrorBodySchema, 'Temporal unavailable; retry'),
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs',
+  tags: ['runs'],
+  summary: 'List runs (newest first)',
+  request: { query: RunListQuery },
+  responses: { 200: json(paginated(RunSchema), 'a page of runs'), 400: errors[400] },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}',
+  tags: ['runs'],
+  summary: 'A run with its summary',
+  request: { params: IdParams },
+  responses: { 200: json(RunSchema, 'the run'), ...errors },
+});
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/status',
+  tags: ['runs'],
+  summary: "Live progress (from the workflow's progress query while it runs)",
+  request: { params: IdParams },
+  responses: { 200: json(ProgressSchema, 'progress'), ...errors },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/api/eval/runs/{id}/cancel',
+  tags: ['runs'],
+  summary: 'Cancel a run: stops new work, keeps the results it has',
+  request: { params: IdParams },
+  responses: {
+    202: json(RunSchema, 'cancellation requested'),
+    ...errors,
+    409: json(ErrorBodySchema, 'the run has already finished'),
+  },
+});
+
+const resultsRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/results',
+  tags: ['runs'],
+  summary: 'Per-sample results with their judge scores (paginated)',
+  request: { params: IdParams, query: ResultListQuery },
+  responses: { 200: json(paginated(ResultSchema), 'a page of results'), ...errors },
+});
+
+const scoresRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/results/{result_id}/scores',
+  tags: ['runs'],
+  summary: "One result's judge scores",
+  request: {
+    params: IdParams.extend({ result_id: Uuid.openapi({ param: { name: 'result_id', in: 'path' } }) }),
+  },
+  responses: { 200: json(z.array(ScoreSchema), 'scores'), ...errors },
+});
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/events',
+  tags: ['runs'],
+  summary: 'Server-sent events: `progress` while running, `result` as results complete, `done` at the end',
+  request: { params: IdParams },
+  responses: {
+    200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+    ...errors,
+  },
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/export',
+  tags: ['runs'],
+  summary: 'Every result with its scores as CSV or JSON (streamed)',
+  request: { params: IdParams, query: ExportQuery },
+  responses: {
+    200: {
+      description: 'the export',
+      content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: z.array(ResultSchema) } },
+    },
+    ...errors,
+  },
+});
+
+const FINAL = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
+
+export function runRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono();
+
+  app.openapi(startRoute, async (c) => {
+    const body = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const { run, created } = await startRun(deps, { ...body, idempotency_key: idempotencyKey });
+    return c.json(serializeRun(run), created ? 201 : 200);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const q = c.req.valid('query');
+    const qb = deps.dataSource.getRepository('EvalRun').createQueryBuilder('r');
+    if (q.project_id) qb.andWhere('r.project_id = :p', { p: q.project_id });
+    if (q.status) qb.andWhere('r.status = :s', { s: q.status });
+    if (q.branch) qb.andWhere('r.git_branch = :b', { b: q.branch });
+    if (q.sha) qb.andWhere('r.git_commit_sha LIKE :sha', { sha: `${q.sha.toLowerCase()}%` });
+    const [rows, total] = await qb
+      .orderBy('r.created_at', 'DESC')
+      .skip(q.offset)
+      .take(q.limit)
+      .getManyAndCount();
+    return c.json(
+      { items: (rows as EvalRun[]).map(serializeRun), total, offset: q.offset, limit: q.limit },
+      200,
+    );
+  });
+
+  app.openapi(getRoute, async (c) => c.json(serializeRun(await getRun(deps, c.req.valid('param').id)), 200));
+
+  app.openapi(statusRoute, async (c) => {
+    const run = await getRun(deps, c.req.valid('param').id);
+    return c.json(await getRunProgress(deps, run), 200);
+  });
+
+  app.openapi(cancelRoute, async (c) => {
+    const run = await cancelRun(deps, c.req.valid('param').id);
+    return c.json(serializeRun(run), 202);
+  });
+
+  app.openapi(resultsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await getRun(deps, id);
+    const { offset, limit, ...filter } = c.req.valid('query');
+    return c.json(await listResults(deps.dataSource, id, filter, { offset, limit }), 200);
+  });
+
+  app.openapi(scoresRoute, async (c) => {
+    const { id, result_id } = c.req.valid('param');
+    const scores = await resultScores(deps.dataSource, id, result_id);
+    if (!scores) throw notFound(`result ${result_id} of run`, id);
+    return c.json(scores as z.infer<typeof ScoreSchema>[], 200);
+  });
+
+  app.openapi(eventsRoute, async (c) => {
+    const runId = c.req.valid('param').id;
+    await getRun(deps, runId);
+    return streamSSE(c, async (sse) => {
+      let lastSeen = new Date(0);
+      let aborted = false;
+      sse.onAbort(() => {
+        aborted = true;
+      });
+      while (!aborted) {
+        const run = await getRun(deps, runId);
+        const progress = await getRunProgress(deps, run);
+        await sse.writeSSE({ event: 'progress', data: JSON.stringify(progress) });
+        const fresh: { id: string; sample_id: string; status: string; created_at: Date }[] =
+          await deps.dataSource.query(
+            `SELECT id, sample_id, status, created_at FROM eval_results WHERE run_id = $1 AND created_at > $2
+            ORDER BY created_at LIMIT 500`,
+            [runId, lastSeen],
+          );
+        for (const r of fresh) {
+          await sse.writeSSE({
+            event: 'result',
+            id: r.id,
+            data: JSON.stringify({ id: r.id, sample_id: r.sample_id, status: r.status }),
+          });
+          lastSeen = r.created_at;
+        }
+        if (FINAL.has(run.status) && fresh.length < 500) {
+          await sse.writeSSE({ event: 'done', data: JSON.stringify(serializeRun(run)) });
+          return;
+        }
+        await sse.sleep(EVENTS_POLL_MS);
+      }
+    });
+  });
+
+  app.openapi(exportRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { format } = c.req.valid('query');
+    await getRun(deps, id);
+    c.header('Content-Disposition', `attachment; filename="run-${id}.${format}"`);
+    if (format === 'json') {
+      c.header('Content-Type', 'application/json; charset=utf-8');
+      return stream(c, async (out) => {
+        let first = true;
+        await out.write('[');
+        for await (const row of iterateResults(deps.dataSource, id)) {
+          await out.write(`${first ? '' : ','}\n${JSON.stringify(row)}`);
+          first = false;
+        }
+        await out.write('\n]\n');
+      }) as never;
+    }
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    return stream(c, async (out) => {
+      const csv = stringify({ header: true, columns: CSV_COLUMNS });
+      csv.on('data', (chunk: Buffer) => void out.write(chunk));
+      const finished = new Promise((resolve) => csv.on('end', resolve));
+      for await (const row of iterateResults(deps.dataSource, id)) csv.write(toCsvRow(row));
+      csv.end();
+      await finished;
+    }) as never;
+  });
+
+  return app;
+}
+
+const CSV_COLUMNS = [
+  'result_id',
+  'sample_key',
+  'repetition',
+  'status',
+  'input_text',
+  'reference_output',
+  'llm_output',
+  'error',
+  'latency_ms',
+  'token_count_input',
+  'token_count_output',
+  'cost_usd',
+  'cached',
+  'scores',
+];
+
+function toCsvRow(row: Record<string, unknown>) {
+  const scores = (row.scores as { judge_type: string; score: number | null; passed: boolean }[]) ?? [];
+  return {
+    ...row,
+    result_id: row.id,
+    // One cell per result keeps the column set fixed whatever judges ran: judge=score(pass|fail);…
+    scores: scores
+      .map((s) => `${s.judge_type}=${s.score ?? 'error'}(${s.passed ? 'pass' : 'fail'})`)
+      .join('; '),
+  };
+}

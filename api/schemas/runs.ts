@@ -1,0 +1,168 @@
+import { z } from '@hono/zod-openapi';
+import { RUN_STATUSES, TRIGGER_TYPES } from '../../db/entities/index.js';
+import { PaginationQuery, Timestamp, Uuid } from './common.js';
+
+export const StartRunBody = z
+  .strictObject({
+    project_id: Uuid,
+    dataset_id: Uuid,
+    dataset_version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('pinned dataset version; the latest when omitted'),
+    endpoint_id: Uuid,
+    judges: z
+      .array(z.string().min(1).max(50))
+      .max(50)
+      .optional()
+      .describe("judge types; the project's enabled guardrails when omitted"),
+    trigger_type: z.enum(TRIGGER_TYPES).optional(),
+    git_commit_sha: z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/i)
+      .optional(),
+    git_branch: z.string().min(1).max(255).optional(),
+    git_base_branch: z.string().min(1).max(255).optional(),
+    pr_number: z.number().int().positive().optional(),
+    baseline_run_id: Uuid.optional(),
+    repetitions: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe('answers per sample; repeats bypass the cache'),
+    cache: z.boolean().default(false).describe('reuse cached model responses for repetition 0'),
+    budget_usd: z.number().positive().optional().describe('hard cap: generation stops when spend reaches it'),
+    chunk_size: z.number().int().min(1).max(1000).optional(),
+    max_parallel_chunks: z.number().int().min(1).max(64).optional(),
+  })
+  .openapi('StartRun', {
+    example: {
+      project_id: '7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b',
+      dataset_id: '1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a6b',
+      endpoint_id: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+      trigger_type: 'manual',
+      repetitions: 1,
+      cache: false,
+    },
+  });
+
+export const RunSchema = z
+  .object({
+    id: Uuid,
+    project_id: Uuid,
+    dataset_id: Uuid,
+    dataset_version_id: Uuid,
+    endpoint_id: Uuid,
+    baseline_run_id: Uuid.nullable(),
+    status: z.enum(RUN_STATUSES),
+    trigger_type: z.string().nullable(),
+    git_commit_sha: z.string().nullable(),
+    git_branch: z.string().nullable(),
+    git_base_branch: z.string().nullable(),
+    pr_number: z.number().int().nullable(),
+    workflow_id: z.string().nullable(),
+    repetitions: z.number().int(),
+    use_cache: z.boolean(),
+    budget_usd: z.number().nullable(),
+    total_samples: z.number().int(),
+    input_tokens: z.number(),
+    output_tokens: z.number(),
+    cost_usd: z.number(),
+    judge_cost_usd: z.number(),
+    started_at: Timestamp.nullable(),
+    completed_at: Timestamp.nullable(),
+    cancelled_at: Timestamp.nullable(),
+    error: z.string().nullable(),
+    summary: z.record(z.string(), z.unknown()),
+    config: z.record(z.string(), z.unknown()),
+    created_at: Timestamp,
+  })
+  .openapi('EvalRun');
+
+export const RunListQuery = PaginationQuery.extend({
+  project_id: Uuid.optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  branch: z.string().max(255).optional(),
+  sha: z.string().max(40).optional(),
+});
+
+export const ProgressSchema = z
+  .object({
+    status: z.enum(RUN_STATUSES),
+    phase: z.string(),
+    total: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    chunksDone: z.number().int(),
+    chunkCount: z.number().int(),
+    judgeErrors: z.number().int(),
+  })
+  .openapi('RunProgress');
+
+export const ScoreSchema = z
+  .object({
+    id: Uuid,
+    judge_type: z.string(),
+    score: z.number().nullable(),
+    passed: z.boolean(),
+    details: z.record(z.string(), z.unknown()),
+    error: z.string().nullable(),
+    model_id: z.string().nullable(),
+    model_revision: z.string().nullable(),
+    dtype: z.string().nullable(),
+    cost_usd: z.number().nullable(),
+  })
+  .openapi('JudgeScore');
+
+export const ResultSchema = z
+  .object({
+    id: Uuid,
+    sample_id: Uuid,
+    sample_key: z.string(),
+    repetition: z.number().int(),
+    status: z.enum(['succeeded', 'failed']),
+    input_text: z.string(),
+    reference_output: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    llm_output: z.string(),
+    error: z.string().nullable(),
+    finish_reason: z.string().nullable(),
+    latency_ms: z.number().int().nullable(),
+    token_count_input: z.number().int().nullable(),
+    token_count_output: z.number().int().nullable(),
+    cost_usd: z.number().nullable(),
+    cached: z.boolean(),
+    attempts: z.number().int(),
+    scores: z.array(ScoreSchema),
+  })
+  .openapi('EvalResult');
+
+export const ResultListQuery = PaginationQuery.extend({
+  status: z.enum(['succeeded', 'failed']).optional(),
+  judge: z.string().max(50).optional().describe('only results scored by this judge'),
+  passed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('with `judge`: only results that passed (or failed) it'),
+  category: z.string().max(255).optional().describe("the sample's metadata.category"),
+  tag: z.string().max(255).optional().describe("one of the sample's metadata.tags"),
+  min_score: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('lowest score (of `judge`, else of any judge)'),
+  max_score: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('highest score (of `judge`, else of any judge)'),
+});
+
+export const ExportQuery = z.object({ format: z.enum(['csv', 'json']).default('json') });

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvalRun } from '../../db/entities/index.js';
+import { createProjectFixture } from '../../test/fixtures/projects.js';
+import { createRunRow, insertResults } from '../../test/fixtures/runs.js';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
+import { listResults, type ResultFilter } from './run-results.js';
+
+let db: TestDatabase;
+let run: EvalRun;
+
+// 8 samples: category alternates, every third is tagged "refund"; similarity score = position / 10.
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const fx = await createProjectFixture(db.dataSource, {
+    samples: 8,
+    sample: (i) => ({
+      metadata: { category: i % 2 ? 'billing' : 'shipping', tags: i % 3 === 0 ? ['refund', 'vip'] : [] },
+    }),
+  });
+  run = await createRunRow(db.dataSource, fx);
+  await insertResults(db.dataSource, run, [0, 1, 2, 3, 4, 5, 6, 7], (i) => ({
+    llm_output: `answer ${i}`,
+    scores: {
+      similarity: { score: i / 10, passed: i >= 4 },
+      toxicity: { score: 0.9, passed: true },
+    },
+  }));
+});
+afterAll(() => db?.drop());
+
+const positions = async (filter: ResultFilter) => {
+  const page = await listResults(db.dataSource, run.id, filter, { offset: 0, limit: 50 });
+  return { keys: page.items.map((r: { sample_key: string }) => r.sample_key), total: page.total };
+};
+
+describe('listResults filters', () => {
+  it('filters by metadata category and tag, counting the filtered total', async () => {
+    expect(await positions({ category: 'billing' })).toEqual({ keys: ['s1', 's3', 's5', 's7'], total: 4 });
+    expect(await positions({ tag: 'refund' })).toEqual({ keys: ['s0', 's3', 's6'], total: 3 });
+    expect(await positions({ tag: 'refund', category: 'billing' })).toEqual({ keys: ['s3'], total: 1 });
+    expect((await positions({ tag: 'nope' })).total).toBe(0);
+  });
+
+  it("bounds the judge's score range inclusively, together with pass/fail", async () => {
+    expect((await positions({ judge: 'similarity', min_score: 0.2, max_score: 0.4 })).keys).toEqual([
+      's2',
+      's3',
+      's4',
+    ]);
+    expect((await positions({ judge: 'similarity', passed: false, min_score: 0.25 })).keys).toEqual(['s3']);
+    // Without a judge the range matches any judge's score: toxicity's 0.9 is in every result.
+    expect((await positions({ min_score: 0.85 })).total).toBe(8);
+    expect((await positions({ judge: 'similarity', min_score: 0.85 })).total).toBe(0);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Starting, cancelling and reading eval runs. A run is a row (the record users query) plus a
+ * Temporal workflow `eval-run-<runId>` (the execution); both are created idempotently.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  DatasetVersion,
+  EvalDataset,
+  EvalRun,
+  LlmEndpoint,
+  type RunStatus,
+  type TriggerType,
+} from '../../db/entities/index.js';
+import { evalRunWorkflowId, TASK_QUEUES } from '../../temporal.config.js';
+import { cancelSignal, evalRun, progressQuery, type RunProgress } from '../../workflows/index.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+
+export interface StartRunInput {
+  project_id: string;
+  dataset_id: string;
+  /** Pinned version; the dataset's latest when omitted. */
+  dataset_version?: number;
+  endpoint_id: string;
+  judges?: string[];
+  trigger_type?: TriggerType;
+  git_commit_sha?: string;
+  git_branch?: string;
+  git_base_branch?: string;
+  pr_number?: number;
+  baseline_run_id?: string;
+  repetitions?: number;
+  cache?: boolean;
+  budget_usd?: number;
+  chunk_size?: number;
+  max_parallel_chunks?: number;
+  idempotency_key?: string;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+export async function startRun(
+  deps: ApiDeps,
+  input: StartRunInput,
+): Promise<{ run: EvalRun; created: boolean }> {
+  const runs = deps.dataSource.getRepository(EvalRun);
+  if (input.idempotency_key) {
+    const existing = await runs.findOneBy({
+      project_id: input.project_id,
+      idempotency_key: input.idempotency_key,
+    });
+    if (existing) {
+      await ensureWorkflowStarted(deps, existing);
+      return { run: existing, created: false };
+    }
+  }
+
+  const dataset = await deps.dataSource.getRepository(EvalDataset).findOneBy({ id: input.dataset_id });
+  if (!dataset || dataset.project_id !== input.project_id) throw notFound('dataset', input.dataset_id);
+  if (dataset.archived_at) throw new ApiError(409, 'archived', `dataset ${dataset.id} is archived`);
+  const versionNumber = input.dataset_version ?? dataset.version;
+  const version = await deps.dataSource
+    .getRepository(DatasetVersion)
+    .findOneBy({ dataset_id: dataset.id, version: versionNumber });
+  if (!version) throw notFound(`dataset ${dataset.id} version`, String(versionNumber));
+  if (version.sample_count === 0) {
+    throw new ApiError(422, 'empty_dataset', `dataset ${dataset.id} version ${versionNumber} has no samples`);
+  }
+  const endpoint = await deps.dataSource.getRepository(LlmEndpoint).findOneBy({ id: input.endpoint_id });
+  if (!endpoint || endpoint.project_id !== input.project_id) throw notFound('endpoint', input.endpoint_id);
+  if (endpoint.archived_at) throw new ApiError(409, 'archived', `endpoint ${endpoint.id} is archived`);
+  if (input.baseline_run_id) {
+    const baseline = await runs.findOneBy({ id: input.baseline_run_id });
+    if (!baseline || baseline.project_id !== input.project_id)
+      throw notFound('baseline run', input.baseline_run_id);
+  }
+
+  let run: EvalRun;
+  try {
+    run = await runs.save(
+      runs.create({
+        project_id: input.project_id,
+        dataset_id: dataset.id,
+        dataset_version_id: version.id,
+        endpoint_id: endpoint.id,
+        baseline_run_id: input.baseline_run_id ?? null,
+        status: 'pending',
+        trigger_type: input.trigger_type ?? 'api',
+        git_commit_sha: input.git_commit_sha ?? null,
+        git_branch: input.git_branch ?? null,
+        git_base_branch: input.git_base_branch ?? null,
+        pr_number: input.pr_number ?? null,
+        idempotency_key: input.idempotency_key ?? null,
+        repetitions: input.repetitions ?? 1,
+        use_cache: input.cache ?? false,
+        budget_usd: input.budget_usd ?? null,
+        total_samples: version.sample_count * (input.repetitions ?? 1),
+        config: {
+          ...(input.judges ? { judges: input.judges } : {}),
+          ...(input.chunk_size ? { chunk_size: input.chunk_size } : {}),
+          ...(input.max_parallel_chunks ? { max_parallel_chunks: input.max_parallel_chunks } : {}),
+        },
+      }),
+    );
+  } catch (err) {
+    // Two requests with one Idempotency-Key raced: the loser returns the winner's run.
+    if (input.idempotency_key && isUniqueViolation(err)) {
+      const winner = await runs.findOneByOrFail({
+        project_id: input.project_id,
+        idempotency_key: input.idempotency_key,
+      });
+      return { run: winner, created: false };
+    }
+    throw err;
+  }
+  await ensureWorkflowStarted(deps, run);
+  return { run: await runs.findOneByOrFail({ id: run.id }), created: true };
+}
+
+/** Starts the run's workflow unless it already exists (a retried request, or a start that failed midway). */
+async function ensureWorkflowStarted(deps: ApiDeps, run: EvalRun) {
+  const workflowId = evalRunWorkflowId(run.id);
+  try {
+    await deps.temporal.workflow.start(evalRun, {
+      taskQueue: TASK_QUEUES.orchestration,
+      workflowId,
+      args: [{ runId: run.id }],
+      memo: { project_id: run.project_id },
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      deps.logger.error({ err, runId: run.id }, 'could not start the run workflow');
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        'the run was recorded but could not be started; retry the request',
+      );
+    }
+  }
+  if (!run.workflow_id) {
+    await deps.dataSource.getRepository(EvalRun).update({ id: run.id }, { workflow_id: workflowId });
+    run.workflow_id = workflowId;
+  }
+}
+
+export async function getRun(deps: ApiDeps, runId: string) {
+  const run = await deps.dataSource.getRepository(EvalRun).findOneBy({ id: runId });
+  if (!run) throw notFound('run', runId);
+  return run;
+}
+
+const OPEN_STATUSES = new Set(['pending', 'running']);
+export const PROGRESS_QUERY_TIMEOUT_MS = 2_000;
+
+/** Live progress from the workflow while it runs; from the database once it has finished. */
+export async function getRunProgress(
+  deps: ApiDeps,
+  run: EvalRun,
+): Promise<RunProgress & { status: RunStatus }> {
+  if (OPEN_STATUSES.has(run.status) && run.workflow_id) {
+    try {
+      // A query needs a worker to answer: bounded, so /status answers from the database when none polls.
+      const progress = await deps.temporal.connection.withDeadline(
+        Date.now() + PROGRESS_QUERY_TIMEOUT_MS,
+        () => deps.temporal.workflow.getHandle(run.workflow_id!).query(progressQuery),
+      );
+      return { status: run.status, ...progress };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError))
+        deps.logger.warn({ err, runId: run.id }, 'progress query failed');
+    }
+  }
+  const [counts] = await deps.dataSource.query(
+    `SELECT count(*)::int AS done, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            (SELECT count(*)::int FROM judge_scores WHERE run_id = $1 AND error IS NOT NULL) AS judge_errors
+       FROM eval_results WHERE run_id = $1`,
+    [run.id],
+  );
+  return {
+    status: run.status,
+    phase: OPEN_STATUSES.has(run.status) ? 'planning' : (run.status as RunProgress['phase']),
+    total: run.total_samples,
+    done: counts.done,
+    failed: counts.failed,
+    chunksDone: 0,
+    chunkCount: 0,
+    judgeErrors: counts.judge_errors,
+  };
+}
+
+export async function cancelRun(deps: ApiDeps, runId: string) {
+  const run = await getRun(deps, runId);
+  if (!OPEN_STATUSES.has(run.status)) {
+    throw new ApiError(409, 'run_finished', `run ${runId} is already ${run.status}`);
+  }
+  await deps.temporal.workflow.getHandle(run.workflow_id ?? evalRunWorkflowId(run.id)).signal(cancelSignal);
+  return run;
+}

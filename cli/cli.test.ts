@@ -1,0 +1,398 @@
+/**
+ * The `evalforge` CLI as CI runs it: a child process (cli/bin.mjs) talking HTTP to a real API server
+ * on a free port, on a real database and Temporal. No worker runs: a test finishes a run by writing
+ * its row, as the workflow's last steps would.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { createApp } from '../api/app.js';
+import { EvalRun } from '../db/entities/index.js';
+import {
+  blockingFailureSummary,
+  passingSummary,
+  regressionSummary,
+} from '../github-app/test-support/summaries.js';
+import { PROJECT_ROOT } from '../runtime/child-process.js';
+import { createLogger } from '../runtime/logger.js';
+import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
+import {
+  createTestDatabase,
+  createTestTemporal,
+  freePort,
+  type TestDatabase,
+  type TestTemporal,
+} from '../test/helpers/index.js';
+import { EXIT } from './exit-codes.js';
+
+const BIN = path.join(PROJECT_ROOT, 'cli/bin.mjs');
+const CLI_TIMEOUT_MS = 30_000;
+
+let db: TestDatabase;
+let temporal: TestTemporal;
+let server: ReturnType<typeof serve>;
+let url: string;
+let fx: ProjectFixture;
+let tmp: string;
+
+beforeAll(async () => {
+  [db, temporal] = await Promise.all([createTestDatabase(), createTestTemporal()]);
+  const app = createApp({
+    dataSource: db.dataSource,
+    temporal: temporal.client,
+    logger: createLogger('test-cli-api', 'silent'),
+    mode: 'dev',
+    temporalUiUrl: null,
+  });
+  const port = await freePort();
+  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  url = `http://127.0.0.1:${port}`;
+  fx = await createProjectFixture(db.dataSource, {
+    samples: 3,
+    guardrails: [{ judge_type: 'pii', threshold: 0.5, is_blocking: true }],
+  });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evalforge-cli-'));
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await temporal?.close();
+  await db?.drop();
+});
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI with a clean environment (the test runner's own CI variables must not leak in). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmp,
+      env: { PATH: process.env.PATH ?? '', HOME: tmp, EVALFORGE_URL: url, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const runArgs = () => [
+  'run',
+  '--project',
+  fx.project.id,
+  '--dataset',
+  fx.dataset.id,
+  '--endpoint',
+  fx.endpoint.id,
+];
+
+/** Waits for the run the CLI started (found by commit) and finishes it as the workflow would. */
+async function finishWhenStarted(sha: string, status: EvalRun['status'], summary: object) {
+  const runs = db.dataSource.getRepository(EvalRun);
+  for (let i = 0; i < 300; i++) {
+    const run = await runs.findOneBy({ git_commit_sha: sha });
+    if (run) {
+      await runs.update(
+        { id: run.id },
+        {
+          status,
+          summary: summary as never,
+          completed_at: new Date(),
+          error: status === 'failed' ? 'endpoint unreachable' : null,
+        },
+      );
+      return run;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no run for ${sha}`);
+}
+
+/** GitHub Actions' environment for a pull_request job (GITHUB_SHA is the merge commit there). */
+function actionsEnv(opts: { headSha: string; prNumber: number; runId: string }) {
+  const eventPath = path.join(tmp, `event-${opts.runId}.json`);
+  fs.writeFileSync(
+    eventPath,
+    JSON.stringify({ pull_request: { number: opts.prNumber, head: { sha: opts.headSha } } }),
+  );
+  const summaryPath = path.join(tmp, `summary-${opts.runId}.md`);
+  return {
+    env: {
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_SHA: 'f'.repeat(40),
+      GITHUB_HEAD_REF: 'feature/prompt-v2',
+      GITHUB_BASE_REF: 'main',
+      GITHUB_REF_NAME: `${opts.prNumber}/merge`,
+      GITHUB_REPOSITORY: 'acme/support-bot',
+      GITHUB_RUN_ID: opts.runId,
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: 'eval',
+      GITHUB_STEP_SUMMARY: summaryPath,
+    },
+    summaryPath,
+  };
+}
+
+describe('evalforge run', () => {
+  it('starts a run and prints where to find it', async () => {
+    const res = await cli([...runArgs(), '--sha', 'abcdef1', '--branch', 'dev']);
+    expect(res.code, res.stderr).toBe(EXIT.OK);
+    const id = /^run ([0-9a-f-]{36}) pending: (\S+)$/m.exec(res.stdout);
+    expect(id?.[2]).toBe(`${url}/runs/${id?.[1]}`);
+    const run = await db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: id![1] });
+    expect(run).toMatchObject({ trigger_type: 'manual', git_commit_sha: 'abcdef1', git_branch: 'dev' });
+  });
+
+  it('in GitHub Actions: takes the PR head commit, waits, fails on a blocking guardrail and writes the step summary', async () => {
+    const headSha = '1'.repeat(40);
+    const { env, summaryPath } = actionsEnv({ headSha, prNumber: 42, runId: '1001' });
+    const [res, run] = await Promise.all([
+      cli([...runArgs(), '--wait', '--json', '--poll-interval', '0.2'], env),
+      finishWhenStarted(headSha, 'completed', blockingFailureSummary()),
+    ]);
+    expect(res.code, res.stderr).toBe(EXIT.GATE_FAILED);
+    expect(run).toMatchObject({
+      trigger_type: 'ci',
+      git_branch: 'feature/prompt-v2',
+      git_base_branch: 'main',
+      pr_number: 42,
+    });
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({
+      passed: false,
+      exit_code: EXIT.GATE_FAILED,
+      gates: ['guardrail'],
+      reasons: ['blocking guardrail failed: pii'],
+      run: { id: run.id, status: 'completed' },
+    });
+    const summary = fs.readFileSync(summaryPath, 'utf8');
+    expect(summary).toContain(`EvalForge — Eval Results for commit ${headSha.slice(0, 7)}`);
+    expect(summary).toContain('| Judge | Score |');
+    expect(summary).toContain('blocking guardrail failed: pii');
+  });
+
+  it('a retried step of the same workflow attempt finds the run it started', async () => {
+    const { env } = actionsEnv({ headSha: '2'.repeat(40), prNumber: 43, runId: '1002' });
+    const first = await cli([...runArgs(), '--json'], env);
+    const second = await cli([...runArgs(), '--json'], env);
+    expect(first.code, first.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(second.stdout).id).toBe(JSON.parse(first.stdout).id);
+  });
+
+  it('passes the guardrail gate, fails the regression gate when asked, with plain log lines in CI', async () => {
+    const shaA = '3'.repeat(40);
+    const [pass] = await Promise.all([
+      cli([...runArgs(), '--sha', shaA, '--wait', '--poll-interval', '0.2'], { CI: 'true' }),
+      finishWhenStarted(shaA, 'completed', regressionSummary()),
+    ]);
+    expect(pass.code, pass.stderr).toBe(EXIT.OK);
+    expect(pass.stderr).toMatch(/^evalforge: run [0-9a-f-]{36} started: http/m);
+    expect(pass.stderr).not.toContain('\r');
+    expect(pass.stdout).toContain('| Judge | Score |');
+
+    const shaB = '4'.repeat(40);
+    const [gated] = await Promise.all([
+      cli([
+        ...runArgs(),
+        '--sha',
+        shaB,
+        '--wait',
+        '--fail-on',
+        'guardrail,regression',
+        '--poll-interval',
+        '0.2',
+      ]),
+      finishWhenStarted(shaB, 'completed', regressionSummary()),
+    ]);
+    expect(gated.code).toBe(EXIT.GATE_FAILED);
+    expect(gated.stderr).toContain('regression vs baseline: similarity');
+  });
+
+  it('exits 4 when the run itself failed, and 6 when --timeout passes first', async () => {
+    const sha = '5'.repeat(40);
+    const [failed] = await Promise.all([
+      cli([...runArgs(), '--sha', sha, '--wait', '--fail-on', 'none', '--poll-interval', '0.2']),
+      finishWhenStarted(sha, 'failed', {}),
+    ]);
+    expect(failed.code).toBe(EXIT.RUN_FAILED);
+    expect(failed.stderr).toContain('run failed: endpoint unreachable');
+
+    const slow = await cli([...runArgs(), '--wait', '--timeout', '0.5', '--poll-interval', '0.2']);
+    expect(slow.code).toBe(EXIT.TIMEOUT);
+    expect(slow.stderr).toMatch(/has not finished after/);
+  });
+
+  it('exits 2 for usage errors, 3 for requests the server refuses, 5 when it cannot reach the server', async () => {
+    expect((await cli(['run', '--project', fx.project.id])).code).toBe(EXIT.USAGE);
+    expect((await cli([...runArgs(), '--fail-on', 'regression'])).code).toBe(EXIT.USAGE);
+    expect((await cli([...runArgs(), '--wait', '--fail-on', 'vibes'])).code).toBe(EXIT.USAGE);
+    expect((await cli(['frobnicate'])).code).toBe(EXIT.USAGE);
+
+    const missing = await cli([
+      'run',
+      '--project',
+      fx.project.id,
+      '--dataset',
+      crypto.randomUUID(),
+      '--endpoint',
+      fx.endpoint.id,
+    ]);
+    expect(missing.code).toBe(EXIT.API_ERROR);
+    expect(missing.stderr).toMatch(/404 not_found dataset/);
+
+    const closedPort = await freePort();
+    const down = await cli(['runs', 'show', crypto.randomUUID()], {
+      EVALFORGE_URL: `http://127.0.0.1:${closedPort}`,
+    });
+    expect(down.code).toBe(EXIT.UNAVAILABLE);
+    expect(down.stderr).toContain('cannot reach EvalForge');
+  });
+});
+
+describe('evalforge runs / datasets', () => {
+  it('shows a finished run as its report, or as JSON', async () => {
+    const sha = '6'.repeat(40);
+    const [, run] = await Promise.all([
+      cli([...runArgs(), '--sha', sha]),
+      finishWhenStarted(sha, 'completed', passingSummary()),
+    ]);
+    const shown = await cli(['runs', 'show', run.id]);
+    expect(shown.code, shown.stderr).toBe(EXIT.OK);
+    expect(shown.stdout).toContain(`commit ${sha.slice(0, 7)}`);
+    const json = await cli(['runs', 'show', run.id, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: run.id, status: 'completed' });
+    expect((await cli(['runs', 'show', crypto.randomUUID()])).code).toBe(EXIT.API_ERROR);
+  });
+
+  it('explains a server that has no run comparison', async () => {
+    // An EvalForge server without GET /api/eval/compare answers with its JSON "no route" 404.
+    const old = http.createServer((req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { code: 'not_found', message: `no route for GET ${req.url?.split('?')[0]}` },
+        }),
+      );
+    });
+    await new Promise<void>((r) => old.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = old.address() as AddressInfo;
+      const res = await cli(['runs', 'compare', crypto.randomUUID(), crypto.randomUUID()], {
+        EVALFORGE_URL: `http://127.0.0.1:${port}`,
+      });
+      expect(res.code).toBe(EXIT.API_ERROR);
+      expect(res.stderr).toContain('has no run comparison');
+    } finally {
+      old.close();
+    }
+  });
+
+  it('uploads a CSV file as a new dataset version', async () => {
+    const file = path.join(tmp, 'samples.csv');
+    fs.writeFileSync(file, 'input_text,reference_output\nWhat is 2+2?,4\nCapital of France?,Paris\n');
+    const res = await cli(['datasets', 'upload', file, '--dataset', fx.dataset.id, '--json']);
+    expect(res.code, res.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      dataset_id: fx.dataset.id,
+      rows: 2,
+      added: 2,
+      version: { version: 2 },
+    });
+
+    const unknown = await cli(['datasets', 'upload', path.join(tmp, 'nope.csv'), '--dataset', fx.dataset.id]);
+    expect(unknown.code).toBe(EXIT.USAGE);
+  });
+});
+
+describe('the composite GitHub Action', () => {
+  const ACTION_DIR = path.join(PROJECT_ROOT, '.github/actions/evalforge');
+
+  it('runs the CLI from its own checkout, sets outputs and fails the step on a failed gate', async () => {
+    const action = parseYaml(fs.readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'));
+    const step = action.runs.steps.find((s: { id?: string }) => s.id === 'run');
+    // The step's env with ${{ inputs.x }} filled in, as the runner would.
+    const inputs: Record<string, string> = {
+      url,
+      'api-key': '',
+      project: fx.project.id,
+      dataset: fx.dataset.id,
+      endpoint: fx.endpoint.id,
+      'fail-on': 'guardrail',
+      timeout: '60',
+      args: '--poll-interval 0.2',
+    };
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env as Record<string, string>).map(([k, v]) => [
+        k,
+        v.replace(/\$\{\{ inputs\.([\w-]+) \}\}/, (_, name: string) => inputs[name] ?? ''),
+      ]),
+    );
+    // The "install tsx" step, done with this project's tsx.
+    const runnerTemp = fs.mkdtempSync(path.join(tmp, 'runner-'));
+    fs.mkdirSync(path.join(runnerTemp, 'evalforge-cli/node_modules/.bin'), { recursive: true });
+    fs.symlinkSync(
+      path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+      path.join(runnerTemp, 'evalforge-cli/node_modules/.bin/tsx'),
+    );
+    const headSha = '8'.repeat(40);
+    const { env } = actionsEnv({ headSha, prNumber: 44, runId: '1003' });
+    const outputFile = path.join(runnerTemp, 'output');
+    fs.writeFileSync(outputFile, '');
+
+    const result = new Promise<CliResult>((resolve) => {
+      const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', step.run], {
+        cwd: tmp,
+        env: {
+          PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
+          HOME: tmp,
+          ...env,
+          ...stepEnv,
+          GITHUB_ACTION_PATH: ACTION_DIR,
+          RUNNER_TEMP: runnerTemp,
+          GITHUB_OUTPUT: outputFile,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    const [res, run] = await Promise.all([
+      result,
+      finishWhenStarted(headSha, 'completed', blockingFailureSummary()),
+    ]);
+    expect(res.code, res.stderr).toBe(EXIT.GATE_FAILED);
+    expect(res.stdout).toContain('| Judge | Score |');
+    expect(res.stdout).toContain('::error title=EvalForge::blocking guardrail failed: pii');
+    expect(fs.readFileSync(outputFile, 'utf8')).toBe(`run-id=${run.id}\npassed=false\nexit-code=1\n`);
+  });
+});

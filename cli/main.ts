@@ -1,0 +1,104 @@
+/** `evalforge` command line: parses the command, runs it, exits with a code CI can act on. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { datasetsUpload } from './commands/datasets.js';
+import { runCommand } from './commands/run.js';
+import { runsCompare, runsShow } from './commands/runs.js';
+import { createContext } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { USAGE } from './usage.js';
+
+const GLOBAL_OPTIONS = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const RUN_OPTIONS = {
+  project: { type: 'string' },
+  dataset: { type: 'string' },
+  endpoint: { type: 'string' },
+  'dataset-version': { type: 'string' },
+  judges: { type: 'string' },
+  baseline: { type: 'string' },
+  repetitions: { type: 'string' },
+  budget: { type: 'string' },
+  cache: { type: 'boolean' },
+  sha: { type: 'string' },
+  branch: { type: 'string' },
+  'base-branch': { type: 'string' },
+  pr: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  wait: { type: 'boolean' },
+  'fail-on': { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  'poll-interval': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const UPLOAD_OPTIONS = {
+  dataset: { type: 'string' },
+  format: { type: 'string' },
+  mode: { type: 'string' },
+  'base-version': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...GLOBAL_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\nRun "evalforge --help" for usage.`, EXIT.USAGE);
+  }
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, sub] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(USAGE);
+      return command ? EXIT.OK : EXIT.USAGE;
+    }
+    if (command === 'run') {
+      const { values } = parse(argv.slice(1), RUN_OPTIONS);
+      if (values.help) return help(io);
+      return await runCommand(createContext(values, io), values);
+    }
+    if (command === 'runs' && (sub === 'show' || sub === 'compare')) {
+      const { values, positionals } = parse(argv.slice(2), {});
+      if (values.help) return help(io);
+      const ctx = createContext(values, io);
+      return sub === 'show' ? await runsShow(ctx, positionals) : await runsCompare(ctx, positionals);
+    }
+    if (command === 'datasets' && sub === 'upload') {
+      const { values, positionals } = parse(argv.slice(2), UPLOAD_OPTIONS);
+      if (values.help) return help(io);
+      return await datasetsUpload(createContext(values, io), positionals, values);
+    }
+    throw new CliError(
+      `unknown command: ${argv.slice(0, 2).join(' ')}\nRun "evalforge --help" for usage.`,
+      EXIT.USAGE,
+    );
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr.write(`evalforge: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`evalforge: unexpected error: ${(err as Error).stack ?? err}\n`);
+    return EXIT.UNAVAILABLE;
+  }
+}
+
+function help(io: CliIo) {
+  io.stdout.write(USAGE);
+  return EXIT.OK;
+}

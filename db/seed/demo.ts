@@ -1,0 +1,95 @@
+/**
+ * The demo project: "Customer Support QA v1" (version 1), two endpoints (OpenAI and a local
+ * OpenAI-compatible server, keys by environment variable only) and guardrails for the main judges.
+ * Written through the API's own schemas and dataset service, so demo data obeys the same rules as
+ * user data. `npm run seed` calls seedDemo; `npm start` calls seedDemoIfEmpty after migrations.
+ */
+import type { DataSource } from 'typeorm';
+import { SampleInput } from '../../api/schemas/datasets.js';
+import { EndpointCreate } from '../../api/schemas/endpoints.js';
+import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
+import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
+import { GuardrailConfig, LlmEndpoint, Project } from '../entities/index.js';
+import {
+  CUSTOMER_SUPPORT_SAMPLES,
+  DEMO_DATASET_DESCRIPTION,
+  DEMO_DATASET_NAME,
+} from './customer-support-qa.js';
+
+export const DEMO_PROJECT_NAME = 'ShopCo Support Assistant';
+const DEMO_PROJECT_DESCRIPTION = 'Demo project: evaluates a customer-support assistant before each deploy.';
+
+export const DEMO_ENDPOINTS = [
+  {
+    name: 'OpenAI gpt-4o-mini',
+    provider: 'openai',
+    model_name: 'gpt-4o-mini',
+    api_key_env: 'OPENAI_API_KEY',
+    config: { temperature: 0, max_tokens: 300, concurrency: 4, rpm: 500 },
+  },
+  {
+    name: 'Local Ollama (llama3.2)',
+    provider: 'custom',
+    model_name: 'llama3.2',
+    endpoint_url: 'http://127.0.0.1:11434/v1',
+    config: { temperature: 0, max_tokens: 300, concurrency: 2 },
+  },
+] as const;
+
+export const DEMO_GUARDRAILS = [
+  { judge_type: 'toxicity', threshold: 0.8, is_blocking: true, config: { min_pass_rate: 0.98 } },
+  { judge_type: 'pii', threshold: 1, is_blocking: true, config: { min_pass_rate: 1 } },
+  { judge_type: 'similarity', threshold: 0.7, is_blocking: false, config: { min_pass_rate: 0.8 } },
+  // Support answers stay short; per-sample format expectations are in each sample's metadata.
+  {
+    judge_type: 'format',
+    threshold: 1,
+    is_blocking: false,
+    config: { max_length: 2000, min_pass_rate: 0.95 },
+  },
+] as const;
+
+export interface DemoSeed {
+  projectId: string;
+  datasetId: string;
+  endpointIds: string[];
+}
+
+export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
+  const samples = CUSTOMER_SUPPORT_SAMPLES.map((sample) => SampleInput.parse(sample));
+  const endpoints = DEMO_ENDPOINTS.map((e) => EndpointCreate.parse(e));
+  const guardrails = DEMO_GUARDRAILS.map((g) => GuardrailUpsert.parse(g));
+
+  const project = await dataSource
+    .getRepository(Project)
+    .save({ name: DEMO_PROJECT_NAME, description: DEMO_PROJECT_DESCRIPTION });
+  const savedEndpoints = await dataSource.getRepository(LlmEndpoint).save(
+    endpoints.map((e) => ({
+      project_id: project.id,
+      name: e.name ?? null,
+      provider: e.provider,
+      model_name: e.model_name,
+      endpoint_url: e.endpoint_url ?? null,
+      config: e.config,
+      api_key_env: e.api_key_env ?? null,
+    })),
+  );
+  await dataSource
+    .getRepository(GuardrailConfig)
+    .save(guardrails.map((g) => ({ ...g, project_id: project.id })));
+  const datasetId = await createDatasetWithSamples(dataSource, {
+    projectId: project.id,
+    name: DEMO_DATASET_NAME,
+    description: DEMO_DATASET_DESCRIPTION,
+    tags: ['demo', 'support'],
+    samples,
+    note: 'demo seed',
+  });
+  return { projectId: project.id, datasetId, endpointIds: savedEndpoints.map((e) => e.id) };
+}
+
+/** Seeds the demo only into a database without any project (a fresh install); null otherwise. */
+export async function seedDemoIfEmpty(dataSource: DataSource): Promise<DemoSeed | null> {
+  const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM projects');
+  return n === 0 ? seedDemo(dataSource) : null;
+}

@@ -1,0 +1,75 @@
+/** Check runs: GitHub's record of one eval run on one commit. */
+import type { InstallationOctokit } from './client.js';
+import type { CheckConclusion } from './conclusion.js';
+import { splitFullName } from './links.js';
+
+/** GitHub rejects check output fields longer than this. */
+export const MAX_CHECK_TEXT = 65_535;
+
+const truncate = (s: string, max = MAX_CHECK_TEXT) =>
+  s.length <= max ? s : `${s.slice(0, max - 20)}\n\n…(truncated)`;
+
+export interface CheckTarget {
+  fullName: string;
+  headSha: string;
+  name: string;
+  runId: string;
+  detailsUrl: string | null;
+}
+
+export async function createInProgressCheck(octokit: InstallationOctokit, t: CheckTarget): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    ...splitFullName(t.fullName),
+    name: t.name,
+    head_sha: t.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+    external_id: t.runId,
+    ...(t.detailsUrl ? { details_url: t.detailsUrl } : {}),
+    output: { title: 'Evaluating…', summary: `EvalForge run \`${t.runId}\` is in progress.` },
+  });
+  return data.id;
+}
+
+export interface CompletedCheck {
+  conclusion: CheckConclusion | 'skipped';
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+/** Completes the existing check run, or creates a completed one when there is none to update. */
+export async function completeCheck(
+  octokit: InstallationOctokit,
+  t: CheckTarget,
+  checkRunId: number | null,
+  result: CompletedCheck,
+): Promise<number> {
+  const body = {
+    ...splitFullName(t.fullName),
+    status: 'completed' as const,
+    conclusion: result.conclusion,
+    completed_at: new Date().toISOString(),
+    ...(t.detailsUrl ? { details_url: t.detailsUrl } : {}),
+    output: {
+      title: truncate(result.title, 255),
+      summary: truncate(result.summary),
+      ...(result.text ? { text: truncate(result.text) } : {}),
+    },
+  };
+  if (checkRunId !== null) {
+    try {
+      await octokit.rest.checks.update({ ...body, check_run_id: checkRunId });
+      return checkRunId;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+  }
+  const { data } = await octokit.rest.checks.create({
+    ...body,
+    name: t.name,
+    head_sha: t.headSha,
+    external_id: t.runId,
+  });
+  return data.id;
+}

@@ -1,0 +1,101 @@
+/**
+ * reportRunToGitHub: at the end of an eval run started from GitHub, completes its check run
+ * (success / failure / neutral / cancelled, with the results table) and creates or updates the one
+ * EvalForge comment on the pull request. Safe to retry: every step updates what it finds.
+ */
+import type { DataSource } from 'typeorm';
+import type { FinalRunStatus } from '../activities/runs/types.js';
+import { GitHubRepository } from '../db/entities/index.js';
+import type { Logger } from '../runtime/logger.js';
+import { completeCheck } from './checks.js';
+import { type GitHubApp, gitHubClientFromEnv } from './client.js';
+import { upsertPullRequestComment } from './comment.js';
+import { type CheckConclusion, decideCheckConclusion } from './conclusion.js';
+import { runPageUrl } from './links.js';
+import { buildRunReport } from './run-report.js';
+import { findCheckRunByRunId, lockPullRequest, saveCommentId, updateCheckRun } from './store.js';
+
+export interface GitHubReportDeps {
+  dataSource: DataSource;
+  logger: Logger;
+  /** The App client. Left out: built once from the environment (GITHUB_APP_ID…); null: no App. */
+  github?: GitHubApp | null;
+}
+
+export interface GitHubReportOptions {
+  /** The run's final status when the row is not finalized yet (reporting before finalizeRun). */
+  status?: FinalRunStatus;
+}
+
+export type GitHubReportOutcome =
+  | {
+      reported: false;
+      reason: 'not_from_github' | 'app_not_configured' | 'no_installation' | 'run_not_finished';
+    }
+  | { reported: true; conclusion: CheckConclusion; checkRunId: number; commentId: number | null };
+
+export async function reportRunToGitHub(
+  deps: GitHubReportDeps,
+  runId: string,
+  opts: GitHubReportOptions = {},
+): Promise<GitHubReportOutcome> {
+  const ds = deps.dataSource;
+  const check = await findCheckRunByRunId(ds, runId);
+  if (!check) return { reported: false, reason: 'not_from_github' };
+  const github = deps.github === undefined ? gitHubClientFromEnv(deps.logger) : deps.github;
+  if (!github) {
+    deps.logger.warn(
+      { runId },
+      'run started from GitHub but the GitHub App is not configured here; not reported',
+    );
+    return { reported: false, reason: 'app_not_configured' };
+  }
+  const link = await ds.getRepository(GitHubRepository).findOneBy({ id: check.repository_id });
+  if (!link?.installation_id) return { reported: false, reason: 'no_installation' };
+  const report = await buildRunReport(ds, runId, github.settings.publicUrl);
+  if (!report) return { reported: false, reason: 'not_from_github' };
+  const status = opts.status ?? report.run.status;
+  if (status === 'pending' || status === 'running') return { reported: false, reason: 'run_not_finished' };
+
+  const verdict = decideCheckConclusion({ status, error: report.run.error }, report.summary, {
+    failOnRegression: link.fail_on_regression,
+  });
+  const octokit = await github.installationOctokit(link.installation_id);
+  const target = {
+    fullName: link.full_name,
+    headSha: check.head_sha,
+    name: github.settings.checkName,
+    runId,
+    detailsUrl: runPageUrl(github.settings.publicUrl, runId),
+  };
+  const checkRunId = await completeCheck(octokit, target, check.check_run_id, {
+    conclusion: verdict.conclusion,
+    title: verdict.title,
+    summary: report.markdown,
+  });
+  await updateCheckRun(ds, runId, { check_run_id: checkRunId, conclusion: verdict.conclusion });
+
+  let commentId: number | null = null;
+  const prNumber = check.pr_number;
+  if (prNumber !== null) {
+    // Locked per pull request: two runs finishing together never both create a comment.
+    commentId = await ds.transaction(async (m) => {
+      const pr = await lockPullRequest(m, link.id, prNumber);
+      // A run for an older commit completes its own check but leaves the comment to the newest one.
+      if (pr && pr.head_sha !== check.head_sha) return null;
+      const id = await upsertPullRequestComment(
+        octokit,
+        { fullName: link.full_name, prNumber },
+        pr?.comment_id ?? null,
+        report.markdown,
+      );
+      if (pr && pr.comment_id !== id) await saveCommentId(m, pr.id, id);
+      return id;
+    });
+  }
+  deps.logger.info(
+    { runId, conclusion: verdict.conclusion, checkRunId, commentId },
+    'run reported to GitHub',
+  );
+  return { reported: true, conclusion: verdict.conclusion, checkRunId, commentId };
+}

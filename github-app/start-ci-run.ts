@@ -1,0 +1,81 @@
+/** Starts (or finds) the eval run for a commit and shows it on GitHub as an in-progress check. */
+import type { ApiDeps } from '../api/deps.js';
+import { ApiError } from '../api/errors.js';
+import { startRun } from '../api/services/runs.js';
+import type { GitHubRepository } from '../db/entities/index.js';
+import { completeCheck, createInProgressCheck } from './checks.js';
+import type { GitHubApp, InstallationOctokit } from './client.js';
+import { runPageUrl } from './links.js';
+import { claimCheckRun, updateCheckRun } from './store.js';
+
+export interface CiCommit {
+  /** As GitHub spells it (for API paths); the link stores it lower-case. */
+  fullName: string;
+  headSha: string;
+  branch: string;
+  baseBranch: string | null;
+  prNumber: number | null;
+  idempotencyKey: string;
+}
+
+export type CiRunOutcome =
+  | { started: true; runId: string; created: boolean; checkRunId: number | null }
+  | { started: false; reason: string };
+
+export async function startCiRun(
+  deps: ApiDeps,
+  github: GitHubApp,
+  octokit: InstallationOctokit,
+  link: GitHubRepository,
+  commit: CiCommit,
+): Promise<CiRunOutcome> {
+  const target = {
+    fullName: commit.fullName,
+    headSha: commit.headSha,
+    name: github.settings.checkName,
+    detailsUrl: null,
+  };
+  let started: Awaited<ReturnType<typeof startRun>>;
+  try {
+    started = await startRun(deps, {
+      project_id: link.project_id,
+      dataset_id: link.dataset_id,
+      endpoint_id: link.endpoint_id,
+      trigger_type: 'ci',
+      git_commit_sha: commit.headSha,
+      git_branch: commit.branch,
+      ...(commit.baseBranch ? { git_base_branch: commit.baseBranch } : {}),
+      ...(commit.prNumber ? { pr_number: commit.prNumber } : {}),
+      idempotency_key: commit.idempotencyKey,
+    });
+  } catch (err) {
+    // A configuration problem (archived dataset, empty dataset…) shows on the PR instead of vanishing
+    // into a log; anything else (Temporal down) fails the delivery so it can be redelivered.
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    await completeCheck(octokit, { ...target, runId: '' }, null, {
+      conclusion: 'failure',
+      title: 'EvalForge could not start an eval run',
+      summary: `${err.message}\n\nFix the repository's EvalForge link (project, dataset, endpoint) and re-run this check.`,
+    });
+    return { started: false, reason: err.code };
+  }
+  const { run, created } = started;
+  const claimed = await claimCheckRun(deps.dataSource, {
+    run_id: run.id,
+    repository_id: link.id,
+    pr_number: commit.prNumber,
+    head_sha: commit.headSha,
+  });
+  if (!claimed) return { started: true, runId: run.id, created, checkRunId: null };
+  const checkRunId = await createInProgressCheck(octokit, {
+    ...target,
+    runId: run.id,
+    detailsUrl: runPageUrl(github.settings.publicUrl, run.id),
+  });
+  await updateCheckRun(deps.dataSource, run.id, { check_run_id: checkRunId });
+  deps.logger.info(
+    { runId: run.id, repository: commit.fullName, sha: commit.headSha, checkRunId },
+    'CI run started',
+  );
+  return { started: true, runId: run.id, created, checkRunId };
+}

@@ -1,0 +1,205 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { z } from 'zod';
+import { JudgeConfigError, type JudgeSettings, parseJudgeConfig } from './settings.js';
+import type { Judge, JudgeItem, JudgeResult } from './types.js';
+
+/** User regexes only see this much of an output: bounds the cost of a pathological pattern. */
+export const MAX_REGEX_INPUT_CHARS = 100_000;
+const MAX_MESSAGE_CHARS = 300;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+const markdownConfig = z.object({
+  /** Heading texts that must appear (case-insensitive, any level). */
+  headings: z.array(z.string().min(1)).optional(),
+  min_headings: z.number().int().min(1).optional(),
+  lists: z.boolean().optional(),
+  code_blocks: z.boolean().optional(),
+  tables: z.boolean().optional(),
+});
+
+const formatConfig = z
+  .object({
+    /** The output must parse as JSON (a ```json fence around it is allowed). */
+    json: z.boolean().optional(),
+    /** JSON Schema (draft-07) the parsed output must satisfy; implies `json`. */
+    json_schema: z.record(z.string(), z.unknown()).optional(),
+    regex: z.string().min(1).optional(),
+    regex_flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'only i, m, s and u flags')
+      .optional(),
+    min_length: z.number().int().min(0).optional(),
+    max_length: z.number().int().min(1).optional(),
+    markdown: markdownConfig.optional(),
+  })
+  .refine(
+    (c) => Object.values(c).some((v) => v !== undefined && v !== false),
+    'configure at least one check',
+  );
+
+interface Check {
+  name: string;
+  passed: boolean;
+  message?: string;
+}
+
+/** Rule-based format compliance, no model. Score = share of checks passed; passing needs all of them
+ * unless the project lowers the threshold. */
+export function createFormatJudge(settings: JudgeSettings = {}): Judge {
+  const config = parseJudgeConfig(formatConfig, 'format', settings.config);
+  const threshold = settings.threshold ?? 1;
+  const schema = config.json_schema ? compileSchema(config.json_schema) : null;
+  const regex = config.regex ? compileRegex(config.regex, config.regex_flags) : null;
+
+  const check = (output: string): Check[] => {
+    const checks: Check[] = [];
+    if (config.json || schema) {
+      const parsed = parseJsonOutput(output);
+      checks.push({ name: 'json', passed: parsed.ok, message: parsed.ok ? undefined : parsed.error });
+      if (schema) {
+        const valid = parsed.ok && schema(parsed.value);
+        checks.push({
+          name: 'json_schema',
+          passed: Boolean(valid),
+          message: valid ? undefined : parsed.ok ? schemaErrors(schema) : 'not JSON',
+        });
+      }
+    }
+    if (regex) {
+      regex.lastIndex = 0;
+      const passed = regex.test(output.slice(0, MAX_REGEX_INPUT_CHARS));
+      checks.push({
+        name: 'regex',
+        passed,
+        message: passed ? undefined : `does not match /${regex.source}/`,
+      });
+    }
+    const length = [...output].length;
+    if (config.min_length !== undefined) {
+      const passed = length >= config.min_length;
+      checks.push({
+        name: 'min_length',
+        passed,
+        message: passed ? undefined : `${length} < ${config.min_length} characters`,
+      });
+    }
+    if (config.max_length !== undefined) {
+      const passed = length <= config.max_length;
+      checks.push({
+        name: 'max_length',
+        passed,
+        message: passed ? undefined : `${length} > ${config.max_length} characters`,
+      });
+    }
+    if (config.markdown) checks.push(...markdownChecks(output, config.markdown));
+    return checks;
+  };
+
+  return {
+    type: 'format',
+    kind: 'rule',
+    modelInfo: () => null,
+    async evaluateBatch(items: readonly JudgeItem[]): Promise<JudgeResult[]> {
+      return items.map((item) => {
+        const checks = check(item.output);
+        const score = checks.filter((c) => c.passed).length / checks.length;
+        return { score, passed: score >= threshold, details: { checks } };
+      });
+    },
+  };
+}
+
+function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  try {
+    return ajv.compile(schema);
+  } catch (err) {
+    throw new JudgeConfigError(`format json_schema is not a valid JSON Schema: ${(err as Error).message}`);
+  }
+}
+
+function compileRegex(source: string, flags = ''): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new JudgeConfigError(`format regex is invalid: ${(err as Error).message}`);
+  }
+}
+
+function schemaErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
+    .join('; ')
+    .slice(0, MAX_MESSAGE_CHARS);
+}
+
+/** JSON, optionally wrapped in one Markdown code fence (models add them even when told not to). */
+export function parseJsonOutput(output: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/i.exec(output);
+  try {
+    return { ok: true, value: JSON.parse(fenced ? fenced[1] : output) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message.slice(0, MAX_MESSAGE_CHARS) };
+  }
+}
+
+function markdownChecks(output: string, want: z.infer<typeof markdownConfig>): Check[] {
+  const structure = markdownStructure(output);
+  const checks: Check[] = [];
+  for (const heading of want.headings ?? []) {
+    const passed = structure.headings.some((h) => h.toLowerCase() === heading.toLowerCase());
+    checks.push({
+      name: `heading:${heading}`,
+      passed,
+      message: passed ? undefined : `no "${heading}" heading`,
+    });
+  }
+  if (want.min_headings !== undefined) {
+    const passed = structure.headings.length >= want.min_headings;
+    checks.push({
+      name: 'min_headings',
+      passed,
+      message: passed ? undefined : `${structure.headings.length} headings`,
+    });
+  }
+  const presence = [
+    ['lists', structure.lists, 'no list'],
+    ['code_blocks', structure.codeBlocks, 'no fenced code block'],
+    ['tables', structure.tables, 'no table'],
+  ] as const;
+  for (const [name, count, missing] of presence) {
+    if (want[name]) checks.push({ name, passed: count > 0, message: count > 0 ? undefined : missing });
+  }
+  return checks;
+}
+
+/** Headings, lists, fenced code blocks and pipe tables; lines inside fences are code, not structure. */
+export function markdownStructure(text: string): {
+  headings: string[];
+  lists: number;
+  codeBlocks: number;
+  tables: number;
+} {
+  const out = { headings: [] as string[], lists: 0, codeBlocks: 0, tables: 0 };
+  let inFence = false;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (/^\s*(```|~~~)/.test(line)) {
+      if (!inFence) out.codeBlocks++;
+      inFence = !inFence;
+      return;
+    }
+    if (inFence) return;
+    const heading = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
+    if (heading) out.headings.push(heading[1]);
+    else if (/^\s*(?:[-*+]|\d+[.)])\s+\S/.test(line)) out.lists++;
+    else if (
+      /^\s*\|.*\|\s*$/.test(line) &&
+      /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(lines[i + 1] ?? '')
+    ) {
+      out.tables++;
+    }
+  });
+  return out;
+}

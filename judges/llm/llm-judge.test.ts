@@ -1,0 +1,200 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JudgeConfigError } from '../settings.js';
+import { runJudgeConformance } from '../testing/conformance.case.js';
+import {
+  type FakeChatHandler,
+  type FakeChatServer,
+  startFakeChatServer,
+} from '../testing/openai-chat-server.js';
+import { createOpenAIChatCaller } from './chat-caller.js';
+import { createLlmJudge } from './llm-judge.js';
+
+const JUDGE_MODEL = 'judge-model-1';
+
+/** A deterministic judge model: scores an answer by its length, so different items get different scores. */
+const lengthJudge: FakeChatHandler = (req) => {
+  const response = /\[RESPONSE\]\n([\s\S]*?)\n\[END RESPONSE\]/.exec(req.messages[1].content)?.[1] ?? '';
+  return { content: JSON.stringify({ reasoning: 'ok', criteria: { quality: 1 + (response.length % 5) } }) };
+};
+
+let server: FakeChatServer;
+let hanging: FakeChatServer;
+const judgeWith = (config: Record<string, unknown> = {}, threshold?: number, on = () => server) =>
+  createLlmJudge(
+    { config, threshold },
+    {
+      chatCaller: createOpenAIChatCaller({
+        client: new OpenAI({ baseURL: on().baseURL, apiKey: 'test' }),
+        model: JUDGE_MODEL,
+      }),
+    },
+  );
+
+beforeAll(async () => {
+  server = await startFakeChatServer(lengthJudge);
+  hanging = await startFakeChatServer(() => ({ delayMs: 30_000, content: '{}' }));
+});
+afterAll(async () => {
+  await server.close();
+  await hanging.close();
+});
+
+runJudgeConformance({
+  name: 'llm_judge',
+  create: () => {
+    server.setHandler(lengthJudge);
+    return judgeWith({ concurrency: 16 });
+  },
+  createHanging: () => judgeWith({ timeout_ms: 200 }, undefined, () => hanging),
+});
+
+/** Replies in turn; the last one repeats. */
+function replies(
+  ...contents: Array<string | { status: number } | { content: string; finishReason: string }>
+): void {
+  server.requests.length = 0;
+  server.setHandler((_req, i) => {
+    const r = contents[Math.min(i, contents.length - 1)];
+    return typeof r === 'string'
+      ? { content: r }
+      : 'status' in r
+        ? { status: r.status, body: '{"error":{"message":"boom"}}' }
+        : r;
+  });
+}
+
+const item = { id: 'a', input: 'What is 2+2?', output: 'It is 4.', reference: '4' };
+
+describe('LLM-as-judge, pointwise', () => {
+  it('sends a G-Eval style prompt at temperature 0 and scores the weighted criteria on [0, 1]', async () => {
+    replies('{"reasoning": "accurate, curt", "criteria": {"accuracy": 5, "tone": 1}}');
+    const judge = judgeWith(
+      {
+        rubric: 'Customer support answers.',
+        criteria: [
+          { name: 'accuracy', description: 'Facts are right.', weight: 2 },
+          { name: 'tone', description: 'Friendly.', weight: 1 },
+        ],
+        evaluation_steps: ['Check the facts.', 'Check the tone.'],
+      },
+      0.5,
+    );
+    const [r] = await judge.evaluateBatch([item]);
+    expect(r.score).toBeCloseTo(2 / 3, 10);
+    expect(r.passed).toBe(true);
+    expect(r.details).toMatchObject({
+      criteria: { accuracy: 5, tone: 1 },
+      reasoning: 'accurate, curt',
+      attempts: 1,
+    });
+    expect(r.usage).toEqual({ inputTokens: 100, outputTokens: 20 });
+    const [sent] = server.requests;
+    expect(sent).toMatchObject({ model: JUDGE_MODEL, temperature: 0, max_tokens: 512 });
+    expect(sent.messages[0].content).toContain('Customer support answers.');
+    expect(sent.messages[0].content).toContain('- accuracy: Facts are right.');
+    expect(sent.messages[0].content).toContain('2. Check the tone.');
+    expect(sent.messages[1].content).toContain('[QUESTION]\nWhat is 2+2?');
+    expect(sent.messages[1].content).toContain('[REFERENCE ANSWER]\n4');
+    expect(judge.modelInfo()).toEqual({ modelId: JUDGE_MODEL, revision: null, dtype: null, device: 'none' });
+  });
+
+  it('accepts fenced, prose-wrapped, array and truncated replies without a retry', async () => {
+    for (const reply of [
+      '```json\n{"criteria": {"quality": 4}}\n```',
+      'Verdict: {"criteria": {"quality": 4}, "reasoning": "fine"} Thanks!',
+      '[{"criterion": "quality", "score": 4}]',
+      '{"criteria": {"quality": 4}, "reasoning": "The answer is right but it could expl',
+    ]) {
+      replies(reply);
+      const [r] = await judgeWith().evaluateBatch([item]);
+      expect(r.score, reply).toBeCloseTo(0.75, 10);
+      expect(server.requests, reply).toHaveLength(1);
+    }
+  });
+
+  it('retries once with the parse problem named, then succeeds', async () => {
+    replies('I think it is good.', '{"criteria": {"quality": 5}}');
+    const [r] = await judgeWith().evaluateBatch([item]);
+    expect(r).toMatchObject({ score: 1, passed: true, details: { attempts: 2 } });
+    expect(r.usage).toEqual({ inputTokens: 200, outputTokens: 40 });
+    expect(server.requests[1].messages[1].content).toMatch(
+      /could not be used: no score for criterion "quality"/,
+    );
+  });
+
+  it('records a judge error after the retry instead of crashing', async () => {
+    replies('garbage', '{"criteria": {"quality": 17}}');
+    const [r, other] = await judgeWith().evaluateBatch([item, { ...item, id: 'b' }]);
+    for (const x of [r, other]) {
+      expect(x.score).toBeNull();
+      expect(x.passed).toBe(false);
+      expect(x.error).toMatch(/^llm_judge: .*after 2 attempts/);
+      expect(x.details.attempts).toBe(2);
+    }
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('retries a failed call (HTTP 500) once, then records the error', async () => {
+    replies({ status: 500 }, '{"criteria": {"quality": 3}}');
+    const [ok] = await judgeWith().evaluateBatch([item]);
+    expect(ok.score).toBe(0.5);
+    replies({ status: 500 });
+    const [failed] = await judgeWith().evaluateBatch([item]);
+    expect(failed.error).toMatch(/judge call failed: 500/);
+    expect(server.requests).toHaveLength(2); // SDK retries are off: exactly one retry
+  });
+
+  it('says when a reply was cut at max_tokens', async () => {
+    replies({ content: '{"reasoning": "long', finishReason: 'length' });
+    const [r] = await judgeWith().evaluateBatch([item]);
+    expect(r.error).toMatch(/cut at max_tokens/);
+  });
+
+  it('needs a ChatCaller and a valid scale', () => {
+    expect(() => createLlmJudge({}, {})).toThrow(JudgeConfigError);
+    expect(() => judgeWith({ scale: { min: 5, max: 1 } })).toThrow(/scale/);
+  });
+});
+
+describe('LLM-as-judge, pairwise with position swap', () => {
+  const pairItem = { id: 'p', input: 'Say hi', output: 'GOOD hello there', reference: 'hi' };
+  const contentJudge: FakeChatHandler = (req) => {
+    const a = /\[RESPONSE A\]\n([\s\S]*?)\n\[END RESPONSE A\]/.exec(req.messages[1].content)?.[1] ?? '';
+    return { content: JSON.stringify({ reasoning: 'r', winner: a.includes('GOOD') ? 'A' : 'B' }) };
+  };
+
+  it('asks twice with positions swapped and scores a consistent win as 1', async () => {
+    server.requests.length = 0;
+    server.setHandler(contentJudge);
+    const [r] = await judgeWith({ mode: 'pairwise' }).evaluateBatch([pairItem]);
+    expect(r).toMatchObject({
+      score: 1,
+      passed: true,
+      details: { consistent: true, verdicts: { output_first: 'A', output_second: 'B' } },
+    });
+    const firsts = server.requests.map((q) => /\[RESPONSE A\]\n(.*)/.exec(q.messages[1].content)?.[1]).sort();
+    expect(firsts).toEqual(['GOOD hello there', 'hi']);
+  });
+
+  it('flags a judge that always prefers the first position, scoring 0.5', async () => {
+    replies('{"winner": "A"}');
+    const [r] = await judgeWith({ mode: 'pairwise' }, 0.6).evaluateBatch([pairItem]);
+    expect(r).toMatchObject({ score: 0.5, passed: false, details: { consistent: false } });
+  });
+
+  it('scores ties 0.5 and losses 0', async () => {
+    replies('{"winner": "tie"}');
+    expect((await judgeWith({ mode: 'pairwise' }).evaluateBatch([pairItem]))[0].score).toBe(0.5);
+    server.setHandler((req) => contentJudge(req, 0));
+    const [loss] = await judgeWith({ mode: 'pairwise' }).evaluateBatch([
+      { ...pairItem, output: 'meh', reference: 'GOOD hi' },
+    ]);
+    expect(loss.score).toBe(0);
+  });
+
+  it('needs a reference to compare with', async () => {
+    const [r] = await judgeWith({ mode: 'pairwise' }).evaluateBatch([{ ...pairItem, reference: null }]);
+    expect(r.error).toMatch(/reference/);
+  });
+});

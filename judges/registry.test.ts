@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createJudge, JUDGE_TYPES, judgeKind } from './registry.js';
+import { JudgeConfigError, judgeSettingsFromGuardrail } from './settings.js';
+
+describe('judge registry', () => {
+  it('knows every judge with its kind', () => {
+    expect(JUDGE_TYPES).toEqual([
+      'toxicity',
+      'pii',
+      'similarity',
+      'zero_shot',
+      'format',
+      'assertions',
+      'llm_judge',
+    ]);
+    expect(JUDGE_TYPES.map(judgeKind)).toEqual(['model', 'model', 'model', 'model', 'rule', 'rule', 'llm']);
+  });
+
+  it('builds a judge from a guardrail row, keeping a "type:name" variant as its type', async () => {
+    const settings = judgeSettingsFromGuardrail({
+      threshold: 1,
+      is_blocking: true,
+      config: { regex: '^ok$' },
+    });
+    const judge = createJudge('format:strict-ok', settings);
+    expect(judge.type).toBe('format:strict-ok');
+    const [ok, no] = await judge.evaluateBatch([
+      { id: 'a', output: 'ok' },
+      { id: 'b', output: 'nope' },
+    ]);
+    expect([ok.passed, no.passed]).toEqual([true, false]);
+  });
+
+  it('rejects unknown types with the list of known ones', () => {
+    expect(() => createJudge('vibes')).toThrow(JudgeConfigError);
+    expect(() => createJudge('vibes')).toThrow(/known: toxicity, pii/);
+  });
+});

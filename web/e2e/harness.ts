@@ -1,0 +1,101 @@
+/**
+ * What the dashboard's end-to-end test runs against: the built dashboard (vite build), the real
+ * API on a free port (createApp + @hono/node-server, test database, test Temporal namespace) and
+ * Debian's chromium driven by playwright-core.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createApp } from '../../api/app.js';
+import { PROJECT_ROOT } from '../../runtime/child-process.js';
+import { createLogger } from '../../runtime/logger.js';
+import {
+  createTestDatabase,
+  createTestTemporal,
+  type TestDatabase,
+  type TestTemporal,
+} from '../../test/helpers/index.js';
+
+export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-artifacts/screenshots');
+export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+/** A laptop screen. */
+export const VIEWPORT = { width: 1366, height: 860 };
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export interface Harness {
+  db: TestDatabase;
+  temporal: TestTemporal;
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+  /** Errors thrown in the page: a healthy dashboard has none. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+function chromiumPath() {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
+  }
+}
+
+/** Builds web/ as `npm run build:web` does, so the test sees the current source. */
+export function buildDashboard() {
+  execFileSync(
+    path.join(PROJECT_ROOT, 'node_modules/.bin/vite'),
+    ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: 'pipe',
+    },
+  );
+}
+
+export async function startHarness(): Promise<Harness> {
+  buildDashboard();
+  const [db, temporal] = await Promise.all([createTestDatabase(), createTestTemporal()]);
+  const app = createApp({
+    dataSource: db.dataSource,
+    temporal: temporal.client,
+    logger: createLogger('e2e-api', 'silent'),
+    mode: 'dev',
+    temporalUiUrl: TEMPORAL_UI_URL,
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: CHROMIUM_FLAGS,
+    headless: true,
+  });
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+  return {
+    db,
+    temporal,
+    baseUrl: `http://127.0.0.1:${port}`,
+    browser,
+    page,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      // Open event streams would hold close() forever.
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      await temporal.close();
+      await db.drop();
+    },
+  };
+}
+
+export const screenshot = (page: Page, name: string, opts: { fullPage?: boolean } = {}) =>
+  page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: opts.fullPage ?? true });

@@ -1,0 +1,29 @@
+import { For, Show } from 'solid-js';
+import { deltaPct, judgeLabel, pValue } from '../lib/format';
+import { type JudgeRegression, regressionDelta, regressionP } from '../lib/summary';
+
+/** "⚠ Regression detected: Similarity dropped 3.2% (p=0.02, n=100)" for each regressed judge. */
+export function regressionSentence(r: JudgeRegression) {
+  const delta = regressionDelta(r);
+  const change = delta === null ? 'regressed' : `dropped ${deltaPct(Math.abs(delta)).replace(/^[+±−]/, '')}`;
+  const stats = [pValue(regressionP(r)), r.n !== null && r.n !== undefined ? `n=${r.n}` : null]
+    .filter((s) => s && s !== '–')
+    .join(', ');
+  return `${judgeLabel(r.judge_type)} ${change}${stats ? ` (${stats})` : ''}`;
+}
+
+export function RegressionBanner(props: { regressions: JudgeRegression[] | undefined }) {
+  const regressed = () => (props.regressions ?? []).filter((r) => r.verdict === 'regression');
+  return (
+    <Show when={regressed().length}>
+      <div class="banner banner-fail" role="alert">
+        <strong>
+          <span aria-hidden="true">⚠️ </span>Regression detected:
+        </strong>
+        <ul>
+          <For each={regressed()}>{(r) => <li>{regressionSentence(r)}</li>}</For>
+        </ul>
+      </div>
+    </Show>
+  );
+}

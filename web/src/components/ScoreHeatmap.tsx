@@ -1,0 +1,88 @@
+import * as Plot from '@observablehq/plot';
+import { Show } from 'solid-js';
+import type { Result } from '../api/client';
+import { judgeLabel, score } from '../lib/format';
+import { PlotFigure } from './PlotFigure';
+
+export interface HeatmapCell {
+  sample: string;
+  judge: string;
+  score: number | null;
+  passed: boolean;
+  error: string | null;
+}
+
+/** Rows taller than this get tick labels; denser heatmaps drop them (tooltips still name the sample). */
+const LABELLED_ROW_PX = 14;
+const COMPACT_ROW_PX = 6;
+const MAX_LABELLED_ROWS = 60;
+const SCORE_BANDS = 5;
+
+export function heatmapCells(results: Result[]): HeatmapCell[] {
+  return results.flatMap((r) =>
+    r.scores.map((s) => ({
+      sample: r.repetition ? `${r.sample_key} #${r.repetition}` : r.sample_key,
+      judge: s.judge_type,
+      score: s.score,
+      passed: s.passed,
+      error: s.error,
+    })),
+  );
+}
+
+/** Samples × judges, coloured by score band; ✗ marks a failed check and grey an errored judge. */
+export function ScoreHeatmap(props: { results: Result[] }) {
+  const cells = () => heatmapCells(props.results);
+  return (
+    <Show when={cells().length} fallback={<p class="muted">No judge scores to show.</p>}>
+      <PlotFigure
+        label={`Score heatmap: ${new Set(cells().map((c) => c.sample)).size} samples by ${new Set(cells().map((c) => c.judge)).size} judges`}
+        class="heatmap"
+        render={(width) => {
+          const data = cells();
+          const samples = [...new Set(data.map((c) => c.sample))];
+          const judges = [...new Set(data.map((c) => c.judge))].sort();
+          const labelled = samples.length <= MAX_LABELLED_ROWS;
+          const title = (c: HeatmapCell) =>
+            `${c.sample} · ${judgeLabel(c.judge)}: ${c.error ? `error: ${c.error}` : `${score(c.score)} (${c.passed ? 'pass' : 'fail'})`}`;
+          return Plot.plot({
+            document,
+            width: Math.min(width, 160 + judges.length * 110),
+            height: 70 + samples.length * (labelled ? LABELLED_ROW_PX : COMPACT_ROW_PX),
+            marginLeft: labelled ? 110 : 20,
+            marginTop: 40,
+            x: { domain: judges, axis: 'top', label: null, tickFormat: judgeLabel },
+            y: { domain: samples, label: null, axis: labelled ? 'left' : null },
+            // Five score bands read more easily than a gradient (and render as SVG, not canvas).
+            color: {
+              type: 'quantize',
+              n: SCORE_BANDS,
+              domain: [0, 1],
+              scheme: 'RdYlGn',
+              legend: true,
+              label: 'score',
+            },
+            marks: [
+              Plot.cell(
+                data.filter((c) => c.score === null),
+                { x: 'judge', y: 'sample', fill: '#bbb', inset: 0.5, title },
+              ),
+              Plot.cell(
+                data.filter((c) => c.score !== null),
+                { x: 'judge', y: 'sample', fill: 'score', inset: 0.5, title },
+              ),
+              ...(labelled
+                ? [
+                    Plot.text(
+                      data.filter((c) => !c.passed),
+                      { x: 'judge', y: 'sample', text: () => '✗', fill: '#111', fontSize: 11 },
+                    ),
+                  ]
+                : []),
+            ],
+          });
+        }}
+      />
+    </Show>
+  );
+}

@@ -1,0 +1,187 @@
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { api, type Run, type RunStatus, unwrap } from '../api/client';
+import { getProject } from '../api/management';
+import { StatusBadge, VerdictBadge } from '../components/Badges';
+import { Loadable } from '../components/Loadable';
+import { Pagination } from '../components/Pagination';
+import { dateTime, pct, shortId, usd } from '../lib/format';
+import { overallPassRate, readSummary } from '../lib/summary';
+
+const RUN_STATUSES: RunStatus[] = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'budget_exceeded',
+];
+
+export const projectName = (id: string) => getProject(id).then((p) => p.name);
+
+export function ProjectPage() {
+  const params = useParams<{ id: string }>();
+  const navigate = useNavigate();
+  const [name] = createResource(() => params.id, projectName);
+  const [status, setStatus] = createSignal<RunStatus | ''>('');
+  const [branch, setBranch] = createSignal('');
+  const [page, setPage] = createSignal({ offset: 0, limit: 25 });
+  const [selected, setSelected] = createSignal<string[]>([]);
+  const query = () => ({ id: params.id, status: status(), branch: branch(), ...page() });
+  const [runs, { refetch }] = createResource(query, (q) =>
+    unwrap(
+      api.GET('/api/eval/runs', {
+        params: {
+          query: {
+            project_id: q.id,
+            offset: q.offset,
+            limit: q.limit,
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.branch ? { branch: q.branch } : {}),
+          },
+        },
+      }),
+    ),
+  );
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => (on ? [...s.filter((x) => x !== id), id].slice(-2) : s.filter((x) => x !== id)));
+
+  return (
+    <>
+      <p class="crumbs">
+        <A href="/">Projects</A> /
+      </p>
+      <h1>{name.latest ?? 'Project'}</h1>
+      <p class="toolbar">
+        <A class="button secondary" href={`/projects/${params.id}/trends`}>
+          Trends
+        </A>
+        <A class="button secondary" href={`/datasets?project=${params.id}`}>
+          Datasets
+        </A>
+        <A class="button secondary" href={`/settings?project=${params.id}`}>
+          Settings
+        </A>
+      </p>
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Runs</h2>
+          <button
+            type="button"
+            disabled={selected().length !== 2}
+            onClick={() => navigate(`/compare?project=${params.id}&a=${selected()[0]}&b=${selected()[1]}`)}
+          >
+            Compare selected ({selected().length}/2)
+          </button>
+        </div>
+        <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Run filters">
+          <label>
+            Status
+            <select
+              value={status()}
+              onChange={(e) => {
+                setStatus(e.currentTarget.value as RunStatus | '');
+                setPage((p) => ({ ...p, offset: 0 }));
+              }}
+            >
+              <option value="">any</option>
+              <For each={RUN_STATUSES}>{(s) => <option value={s}>{s}</option>}</For>
+            </select>
+          </label>
+          <label>
+            Branch
+            <input
+              type="text"
+              value={branch()}
+              onChange={(e) => {
+                setBranch(e.currentTarget.value.trim());
+                setPage((p) => ({ ...p, offset: 0 }));
+              }}
+            />
+          </label>
+        </form>
+        <Loadable resource={runs} label="runs" retry={refetch}>
+          {(data) => (
+            <>
+              <div class="table-scroll">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">
+                        <span class="sr-only">Select to compare</span>
+                      </th>
+                      <th scope="col">Run</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Verdict</th>
+                      <th scope="col">Pass rate</th>
+                      <th scope="col">Branch / commit</th>
+                      <th scope="col">Trigger</th>
+                      <th scope="col">Samples</th>
+                      <th scope="col">Cost</th>
+                      <th scope="col">Created</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For
+                      each={data().items}
+                      fallback={
+                        <tr>
+                          <td colSpan={10} class="muted">
+                            No runs.
+                          </td>
+                        </tr>
+                      }
+                    >
+                      {(run: Run) => (
+                        <tr>
+                          <td>
+                            <input
+                              type="checkbox"
+                              aria-label={`Select run ${shortId(run.id)} to compare`}
+                              checked={selected().includes(run.id)}
+                              onChange={(e) => toggle(run.id, e.currentTarget.checked)}
+                            />
+                          </td>
+                          <td>
+                            <A href={`/runs/${run.id}`}>Run {shortId(run.id)}</A>
+                          </td>
+                          <td>
+                            <StatusBadge status={run.status} />
+                          </td>
+                          <td>
+                            <VerdictBadge verdict={readSummary(run.summary).verdict} />
+                          </td>
+                          <td class="num">{pct(overallPassRate(readSummary(run.summary)))}</td>
+                          <td>
+                            {run.git_branch ?? '–'}
+                            <Show when={run.git_commit_sha}>
+                              <span class="muted"> @ {run.git_commit_sha?.slice(0, 7)}</span>
+                            </Show>
+                            <Show when={run.pr_number}>
+                              <span class="muted"> PR #{run.pr_number}</span>
+                            </Show>
+                          </td>
+                          <td>{run.trigger_type ?? '–'}</td>
+                          <td class="num">{run.total_samples}</td>
+                          <td class="num">{usd(run.cost_usd + run.judge_cost_usd)}</td>
+                          <td>{dateTime(run.created_at)}</td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <Pagination
+                offset={data().offset}
+                limit={data().limit}
+                total={data().total}
+                onChange={setPage}
+                label="Run pages"
+              />
+            </>
+          )}
+        </Loadable>
+      </section>
+    </>
+  );
+}

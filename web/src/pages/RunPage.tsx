@@ -1,0 +1,345 @@
+import { A, useParams } from '@solidjs/router';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { api, type Result, type Run, runExportUrl, unwrap } from '../api/client';
+import { StatusBadge, VerdictBadge } from '../components/Badges';
+import { Dialog } from '../components/Dialog';
+import { LatencyHistogram } from '../components/LatencyHistogram';
+import { ErrorBox, Loadable } from '../components/Loadable';
+import { Pagination } from '../components/Pagination';
+import { PassRateBars } from '../components/PassRateBars';
+import { ProgressBar } from '../components/ProgressBar';
+import { RegressionBanner } from '../components/RegressionBanner';
+import { type ResultFilterState, ResultFilters } from '../components/ResultFilters';
+import { ResultsTable } from '../components/ResultsTable';
+import { SampleDetail } from '../components/SampleDetail';
+import { ScoreHeatmap } from '../components/ScoreHeatmap';
+import { downloadWithKey } from '../lib/download';
+import { dateTime, deltaPct, int, judgeLabel, ms, pct, shortId, usd } from '../lib/format';
+import { createRunEvents, throttle } from '../lib/live-run';
+import { overallPassRate, readSummary } from '../lib/summary';
+import { createHealthResource, temporalWorkflowUrl } from '../lib/temporal';
+import { projectName } from './ProjectPage';
+
+const OPEN_STATUSES = new Set(['pending', 'running']);
+/** While a run is live, the table and charts refresh at most this often. */
+const LIVE_REFRESH_MS = 1_500;
+/** Results drawn in the heatmap and latency histogram (the API's largest page). */
+const CHART_RESULTS = 500;
+
+const getRun = (id: string) => unwrap(api.GET('/api/eval/runs/{id}', { params: { path: { id } } }));
+
+function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
+  return {
+    offset,
+    limit,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.judge ? { judge: f.judge } : {}),
+    ...(f.judge && f.passed ? { passed: f.passed } : {}),
+    ...(f.category ? { category: f.category } : {}),
+    ...(f.tag ? { tag: f.tag } : {}),
+    ...(f.min_score !== undefined ? { min_score: f.min_score } : {}),
+    ...(f.max_score !== undefined ? { max_score: f.max_score } : {}),
+  };
+}
+
+function RunHeader(props: { run: Run; baseline: Run | null | undefined; project: string | undefined }) {
+  const summary = () => readSummary(props.run.summary);
+  const overall = () => overallPassRate(summary());
+  const baselineOverall = () =>
+    props.baseline ? overallPassRate(readSummary(props.baseline.summary)) : null;
+  const delta = () => {
+    const o = overall();
+    const b = baselineOverall();
+    return o !== null && b !== null ? o - b : null;
+  };
+  const health = createHealthResource();
+  const temporalUrl = () => temporalWorkflowUrl(health(), props.run.workflow_id);
+  return (
+    <>
+      <p class="crumbs">
+        <A href="/">Projects</A> /{' '}
+        <A href={`/projects/${props.run.project_id}`}>{props.project ?? 'Project'}</A> /
+      </p>
+      <h1>
+        Run {shortId(props.run.id)} <StatusBadge status={props.run.status} />{' '}
+        <VerdictBadge verdict={summary().verdict} />
+      </h1>
+      <p class="muted">
+        {props.run.trigger_type ?? 'run'} · created {dateTime(props.run.created_at)}
+        {props.run.completed_at ? ` · finished ${dateTime(props.run.completed_at)}` : ''}
+        {props.run.git_branch ? ` · ${props.run.git_branch}` : ''}
+        {props.run.git_commit_sha ? ` @ ${props.run.git_commit_sha.slice(0, 7)}` : ''}
+        {props.run.pr_number ? ` · PR #${props.run.pr_number}` : ''}
+        {props.run.repetitions > 1 ? ` · ${props.run.repetitions} repetitions` : ''}
+      </p>
+      <p class="toolbar">
+        <For each={['csv', 'json'] as const}>
+          {(format) => (
+            <a
+              class="button secondary"
+              href={runExportUrl(props.run.id, format)}
+              download={`run-${props.run.id}.${format}`}
+              onClick={(e) =>
+                downloadWithKey(e, runExportUrl(props.run.id, format), `run-${props.run.id}.${format}`)
+              }
+            >
+              Export {format.toUpperCase()}
+            </a>
+          )}
+        </For>
+        <Show when={props.run.baseline_run_id}>
+          <A
+            class="button secondary"
+            href={`/compare?project=${props.run.project_id}&a=${props.run.baseline_run_id}&b=${props.run.id}`}
+          >
+            Compare with baseline
+          </A>
+        </Show>
+        <Show when={temporalUrl()}>
+          {(url) => (
+            <a class="button secondary" href={url()} target="_blank" rel="noopener noreferrer">
+              Temporal workflow ↗
+            </a>
+          )}
+        </Show>
+      </p>
+      <Show when={props.run.error}>
+        <div class="banner banner-fail" role="alert">
+          <strong>Run error:</strong> {props.run.error}
+        </div>
+      </Show>
+      <section class="panel" aria-label="Pass rates">
+        <Show when={overall() !== null}>
+          <p class="overall">
+            Overall: {pct(overall())} pass
+            <Show when={delta() !== null}>
+              <span class="muted">
+                {' '}
+                ({delta()! >= 0 ? '▲' : '▼'} {deltaPct(delta()).replace(/^[+−±]/, '')} vs{' '}
+                <A href={`/runs/${props.run.baseline_run_id}`}>
+                  baseline {shortId(props.run.baseline_run_id ?? '')}
+                </A>
+                )
+              </span>
+            </Show>
+          </p>
+        </Show>
+        <PassRateBars judges={summary().judges ?? {}} />
+        <RegressionBanner regressions={summary().regressions?.judges} />
+        <Show when={summary().guardrails?.length}>
+          <h3>Guardrails</h3>
+          <ul class="guardrails">
+            <For each={summary().guardrails}>
+              {(g) => (
+                <li>
+                  <span class={`badge badge-${g.passed ? 'pass' : g.is_blocking ? 'fail' : 'warn'}`}>
+                    {g.passed ? 'held' : g.is_blocking ? 'blocking failure' : 'soft failure'}
+                  </span>{' '}
+                  {g.reason ?? judgeLabel(g.judge_type)}
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
+    </>
+  );
+}
+
+function RunFacts(props: { run: Run }) {
+  const s = () => readSummary(props.run.summary);
+  return (
+    <div class="cards">
+      <div class="card">
+        <div class="label">Samples</div>
+        <div class="value">{int(s().samples?.total ?? props.run.total_samples)}</div>
+        <div class="sub">
+          {s().samples
+            ? `${s().samples?.succeeded} ok · ${s().samples?.failed} failed · ${s().samples?.cached} cached`
+            : 'planned'}
+        </div>
+      </div>
+      <div class="card">
+        <div class="label">Latency p50 / p95</div>
+        <div class="value">
+          {ms(s().latency_ms?.p50)} / {ms(s().latency_ms?.p95)}
+        </div>
+        <div class="sub">mean {ms(s().latency_ms?.mean)}</div>
+      </div>
+      <div class="card">
+        <div class="label">Tokens in / out</div>
+        <div class="value">
+          {int(s().tokens?.input ?? props.run.input_tokens)} /{' '}
+          {int(s().tokens?.output ?? props.run.output_tokens)}
+        </div>
+      </div>
+      <div class="card">
+        <div class="label">Cost</div>
+        <div class="value">{usd(s().cost_usd?.total ?? props.run.cost_usd + props.run.judge_cost_usd)}</div>
+        <div class="sub">
+          model {usd(s().cost_usd?.generation ?? props.run.cost_usd)} · judges{' '}
+          {usd(s().cost_usd?.judges ?? props.run.judge_cost_usd)}
+          {props.run.budget_usd !== null ? ` · budget ${usd(props.run.budget_usd)}` : ''}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function RunPage() {
+  const params = useParams<{ id: string }>();
+  const [run, { mutate: setRun, refetch: refetchRun }] = createResource(() => params.id, getRun);
+  const [project] = createResource(() => run.latest?.project_id, projectName);
+  const [baseline] = createResource(
+    () => run.latest?.baseline_run_id ?? undefined,
+    (id) => getRun(id).catch(() => null),
+  );
+  const [filter, setFilterState] = createSignal<ResultFilterState>({});
+  const [page, setPage] = createSignal({ offset: 0, limit: 50 });
+  const setFilter = (f: ResultFilterState) => {
+    setFilterState(f);
+    setPage((p) => ({ ...p, offset: 0 }));
+  };
+  const [results, { refetch: refetchResults }] = createResource(
+    () => ({ id: params.id, q: resultsQuery(filter(), page().offset, page().limit) }),
+    ({ id, q }) => unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
+  );
+  const [chartResults, { refetch: refetchCharts }] = createResource(
+    () => ({ id: params.id, q: resultsQuery(filter(), 0, CHART_RESULTS) }),
+    ({ id, q }) => unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
+  );
+  const [opened, setOpened] = createSignal<Result | null>(null);
+  const [cancelState, setCancelState] = createSignal<{ busy: boolean; error?: unknown; requested?: boolean }>(
+    {
+      busy: false,
+    },
+  );
+
+  const live = () => !!run.latest && OPEN_STATUSES.has(run.latest.status);
+  const refreshLive = throttle(() => {
+    void refetchResults();
+    void refetchCharts();
+  }, LIVE_REFRESH_MS);
+  const events = createRunEvents(() => params.id, live, {
+    onResult: refreshLive,
+    onDone: (finished) => {
+      setRun(finished);
+      void refetchResults();
+      void refetchCharts();
+    },
+  });
+
+  const judges = createMemo(() => {
+    const names = new Set<string>(Object.keys(readSummary(run.latest?.summary).judges ?? {}));
+    const configured = run.latest?.config.judges;
+    if (Array.isArray(configured)) for (const j of configured) names.add(String(j));
+    for (const r of chartResults.latest?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
+    return [...names].sort();
+  });
+
+  const cancel = async () => {
+    setCancelState({ busy: true });
+    try {
+      await unwrap(api.POST('/api/eval/runs/{id}/cancel', { params: { path: { id: params.id } } }));
+      setCancelState({ busy: false, requested: true });
+    } catch (error) {
+      setCancelState({ busy: false, error });
+      void refetchRun();
+    }
+  };
+
+  return (
+    <Loadable resource={run} label="run" retry={refetchRun}>
+      {(r) => (
+        <>
+          <RunHeader run={r()} baseline={baseline.latest} project={project.latest} />
+          <Show when={live()}>
+            <section class="panel" aria-label="Live progress">
+              <div class="panel-head">
+                <h2>
+                  In progress{' '}
+                  <span class="muted" aria-live="polite">
+                    {events.connected() ? '· live' : '· connecting…'}
+                  </span>
+                </h2>
+                <button
+                  type="button"
+                  class="danger"
+                  disabled={cancelState().busy || cancelState().requested}
+                  onClick={cancel}
+                >
+                  {cancelState().requested ? 'Cancelling…' : 'Cancel run'}
+                </button>
+              </div>
+              <ProgressBar
+                done={events.progress()?.done ?? 0}
+                total={events.progress()?.total || r().total_samples}
+                label="Samples done"
+              />
+              <p class="muted" aria-live="polite" data-testid="progress-text">
+                {events.progress()?.phase ?? r().status}: {events.progress()?.done ?? 0} of{' '}
+                {events.progress()?.total || r().total_samples} samples
+                {events.progress()?.failed ? ` · ${events.progress()?.failed} failed` : ''}
+                {events.progress()?.judgeErrors ? ` · ${events.progress()?.judgeErrors} judge errors` : ''}
+              </p>
+              <Show when={cancelState().error}>
+                <ErrorBox error={cancelState().error} title="Could not cancel" />
+              </Show>
+            </section>
+          </Show>
+          <RunFacts run={r()} />
+          <section class="panel" aria-labelledby="results-h">
+            <div class="panel-head">
+              <h2 id="results-h">Sample results</h2>
+            </div>
+            <ResultFilters value={filter()} judges={judges()} onChange={setFilter} />
+            <Loadable resource={results} label="results" retry={refetchResults}>
+              {(data) => (
+                <>
+                  <ResultsTable results={data().items} judges={judges()} onOpen={setOpened} />
+                  <Pagination
+                    offset={data().offset}
+                    limit={data().limit}
+                    total={data().total}
+                    onChange={setPage}
+                    label="Result pages"
+                  />
+                </>
+              )}
+            </Loadable>
+          </section>
+          <div class="grid-2">
+            <section class="panel" aria-labelledby="heatmap-h">
+              <h2 id="heatmap-h">Scores: samples × judges</h2>
+              <Loadable resource={chartResults} label="scores">
+                {(data) => (
+                  <>
+                    <Show when={data().total > data().items.length}>
+                      <p class="muted">
+                        First {data().items.length} of {data().total} matching results.
+                      </p>
+                    </Show>
+                    <ScoreHeatmap results={data().items} />
+                  </>
+                )}
+              </Loadable>
+            </section>
+            <section class="panel" aria-labelledby="latency-h">
+              <h2 id="latency-h">Latency</h2>
+              <Loadable resource={chartResults} label="latencies">
+                {(data) => <LatencyHistogram results={data().items} />}
+              </Loadable>
+            </section>
+          </div>
+          <Show when={opened()}>
+            {(res) => (
+              <Dialog title={`Sample ${res().sample_key}`} onClose={() => setOpened(null)}>
+                <SampleDetail result={res()} />
+              </Dialog>
+            )}
+          </Show>
+        </>
+      )}
+    </Loadable>
+  );
+}
