@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { makeDescribeWorker } from './describe-worker.js';
 import { makeGenerateChunk } from './generation/generate-chunk.js';
+import { makeJudgeChatCaller } from './judging/judge-chat-caller.js';
 import { makeRunJudgeBatch } from './judging/run-judge-batch.js';
 import { makeDetectRegressions } from './runs/detect-regressions.js';
 import { makeFinalizeRun } from './runs/finalize-run.js';
@@ -18,7 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     planRun: makePlanRun(deps),
     generateChunk,
     generateRunChunk: makeGenerateRunChunk(deps, generateChunk),
-    runJudgeBatch: makeRunJudgeBatch(deps),
+    runJudgeBatch: makeRunJudgeBatch({ ...deps, judgeChatCaller: makeJudgeChatCaller(deps) }),
     recordJudgeFailure: makeRecordJudgeFailure(deps),
     summarizeRun: makeSummarizeRun(deps),
     detectRegressions: makeDetectRegressions(deps),

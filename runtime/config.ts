@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LOCAL_LLM_PORT } from './local-llm-model.js';
 import {
   ALL_TASK_QUEUES,
   DEFAULT_TEMPORAL_PORT,
@@ -53,6 +54,9 @@ const envSchema = z.object({
     emptyToUndefined,
     port.default(DEFAULT_TEMPORAL_METRICS_PORT),
   ),
+  /** '0' turns the local chat model server off in `npm start`. */
+  EVALFORGE_LOCAL_LLM: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
+  EVALFORGE_LOCAL_LLM_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_LOCAL_LLM_PORT)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

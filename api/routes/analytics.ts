@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { compareRuns } from '../../activities/runs/compare-runs.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema, notFound } from '../errors.js';
+import { authorizeProject } from '../middleware/auth.js';
 import { PaginationQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { renderBadge } from '../services/badge.js';
 import { getRun } from '../services/runs.js';
@@ -173,6 +174,7 @@ export function analyticsRoutes(deps: ApiDeps) {
     const { project_id } = c.req.valid('param');
     const q = c.req.valid('query');
     await requireProject(project_id);
+    authorizeProject(c, project_id);
     const params: unknown[] = [project_id];
     const where = [`project_id = $1`, `status = 'completed'`];
     for (const [column, value] of [
@@ -230,7 +232,9 @@ export function analyticsRoutes(deps: ApiDeps) {
   app.openapi(compareRoute, async (c) => {
     const { run_ids, offset, limit } = c.req.valid('query');
     const [baselineId, candidateId] = run_ids;
-    await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)]);
+    for (const run of await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)])) {
+      authorizeProject(c, run.project_id);
+    }
     const comparison = await compareRuns(deps.dataSource, candidateId, baselineId);
     const samples = await sideBySide(deps, baselineId, candidateId, offset, limit);
     return c.json({ ...comparison, samples }, 200);
@@ -238,6 +242,7 @@ export function analyticsRoutes(deps: ApiDeps) {
 
   app.openapi(regressionsRoute, async (c) => {
     const run = await getRun(deps, c.req.valid('param').run_id);
+    authorizeProject(c, run.project_id);
     const stored = (run.summary as { regressions?: z.infer<typeof ComparisonSchema> }).regressions;
     if (stored) return c.json(stored, 200);
     if (run.baseline_run_id)

@@ -221,7 +221,10 @@ describe('dataset versions', () => {
 
   it('addresses samples by any key: slashes, spaces, unicode', async () => {
     const key = 'faq/refunds #1 🚀';
-    const dataset = await createDataset({ name: 'odd keys', samples: [{ input_text: 'q', sample_key: key }] });
+    const dataset = await createDataset({
+      name: 'odd keys',
+      samples: [{ input_text: 'q', sample_key: key }],
+    });
     const path = `/api/datasets/${dataset.id}/samples/${encodeURIComponent(key)}`;
     const edited = await api.call('PATCH', path, { input_text: 'q2' });
     expect(edited.status).toBe(200);

@@ -1,9 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify';
+import type { Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
 import type { EvalRun } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
-import { ErrorBodySchema, notFound } from '../errors.js';
+import { ApiError, ErrorBodySchema, notFound } from '../errors.js';
+import { authorizeProject, projectScope } from '../middleware/auth.js';
 import { IdParams, paginated, Uuid } from '../schemas/common.js';
 import {
   ExportQuery,
@@ -174,9 +176,16 @@ const FINAL = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
 
 export function runRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono();
+  /** The run, if the caller's key may see its project (404 when missing, 403 when another project's). */
+  const ownedRun = async (c: Context, id: string) => {
+    const run = await getRun(deps, id);
+    authorizeProject(c, run.project_id);
+    return run;
+  };
 
   app.openapi(startRoute, async (c) => {
     const body = c.req.valid('json');
+    authorizeProject(c, body.project_id);
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
     const { run, created } = await startRun(deps, { ...body, idempotency_key: idempotencyKey });
     return c.json(serializeRun(run), created ? 201 : 200);
@@ -184,8 +193,13 @@ export function runRoutes(deps: ApiDeps) {
 
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
+    const scope = projectScope(c);
+    if (scope && q.project_id && q.project_id !== scope) {
+      throw new ApiError(403, 'forbidden', 'this API key belongs to another project');
+    }
     const qb = deps.dataSource.getRepository('EvalRun').createQueryBuilder('r');
-    if (q.project_id) qb.andWhere('r.project_id = :p', { p: q.project_id });
+    const projectId = scope ?? q.project_id;
+    if (projectId) qb.andWhere('r.project_id = :p', { p: projectId });
     if (q.status) qb.andWhere('r.status = :s', { s: q.status });
     if (q.branch) qb.andWhere('r.git_branch = :b', { b: q.branch });
     if (q.sha) qb.andWhere('r.git_commit_sha LIKE :sha', { sha: `${q.sha.toLowerCase()}%` });
@@ -200,27 +214,29 @@ export function runRoutes(deps: ApiDeps) {
     );
   });
 
-  app.openapi(getRoute, async (c) => c.json(serializeRun(await getRun(deps, c.req.valid('param').id)), 200));
+  app.openapi(getRoute, async (c) => c.json(serializeRun(await ownedRun(c, c.req.valid('param').id)), 200));
 
   app.openapi(statusRoute, async (c) => {
-    const run = await getRun(deps, c.req.valid('param').id);
+    const run = await ownedRun(c, c.req.valid('param').id);
     return c.json(await getRunProgress(deps, run), 200);
   });
 
   app.openapi(cancelRoute, async (c) => {
+    await ownedRun(c, c.req.valid('param').id);
     const run = await cancelRun(deps, c.req.valid('param').id);
     return c.json(serializeRun(run), 202);
   });
 
   app.openapi(resultsRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await getRun(deps, id);
+    await ownedRun(c, id);
     const { offset, limit, ...filter } = c.req.valid('query');
     return c.json(await listResults(deps.dataSource, id, filter, { offset, limit }), 200);
   });
 
   app.openapi(scoresRoute, async (c) => {
     const { id, result_id } = c.req.valid('param');
+    await ownedRun(c, id);
     const scores = await resultScores(deps.dataSource, id, result_id);
     if (!scores) throw notFound(`result ${result_id} of run`, id);
     return c.json(scores as z.infer<typeof ScoreSchema>[], 200);
@@ -228,7 +244,7 @@ export function runRoutes(deps: ApiDeps) {
 
   app.openapi(eventsRoute, async (c) => {
     const runId = c.req.valid('param').id;
-    await getRun(deps, runId);
+    await ownedRun(c, runId);
     return streamSSE(c, async (sse) => {
       let lastSeen = new Date(0);
       let aborted = false;
@@ -265,7 +281,7 @@ export function runRoutes(deps: ApiDeps) {
   app.openapi(exportRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    await getRun(deps, id);
+    await ownedRun(c, id);
     c.header('Content-Disposition', `attachment; filename="run-${id}.${format}"`);
     if (format === 'json') {
       c.header('Content-Type', 'application/json; charset=utf-8');

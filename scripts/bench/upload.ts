@@ -5,15 +5,13 @@
  * DATABASE_URL's server. For each format it times one upload of N realistic rows into a fresh
  * dataset, then an append of N more rows onto it (the N existing rows are copied into the new version).
  */
-import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import pg from 'pg';
 import { createApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
-import { createDataSource, runMigrations } from '../../db/data-source.js';
 import { createLogger } from '../../runtime/logger.js';
+import { createThrowawayDatabase, DEFAULT_PG_ADMIN_URL } from '../../test/helpers/throwaway-database.js';
 
 const DEFAULT_ROWS = 50_000;
 const FORMATS = ['csv', 'jsonl', 'json'] as const;
@@ -74,26 +72,13 @@ function file(format: Format, n: number, offset: number): string {
   );
 }
 
-const adminUrl =
-  process.env.TEST_PG_ADMIN_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `evalforge_bench_${crypto.randomBytes(4).toString('hex')}`;
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
-
-await admin(`CREATE DATABASE "${dbName}"`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const dataSource = createDataSource({ url: url.toString(), poolSize: 5, applicationName: 'evalforge-bench' });
+const db = await createThrowawayDatabase({
+  adminUrl: process.env.TEST_PG_ADMIN_URL || process.env.DATABASE_URL || DEFAULT_PG_ADMIN_URL,
+  prefix: 'evalforge_bench',
+  applicationName: 'evalforge-bench',
+});
+const { dataSource } = db;
 const server = await (async () => {
-  await dataSource.initialize();
-  await runMigrations(dataSource);
   const deps: ApiDeps = {
     dataSource,
     temporal: undefined as never, // upload routes never start runs
@@ -152,6 +137,5 @@ try {
   console.log(JSON.stringify({ benchmark: 'upload', node: process.version, results }));
 } finally {
   await new Promise((resolve) => server.close(resolve));
-  await dataSource.destroy();
-  await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await db.drop();
 }

