@@ -100,6 +100,41 @@ describe('evalRun workflow', () => {
     expect((await handle.query(progressQuery)).phase).toBe('completed');
   });
 
+  it('serves the finished run through results, scores, export and the event stream', async () => {
+    const fx = await fixture(6, 'model-served', {});
+    await db.dataSource.query(
+      `INSERT INTO guardrail_configs (project_id, judge_type, threshold, is_blocking, config) VALUES ($1, 'assertions', 1, true, $2)`,
+      [fx.project.id, JSON.stringify({ assertions: [{ type: 'contains', reference: true }] })],
+    );
+    const { run } = await startRun(apiDeps(), { project_id: fx.project.id, dataset_id: fx.dataset.id, endpoint_id: fx.endpoint.id });
+    await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+    const { createApp } = await import('../api/app.js');
+    const app = createApp(apiDeps());
+
+    const page = await (await app.request(`/api/eval/runs/${run.id}/results?limit=4&judge=assertions&passed=true`)).json();
+    expect(page.total).toBe(6);
+    expect(page.items).toHaveLength(4);
+    expect(page.items[0].scores[0]).toMatchObject({ judge_type: 'assertions', passed: true, score: 1 });
+    const scores = await (await app.request(`/api/eval/runs/${run.id}/results/${page.items[0].id}/scores`)).json();
+    expect(scores.map((x: { judge_type: string }) => x.judge_type)).toEqual(['assertions']);
+
+    const csv = await app.request(`/api/eval/runs/${run.id}/export?format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toMatch(/^result_id,sample_key,/);
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toContain('assertions=1(pass)');
+    const json = await (await app.request(`/api/eval/runs/${run.id}/export?format=json`)).json();
+    expect(json).toHaveLength(6);
+
+    // A finished run's stream sends its progress, every result, then `done`, and closes.
+    const events = await (await app.request(`/api/eval/runs/${run.id}/events`)).text();
+    const names = [...events.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(names[0]).toBe('progress');
+    expect(names.filter((n) => n === 'result')).toHaveLength(6);
+    expect(names.at(-1)).toBe('done');
+  });
+
   it('continues as new to keep history bounded and still loses nothing', async () => {
     const fx = await fixture(40, 'model-long');
     const { run } = await startRun(apiDeps(), {
