@@ -3,7 +3,7 @@
  * activity timeouts and retry policies. Workflows import this file too, so module scope
  * stays deterministic (no process.env reads outside functions).
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
 
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 export const DEFAULT_TEMPORAL_PORT = 7233;
@@ -71,12 +71,15 @@ export const ACTIVITY_DEFAULTS = {
     startToCloseTimeout: '30m',
     // Chunks heartbeat every few seconds; a dead worker's chunk moves to a live one after this.
     heartbeatTimeout: '20s',
+    // A cancelled run summarizes only after its chunks have stopped writing (the wire default is TRY_CANCEL).
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: RETRY_POLICIES.modelChunk,
   },
   judgeBatch: {
     taskQueue: TASK_QUEUES.judgesCpu,
     startToCloseTimeout: '30m',
     heartbeatTimeout: '5m',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: RETRY_POLICIES.judgeBatch,
   },
 } as const satisfies Record<string, ActivityOptions>;

@@ -9,6 +9,8 @@ import { TASK_QUEUES, type TaskQueueName } from '../temporal.config.js';
 import { observeActivities } from './activity-observability.js';
 import type { Logger } from './logger.js';
 
+const HEARTBEAT_THROTTLE = '2s';
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Concurrency per queue: model calls are I/O bound, local judges are CPU/GPU bound. */
@@ -45,6 +47,10 @@ export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet
         taskQueue,
         activities,
         maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES[taskQueue],
+        // Cancellation reaches an activity with a heartbeat reply: flush heartbeats often enough that a
+        // cancelled run stops within seconds, not the default (up to 60 s).
+        maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+        defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
         interceptors: { activity: [observeActivities] },
         ...(taskQueue === TASK_QUEUES.orchestration
           ? opts.workflowBundle

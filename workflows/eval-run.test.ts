@@ -3,68 +3,33 @@
  * speaking the OpenAI wire protocol.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRun } from '../api/services/runs.js';
 import { EvalRun } from '../db/entities/index.js';
-import { createLogger } from '../runtime/logger.js';
 import { evalRunWorkflowId, TASK_QUEUES } from '../temporal.config.js';
-import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';
-import {
-  createTestDatabase,
-  createTestTemporal,
-  type InProcessWorker,
-  startInProcessWorker,
-  type TestDatabase,
-  type TestTemporal,
-  testActivityDeps,
-} from '../test/helpers/index.js';
+import { useRunHarness } from '../test/helpers/index.js';
 import { evalRun, progressQuery } from './index.js';
 
-let db: TestDatabase;
-let temporal: TestTemporal;
-let llm: FakeLlmServer;
-let worker: InProcessWorker;
-
-beforeAll(async () => {
-  [db, temporal, llm] = await Promise.all([
-    createTestDatabase(),
-    createTestTemporal(),
-    startFakeLlmServer({ seed: 7 }),
-  ]);
-  worker = await startInProcessWorker({ temporal, deps: testActivityDeps(db.dataSource) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await llm?.close();
-  await temporal?.close();
-  await db?.drop();
-});
-
-const apiDeps = () => ({
-  dataSource: db.dataSource,
-  temporal: temporal.client,
-  logger: createLogger('test', 'silent'),
-  mode: 'dev' as const,
-  temporalUiUrl: null,
-});
+const harness = useRunHarness({ seed: 7 });
+const apiDeps = () => harness.apiDeps();
 
 async function fixture(samples: number, model: string, endpointConfig: Record<string, unknown> = {}) {
-  return createProjectFixture(db.dataSource, {
+  return createProjectFixture(harness.db.dataSource, {
     samples,
     modelName: model,
-    endpointUrl: llm.openaiBaseUrl,
+    endpointUrl: harness.llm.openaiBaseUrl,
     endpointConfig: { concurrency: 8, ...endpointConfig },
   });
 }
 
 async function runRows(runId: string) {
   const results: { sample_id: string; repetition: number; status: string; error: string | null }[] =
-    await db.dataSource.query(
+    await harness.db.dataSource.query(
       'SELECT sample_id, repetition, status, error FROM eval_results WHERE run_id = $1',
       [runId],
     );
-  const run = await db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: runId });
+  const run = await harness.db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: runId });
   return { results, run };
 }
 
@@ -78,7 +43,7 @@ describe('evalRun workflow', () => {
       chunk_size: 5,
       max_parallel_chunks: 2,
     });
-    const handle = temporal.client.workflow.getHandle(evalRunWorkflowId(run.id));
+    const handle = harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id));
     const outcome = await handle.result();
     expect(outcome.status).toBe('completed');
     expect(outcome.progress).toMatchObject({ total: 23, done: 23, failed: 0, chunksDone: 5, chunkCount: 5 });
@@ -95,27 +60,35 @@ describe('evalRun workflow', () => {
       verdict: 'pass',
     });
     expect(finished.input_tokens).toBeGreaterThan(0);
-    expect(llm.requestsFor('model-happy')).toHaveLength(23);
+    expect(harness.llm.requestsFor('model-happy')).toHaveLength(23);
     // A finished workflow still answers the progress query.
     expect((await handle.query(progressQuery)).phase).toBe('completed');
   });
 
   it('serves the finished run through results, scores, export and the event stream', async () => {
     const fx = await fixture(6, 'model-served', {});
-    await db.dataSource.query(
+    await harness.db.dataSource.query(
       `INSERT INTO guardrail_configs (project_id, judge_type, threshold, is_blocking, config) VALUES ($1, 'assertions', 1, true, $2)`,
       [fx.project.id, JSON.stringify({ assertions: [{ type: 'contains', reference: true }] })],
     );
-    const { run } = await startRun(apiDeps(), { project_id: fx.project.id, dataset_id: fx.dataset.id, endpoint_id: fx.endpoint.id });
-    await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+    const { run } = await startRun(apiDeps(), {
+      project_id: fx.project.id,
+      dataset_id: fx.dataset.id,
+      endpoint_id: fx.endpoint.id,
+    });
+    await harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
     const { createApp } = await import('../api/app.js');
     const app = createApp(apiDeps());
 
-    const page = await (await app.request(`/api/eval/runs/${run.id}/results?limit=4&judge=assertions&passed=true`)).json();
+    const page = await (
+      await app.request(`/api/eval/runs/${run.id}/results?limit=4&judge=assertions&passed=true`)
+    ).json();
     expect(page.total).toBe(6);
     expect(page.items).toHaveLength(4);
     expect(page.items[0].scores[0]).toMatchObject({ judge_type: 'assertions', passed: true, score: 1 });
-    const scores = await (await app.request(`/api/eval/runs/${run.id}/results/${page.items[0].id}/scores`)).json();
+    const scores = await (
+      await app.request(`/api/eval/runs/${run.id}/results/${page.items[0].id}/scores`)
+    ).json();
     expect(scores.map((x: { judge_type: string }) => x.judge_type)).toEqual(['assertions']);
 
     const csv = await app.request(`/api/eval/runs/${run.id}/export?format=csv`);
@@ -144,13 +117,13 @@ describe('evalRun workflow', () => {
     });
     // Restart it with a tiny history budget: the API-started execution is replaced by this one.
     const workflowId = `${evalRunWorkflowId(run.id)}-can`;
-    await temporal.client.workflow
+    await harness.temporal.client.workflow
       .getHandle(evalRunWorkflowId(run.id))
       .terminate('replaced by test execution');
-    await db.dataSource
+    await harness.db.dataSource
       .getRepository(EvalRun)
       .update({ id: run.id }, { status: 'pending', config: { chunk_size: 2, max_parallel_chunks: 2 } });
-    const handle = await temporal.client.workflow.start(evalRun, {
+    const handle = await harness.temporal.client.workflow.start(evalRun, {
       taskQueue: TASK_QUEUES.orchestration,
       workflowId,
       args: [{ runId: run.id, historyEventsBeforeContinue: 40 }],
@@ -158,7 +131,9 @@ describe('evalRun workflow', () => {
     const outcome = await handle.result();
     expect(outcome.status).toBe('completed');
     expect(outcome.progress.done).toBe(40);
-    const first = await temporal.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
+    const first = await harness.temporal.client.workflow
+      .getHandle(workflowId, handle.firstExecutionRunId)
+      .describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
     const { results } = await runRows(run.id);
     expect(results).toHaveLength(40);
@@ -167,7 +142,7 @@ describe('evalRun workflow', () => {
 
   it('records every sample as succeeded or failed-with-reason when the endpoint misbehaves', async () => {
     const model = 'model-flaky';
-    llm.setModelBehaviour(model, {
+    harness.llm.setModelBehaviour(model, {
       rates: { rate_limit: 0.2, retryAfterSeconds: 1, server_error: 0.05, hang: 0.02, malformed_json: 0.01 },
     });
     const fx = await fixture(40, model, { timeout_ms: 1_000, max_attempts: 4, concurrency: 16 });
@@ -177,7 +152,7 @@ describe('evalRun workflow', () => {
       endpoint_id: fx.endpoint.id,
       chunk_size: 20,
     });
-    const outcome = await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+    const outcome = await harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
     expect(outcome.status).toBe('completed');
     const { results, run: finished } = await runRows(run.id);
     expect(results).toHaveLength(40);
@@ -186,13 +161,13 @@ describe('evalRun workflow', () => {
       if (r.status === 'failed') expect(r.error).toBeTruthy();
     }
     expect(finished.summary).toMatchObject({ samples: { total: 40 } });
-    const stats = llm.stats();
+    const stats = harness.llm.stats();
     expect(stats.byFault.rate_limit ?? 0).toBeGreaterThan(0);
   });
 
   it('cancels mid-run: stops new work, keeps what it has, status cancelled', async () => {
     const model = 'model-slow';
-    llm.setModelBehaviour(model, { latency: { baseMs: 150 } });
+    harness.llm.setModelBehaviour(model, { latency: { baseMs: 150 } });
     const fx = await fixture(80, model, { concurrency: 2 });
     const { run } = await startRun(apiDeps(), {
       project_id: fx.project.id,
@@ -201,7 +176,7 @@ describe('evalRun workflow', () => {
       chunk_size: 4,
       max_parallel_chunks: 1,
     });
-    const handle = temporal.client.workflow.getHandle(evalRunWorkflowId(run.id));
+    const handle = harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id));
     await expect
       .poll(async () => (await runRows(run.id)).results.length, { timeout: 20_000 })
       .toBeGreaterThan(4);
@@ -231,7 +206,7 @@ describe('evalRun workflow', () => {
       chunk_size: 5,
       max_parallel_chunks: 1,
     });
-    const outcome = await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+    const outcome = await harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
     expect(outcome.status).toBe('budget_exceeded');
     const { results, run: finished } = await runRows(run.id);
     expect(finished.status).toBe('budget_exceeded');
@@ -246,9 +221,9 @@ describe('evalRun workflow', () => {
       dataset_id: fx.dataset.id,
       endpoint_id: fx.endpoint.id,
     });
-    await expect(temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result()).rejects.toThrow(
-      WorkflowFailedError,
-    );
+    await expect(
+      harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result(),
+    ).rejects.toThrow(WorkflowFailedError);
     const { run: finished } = await runRows(run.id);
     expect(finished.status).toBe('failed');
     expect(finished.error).toMatch(/temperature/);

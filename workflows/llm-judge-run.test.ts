@@ -4,28 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../api/services/runs.js';
 import { EvalRun, LlmEndpoint } from '../db/entities/index.js';
 import { type FakeChatServer, startFakeChatServer } from '../judges/testing/openai-chat-server.js';
-import { createLogger } from '../runtime/logger.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
-import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';
-import {
-  createTestDatabase,
-  createTestTemporal,
-  type InProcessWorker,
-  startInProcessWorker,
-  type TestDatabase,
-  type TestTemporal,
-  testActivityDeps,
-} from '../test/helpers/index.js';
+import { useRunHarness } from '../test/helpers/index.js';
 
-let db: TestDatabase;
-let temporal: TestTemporal;
-let llm: FakeLlmServer;
+const harness = useRunHarness();
 let judgeModel: FakeChatServer;
-let worker: InProcessWorker;
 
 beforeAll(async () => {
-  [db, temporal, llm] = await Promise.all([createTestDatabase(), createTestTemporal(), startFakeLlmServer()]);
   // The judge model grades answers that contain the reference as 5/5, others 1/5.
   judgeModel = await startFakeChatServer((request) => {
     const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
@@ -40,20 +26,18 @@ beforeAll(async () => {
       usage: { prompt_tokens: 100, completion_tokens: 20 },
     };
   });
-  worker = await startInProcessWorker({ temporal, deps: testActivityDeps(db.dataSource) });
 });
 afterAll(async () => {
-  await worker?.stop();
   await judgeModel?.close();
-  await llm?.close();
-  await temporal?.close();
-  await db?.drop();
 });
 
 describe('LLM-as-judge in a run', () => {
   it('scores every result through the judge endpoint and records its tokens and cost', async () => {
-    const fx = await createProjectFixture(db.dataSource, { samples: 4, endpointUrl: llm.openaiBaseUrl });
-    const judgeEndpoint = await db.dataSource.getRepository(LlmEndpoint).save({
+    const fx = await createProjectFixture(harness.db.dataSource, {
+      samples: 4,
+      endpointUrl: harness.llm.openaiBaseUrl,
+    });
+    const judgeEndpoint = await harness.db.dataSource.getRepository(LlmEndpoint).save({
       project_id: fx.project.id,
       name: 'judge',
       provider: 'openai',
@@ -62,7 +46,7 @@ describe('LLM-as-judge in a run', () => {
       config: { temperature: 0, price_per_1k_input: 1, price_per_1k_output: 2 },
       api_key_env: null,
     });
-    await db.dataSource.query(
+    await harness.db.dataSource.query(
       `INSERT INTO guardrail_configs (project_id, judge_type, threshold, is_blocking, config)
        VALUES ($1, 'llm_judge', 0.6, false, $2)`,
       [
@@ -73,17 +57,12 @@ describe('LLM-as-judge in a run', () => {
         }),
       ],
     );
-    const { run } = await startRun(
-      {
-        dataSource: db.dataSource,
-        temporal: temporal.client,
-        logger: createLogger('t', 'silent'),
-        mode: 'dev',
-        temporalUiUrl: null,
-      },
-      { project_id: fx.project.id, dataset_id: fx.dataset.id, endpoint_id: fx.endpoint.id },
-    );
-    const outcome = await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+    const { run } = await startRun(harness.apiDeps(), {
+      project_id: fx.project.id,
+      dataset_id: fx.dataset.id,
+      endpoint_id: fx.endpoint.id,
+    });
+    const outcome = await harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
     expect(outcome.status).toBe('completed');
 
     const scores: {
@@ -93,7 +72,7 @@ describe('LLM-as-judge in a run', () => {
       model_id: string;
       token_count_input: number;
       cost_usd: string;
-    }[] = await db.dataSource.query(
+    }[] = await harness.db.dataSource.query(
       `SELECT * FROM judge_scores WHERE run_id = $1 AND judge_type = 'llm_judge'`,
       [run.id],
     );
@@ -105,7 +84,7 @@ describe('LLM-as-judge in a run', () => {
       expect(s.model_id).toBe('judge-model');
       expect(s.token_count_input).toBe(100);
     }
-    const finished = await db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id });
+    const finished = await harness.db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id });
     // 4 × (100 × $1 + 20 × $2) / 1000 = $0.56 of judge spend, kept apart from generation cost.
     expect(finished.judge_cost_usd).toBeCloseTo(0.56, 6);
   });

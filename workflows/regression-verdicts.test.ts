@@ -2,50 +2,15 @@
  * Issue-level check of the regression stage: two real runs on one dataset version, one endpoint
  * measurably worse on one judge only; and a small run whose small difference is inconclusive.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRun } from '../api/services/runs.js';
 import { EvalRun, LlmEndpoint } from '../db/entities/index.js';
-import { createLogger } from '../runtime/logger.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
-import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
-import {
-  createTestDatabase,
-  createTestTemporal,
-  type InProcessWorker,
-  startInProcessWorker,
-  type TestDatabase,
-  type TestTemporal,
-  testActivityDeps,
-} from '../test/helpers/index.js';
+import { useRunHarness } from '../test/helpers/index.js';
 
-let db: TestDatabase;
-let temporal: TestTemporal;
-let llm: FakeLlmServer;
-let worker: InProcessWorker;
-
-beforeAll(async () => {
-  [db, temporal, llm] = await Promise.all([
-    createTestDatabase(),
-    createTestTemporal(),
-    startFakeLlmServer({ seed: 3 }),
-  ]);
-  worker = await startInProcessWorker({ temporal, deps: testActivityDeps(db.dataSource) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await llm?.close();
-  await temporal?.close();
-  await db?.drop();
-});
-
-const apiDeps = () => ({
-  dataSource: db.dataSource,
-  temporal: temporal.client,
-  logger: createLogger('test', 'silent'),
-  mode: 'dev' as const,
-  temporalUiUrl: null,
-});
+const harness = useRunHarness({ seed: 3 });
+const apiDeps = () => harness.apiDeps();
 
 // "Question i: what is i + i?" → the fake model answers the sum; the reference is the sum.
 const GUARDRAILS = [
@@ -59,12 +24,12 @@ const GUARDRAILS = [
 ];
 
 async function endpointFor(fx: ProjectFixture, model: string) {
-  return db.dataSource.getRepository(LlmEndpoint).save({
+  return harness.db.dataSource.getRepository(LlmEndpoint).save({
     project_id: fx.project.id,
     name: model,
     provider: 'openai',
     model_name: model,
-    endpoint_url: llm.openaiBaseUrl,
+    endpoint_url: harness.llm.openaiBaseUrl,
     config: { concurrency: 1 },
     api_key_env: null,
   });
@@ -78,21 +43,21 @@ async function runToEnd(fx: ProjectFixture, endpointId: string, baselineRunId?: 
     baseline_run_id: baselineRunId,
     chunk_size: 10,
   });
-  const outcome = await temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
+  const outcome = await harness.temporal.client.workflow.getHandle(evalRunWorkflowId(run.id)).result();
   expect(outcome.status).toBe('completed');
-  return db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id });
+  return harness.db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id });
 }
 
 type Regressions = { judges: Array<{ judge_type: string; verdict: string; p_value: number | null }> };
 
 describe('regression verdicts of real runs', () => {
   it('flags the one judge that got worse and leaves the others no_change', async () => {
-    const fx = await createProjectFixture(db.dataSource, { samples: 30, guardrails: GUARDRAILS });
+    const fx = await createProjectFixture(harness.db.dataSource, { samples: 30, guardrails: GUARDRAILS });
     const good = await endpointFor(fx, 'model-good');
     const worse = await endpointFor(fx, 'model-worse');
     // The worse model answers 12 of 30 questions with an empty message: wrong for `assertions`,
     // still fine for `format` (no minimum length).
-    llm.setModelBehaviour('model-worse', {
+    harness.llm.setModelBehaviour('model-worse', {
       faults: Array.from({ length: 12 }, () => ({ type: 'empty_content' as const })),
     });
 
@@ -127,10 +92,10 @@ describe('regression verdicts of real runs', () => {
   });
 
   it('calls a small difference on 10 samples inconclusive', async () => {
-    const fx = await createProjectFixture(db.dataSource, { samples: 10, guardrails: GUARDRAILS });
+    const fx = await createProjectFixture(harness.db.dataSource, { samples: 10, guardrails: GUARDRAILS });
     const good = await endpointFor(fx, 'model-good-small');
     const slightly = await endpointFor(fx, 'model-slightly-worse');
-    llm.setModelBehaviour('model-slightly-worse', { faults: [{ type: 'empty_content' }] });
+    harness.llm.setModelBehaviour('model-slightly-worse', { faults: [{ type: 'empty_content' }] });
 
     const baseline = await runToEnd(fx, good.id);
     const candidate = await runToEnd(fx, slightly.id, baseline.id);
