@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_LOCAL_LLM_PORT } from './local-llm-model.js';
 import {
   ALL_TASK_QUEUES,
   DEFAULT_TEMPORAL_PORT,
@@ -12,6 +11,7 @@ import {
   isTaskQueueName,
   type TaskQueueName,
 } from '../temporal.config.js';
+import { DEFAULT_LOCAL_LLM_PORT } from './local-llm-model.js';
 
 export const DEFAULT_API_PORT = 3000;
 /** Not 5432: that is where a system PostgreSQL usually listens. */

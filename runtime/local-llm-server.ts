@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -23,6 +24,12 @@ import { LOCAL_LLM_HOST, LOCAL_LLM_MODEL_NAME } from './local-llm-model.js';
 export const LOCAL_LLM_CONTEXT_SIZE = 2048;
 /** Requests generated at once; more wait for a free sequence. */
 export const LOCAL_LLM_PARALLEL = 2;
+/**
+ * llama.cpp's threads spin while waiting; on a small busy machine more threads than free cores make
+ * generation many times slower (seconds became minutes on 2 shared cores), and a 135M model gains
+ * little past a few threads. So: one core left for Node and the rest of the stack, at most 4.
+ */
+export const LOCAL_LLM_THREADS = Math.min(4, Math.max(1, os.availableParallelism() - 1));
 /** Used when a request sets no max_tokens, so a rambling small model cannot run to the context end. */
 export const LOCAL_LLM_DEFAULT_MAX_TOKENS = 256;
 
@@ -51,6 +58,7 @@ export interface LocalLlmServerOptions {
   host?: string;
   modelName?: string;
   parallel?: number;
+  threads?: number;
 }
 
 export interface LocalLlmServer {
@@ -97,9 +105,14 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
   const modelName = opts.modelName ?? LOCAL_LLM_MODEL_NAME;
   const parallel = opts.parallel ?? LOCAL_LLM_PARALLEL;
   // build 'never': only the prebuilt binaries from npm, never a download or a compile at run time.
-  const llama = await getLlama({ build: 'never', logLevel: LlamaLogLevel.error });
+  const threads = opts.threads ?? LOCAL_LLM_THREADS;
+  const llama = await getLlama({ build: 'never', logLevel: LlamaLogLevel.error, maxThreads: threads });
   const model = await llama.loadModel({ modelPath: opts.modelPath });
-  const context = await model.createContext({ contextSize: LOCAL_LLM_CONTEXT_SIZE, sequences: parallel });
+  const context = await model.createContext({
+    contextSize: LOCAL_LLM_CONTEXT_SIZE,
+    sequences: parallel,
+    threads,
+  });
   const pool = sequencePool(Array.from({ length: parallel }, () => context.getSequence()));
   const created = Math.floor(Date.now() / 1000);
 
@@ -168,7 +181,9 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
       },
     });
   });
-  app.notFound((c) => c.json(...openAiError(404, 'not_found_error', `no route ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    c.json(...openAiError(404, 'not_found_error', `no route ${c.req.method} ${c.req.path}`)),
+  );
   app.onError((err, c) => c.json(...openAiError(500, 'server_error', `generation failed: ${err.message}`)));
 
   const host = opts.host ?? LOCAL_LLM_HOST;

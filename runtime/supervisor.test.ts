@@ -76,7 +76,7 @@ async function allPids(dataDir: string): Promise<StackInfo> {
 
 describe('npm start (supervisor)', () => {
   let dataDir: string;
-  const ports = { api: 0, pg: 0, temporal: 0, ui: 0 };
+  const ports = { api: 0, pg: 0, temporal: 0, ui: 0, localLlm: 0 };
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
@@ -85,7 +85,9 @@ describe('npm start (supervisor)', () => {
     ports.pg = await freePort();
     ports.temporal = await freePort();
     ports.ui = await freePort();
+    ports.localLlm = await freePort();
     env = {
+      EVALFORGE_LOCAL_LLM_PORT: String(ports.localLlm),
       EVALFORGE_DATA_DIR: dataDir,
       PORT: String(ports.api),
       EVALFORGE_PG_PORT: String(ports.pg),
@@ -115,8 +117,10 @@ describe('npm start (supervisor)', () => {
 
     const info = await allPids(dataDir);
     expect(info.databaseEmbedded).toBe(true);
+    // The local LLM runs because `npm run models` (run before tests) put its model file in place.
     expect(Object.keys(info.pids).sort()).toEqual([
       'api',
+      'localLlm',
       'postgres',
       'postgresRunner',
       'supervisor',

@@ -1,6 +1,7 @@
 /**
  * `npm start`: brings up PostgreSQL (embedded unless DATABASE_URL), applies migrations, starts the
- * Temporal dev server (unless TEMPORAL_ADDRESS), one worker for the configured queues and the API,
+ * Temporal dev server (unless TEMPORAL_ADDRESS), the local chat model server (when its model file is
+ * there), one worker for the configured queues and the API,
  * restarts a crashed worker or API, and on SIGINT/SIGTERM stops everything in reverse order.
  */
 import fs from 'node:fs/promises';
@@ -9,12 +10,15 @@ import { createDataSource, runMigrations } from '../db/data-source.js';
 import { seedDemoIfEmpty } from '../db/seed/index.js';
 import { type ManagedChild, manage, PROJECT_ROOT, spawnNodeChild } from './child-process.js';
 import type { AppConfig } from './config.js';
+import { localLlmModelExists, localLlmModelPath } from './local-llm-model.js';
 import type { Logger } from './logger.js';
 import { findTemporalCli, startTemporalDevServer } from './temporal-cli.js';
 
 /** A child that crashes more often than this is not restarted; the stack stops instead. */
 export const MAX_RESTARTS_PER_MINUTE = 5;
 export const RESTART_DELAY_MS = 1_000;
+/** Helpers the stack can run without: their exit is logged, not fatal. */
+const OPTIONAL_CHILDREN = new Set(['local-llm']);
 
 export interface StackInfo {
   supervisorPid: number;
@@ -110,6 +114,8 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
       pids.temporal = server.process.pid;
     }
 
+    const localLlmUrl = await startLocalLlm(config, logger, started, pids, signal);
+
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -117,6 +123,7 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
       EVALFORGE_MODE: config.EVALFORGE_MODE,
       EVALFORGE_WORKER_QUEUES: config.workerQueues.join(','),
       ...(temporalUiUrl ? { EVALFORGE_TEMPORAL_UI_URL: temporalUiUrl } : {}),
+      ...(localLlmUrl ? { EVALFORGE_LOCAL_LLM_URL: localLlmUrl } : {}),
     };
 
     const info: StackInfo = {
@@ -151,7 +158,7 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
     await writeInfo();
 
     // Postgres or Temporal dying is fatal: the worker and API cannot do anything useful without them.
-    for (const child of started) {
+    for (const child of started.filter((c) => !OPTIONAL_CHILDREN.has(c.name))) {
       void child.exited.then(() => {
         if (!stopping) {
           logger.error({ process: child.name }, 'exited unexpectedly; stopping the stack');
@@ -185,6 +192,42 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/**
+ * The optional local chat model server (for keyless demo evals): started when its model file is there
+ * and EVALFORGE_LOCAL_LLM is not '0'. Never fatal: if it is missing or fails, the stack runs without it.
+ */
+async function startLocalLlm(
+  config: AppConfig,
+  logger: Logger,
+  started: ManagedChild[],
+  pids: StackInfo['pids'],
+  signal?: AbortSignal,
+): Promise<string | null> {
+  if (config.EVALFORGE_LOCAL_LLM === '0') return null;
+  if (!localLlmModelExists()) {
+    logger.info(
+      { modelPath: localLlmModelPath() },
+      'local LLM skipped: model file missing (npm run models -- --only smollm2)',
+    );
+    return null;
+  }
+  const child = spawnNodeChild('local-llm', scriptPath('local-llm.ts'), { env: process.env });
+  try {
+    const ready = await unlessAborted(child.ready, signal);
+    pids.localLlm = child.process.pid;
+    void child.exited.then(({ code, signal: sig }) => {
+      if (code !== 0 || sig) logger.warn({ process: 'local-llm', code, signal: sig }, 'local LLM exited');
+    });
+    started.push(child); // stopped in order with the rest; its exit is not fatal (OPTIONAL_CHILDREN)
+    return String(ready.url);
+  } catch (err) {
+    signal?.throwIfAborted();
+    await child.stop();
+    logger.warn({ err: (err as Error).message }, 'local LLM failed to start; continuing without it');
+    return null;
   }
 }
 

@@ -4,9 +4,9 @@
  */
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
 import { loadConfig } from '../runtime/config.js';
-import { createLogger } from '../runtime/logger.js';
 import { localLlmModelExists, localLlmModelPath } from '../runtime/local-llm-model.js';
 import { startLocalLlmServer } from '../runtime/local-llm-server.js';
+import { createLogger } from '../runtime/logger.js';
 
 const config = loadConfig();
 const logger = createLogger('local-llm', config.LOG_LEVEL);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localLlmUrl } from '../../runtime/local-llm-model.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
 import { CUSTOMER_SUPPORT_SAMPLES, DEMO_DATASET_NAME } from './customer-support-qa.js';
 import { DEMO_PROJECT_NAME, seedDemoIfEmpty } from './demo.js';
@@ -51,6 +52,17 @@ describe('demo seed', () => {
     );
     expect(endpoints.length).toBe(seeded!.endpointIds.length);
     expect(JSON.stringify(endpoints)).not.toMatch(/sk-|api_key"/);
+    const [local] = await db.dataSource.query(
+      `SELECT provider, endpoint_url, api_key_env FROM llm_endpoints
+        WHERE project_id = $1 AND model_name = 'smollm2-135m-instruct'`,
+      [seeded!.projectId],
+    );
+    // Keyless OpenAI-compatible endpoint on the local SmolLM2 server that `npm start` runs.
+    expect(local).toEqual({
+      provider: 'openai',
+      endpoint_url: localLlmUrl(),
+      api_key_env: null,
+    });
     const guardrails = await db.dataSource.query(
       'SELECT judge_type, is_blocking FROM guardrail_configs WHERE project_id = $1 ORDER BY judge_type',
       [seeded!.projectId],

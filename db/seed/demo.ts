@@ -1,6 +1,6 @@
 /**
- * The demo project: "Customer Support QA v1" (version 1), two endpoints (OpenAI and a local
- * OpenAI-compatible server, keys by environment variable only) and guardrails for the main judges.
+ * The demo project: "Customer Support QA v1" (version 1), two endpoints (OpenAI, key by environment
+ * variable only, and the keyless local SmolLM2 server that `npm start` runs) and guardrails for the main judges.
  * Written through the API's own schemas and dataset service, so demo data obeys the same rules as
  * user data. `npm run seed` calls seedDemo; `npm start` calls seedDemoIfEmpty after migrations.
  */
@@ -9,6 +9,7 @@ import { SampleInput } from '../../api/schemas/datasets.js';
 import { EndpointCreate } from '../../api/schemas/endpoints.js';
 import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
 import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
+import { LOCAL_LLM_MODEL_NAME, localLlmUrl } from '../../runtime/local-llm-model.js';
 import { GuardrailConfig, LlmEndpoint, Project } from '../entities/index.js';
 import {
   CUSTOMER_SUPPORT_SAMPLES,
@@ -27,12 +28,13 @@ export const DEMO_ENDPOINTS = [
     api_key_env: 'OPENAI_API_KEY',
     config: { temperature: 0, max_tokens: 300, concurrency: 4, rpm: 500 },
   },
+  // The local SmolLM2 server `npm start` runs (runtime/local-llm-server.ts): real answers, no key.
   {
-    name: 'Local Ollama (llama3.2)',
-    provider: 'custom',
-    model_name: 'llama3.2',
-    endpoint_url: 'http://127.0.0.1:11434/v1',
-    config: { temperature: 0, max_tokens: 300, concurrency: 2 },
+    name: 'Local SmolLM2-135M-Instruct',
+    provider: 'openai',
+    model_name: LOCAL_LLM_MODEL_NAME,
+    endpoint_url: localLlmUrl(),
+    config: { temperature: 0, max_tokens: 200, concurrency: 2 },
   },
 ] as const;
 

@@ -167,7 +167,13 @@ async function startEvalForge(): Promise<EvalForgeRig> {
   const connection = await Connection.connect({ address: temporalServer.address });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace });
-  const apiDeps: ApiDeps = { dataSource: db.dataSource, temporal: client, logger, mode: 'dev', temporalUiUrl: null };
+  const apiDeps: ApiDeps = {
+    dataSource: db.dataSource,
+    temporal: client,
+    logger,
+    mode: 'dev',
+    temporalUiUrl: null,
+  };
   const fx = await createProjectFixture(db.dataSource, {
     samples: opts.samples,
     endpointUrl: llm.openaiBaseUrl,
@@ -241,9 +247,7 @@ async function runPromptfoo(cmd: string[]) {
     const config = {
       description: 'evalforge bench:runs',
       prompts: [prompt],
-      providers: [
-        { id: `openai:chat:${MODEL}`, config: { apiBaseUrl: llm.openaiBaseUrl, apiKey: 'bench' } },
-      ],
+      providers: [{ id: `openai:chat:${MODEL}`, config: { apiBaseUrl: llm.openaiBaseUrl, apiKey: 'bench' } }],
       tests: 'file://tests.csv',
     };
     await fs.writeFile(path.join(dir, 'promptfooconfig.json'), JSON.stringify(config));
