@@ -9,7 +9,9 @@ if [ -f package-lock.json ]; then
   # Reinstall only when the lockfile changed since the last successful install.
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    npm ci --no-audit --no-fund
+    # npm ci refuses this lockfile because node-llama-cpp names optional platform packages that were never
+    # published (npm cannot lock them); npm install then installs exactly the locked versions of the rest.
+    npm ci --no-audit --no-fund || npm install --no-audit --no-fund
     echo "$want" > "$stamp"
   else
     echo "node_modules up to date"
