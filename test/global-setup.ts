@@ -12,8 +12,7 @@ import { type ManagedChild, spawnNodeChild } from '../runtime/child-process.js';
 import { findTemporalCli, startTemporalDevServer } from '../runtime/temporal-cli.js';
 import { WORKFLOWS_PATH } from '../runtime/worker.js';
 import { freePort } from './helpers/ports.js';
-
-const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+import { pgAdminUrlFromEnv } from './helpers/throwaway-database.js';
 
 async function canConnect(url: string) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -33,7 +32,7 @@ export default async function setup(project: TestProject) {
   await fs.chmod(tmp, 0o755);
   const cleanups: Array<() => Promise<void>> = [];
 
-  let pgAdminUrl = process.env.TEST_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
+  let pgAdminUrl = pgAdminUrlFromEnv();
   if (!(await canConnect(pgAdminUrl))) {
     const port = await freePort();
     const child: ManagedChild = spawnNodeChild('test-postgres', 'scripts/embedded-postgres.ts', {
