@@ -3,6 +3,7 @@
  * idempotently. Safe to retry or resume at any point: it skips (sample, repetition) pairs that already
  * have a result row, so no sample is called twice for a stored result and none is lost.
  */
+import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/activity';
 import { EvalRun, type EvalSample } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
@@ -101,6 +102,8 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
     // Aborted by Temporal's cancellation, or by our own fatal error so sibling calls stop too.
     const fatal = new AbortController();
     const signal = control ? AbortSignal.any([control.cancellationSignal, fatal.signal]) : fatal.signal;
+    // Each sample in progress listens on it while it waits for a slot: many listeners, none leaked.
+    setMaxListeners(0, signal);
     const heartbeat = () =>
       control?.heartbeat({
         done: result.succeeded + result.failed,

@@ -31,6 +31,11 @@ export const RATE_LIMIT_BURST_SECONDS = 1;
 export const LEASE_TTL_MS = 15_000;
 export const LEASE_RENEW_INTERVAL_MS = 5_000;
 
+/** A finished call passes its concurrency lease to the next call waiting in the same process (no database
+ * round trip) for this long after the lease was taken from the shared store; then the lease goes back, so
+ * the slots keep circulating between workers. Only for endpoints limited by concurrency alone. */
+export const LEASE_HANDOFF_WINDOW_MS = 2_000;
+
 /** Waiting for a free concurrency slot held by another worker: poll, doubling up to the max. */
 export const SLOT_POLL_MIN_MS = 10;
 export const SLOT_POLL_MAX_MS = 200;

@@ -1,7 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { LEASE_RENEW_INTERVAL_MS, SLOT_BATCH_MAX, SLOT_POLL_MAX_MS, SLOT_POLL_MIN_MS } from './constants.js';
+import {
+  LEASE_HANDOFF_WINDOW_MS,
+  LEASE_RENEW_INTERVAL_MS,
+  SLOT_BATCH_MAX,
+  SLOT_POLL_MAX_MS,
+  SLOT_POLL_MIN_MS,
+} from './constants.js';
 import type { SharedLimiterStore } from './shared-limiter-store.js';
 import type { RateLimits } from './token-bucket.js';
 
@@ -22,9 +28,15 @@ export interface Permit {
   release(report: CallReport): Promise<void>;
 }
 
+/** A shared concurrency slot (a lease row) and when this process took it from the store. */
+interface Lease {
+  id: string;
+  takenAtMs: number;
+}
+
 interface SlotRequest {
   tokens: number;
-  grant(leaseId: string): void;
+  grant(lease: Lease): void;
   fail(err: unknown): void;
 }
 
@@ -33,12 +45,16 @@ interface SlotRequest {
  * (no database work while the process itself is at its limit), then the shared store. Requests for
  * shared slots queue up and one pump per process serves them in batches, so a busy worker needs a
  * couple of database round trips per batch rather than per call, and polls with one connection.
+ * A finished call hands its lease straight to the next call waiting in this process when only
+ * concurrency is limited (see LEASE_HANDOFF_WINDOW_MS), so a saturated endpoint costs no round trip per call.
  */
 export class EndpointLimiter {
   readonly adaptive: AdaptiveConcurrency;
   readonly local: ConcurrencyLimiter;
   #limits: EndpointLimits;
   #queue: SlotRequest[] = [];
+  /** Leases handed off by finished calls, waiting for the call that gets their local slot. */
+  #spare: Lease[] = [];
   #pumping = false;
 
   constructor(
@@ -64,9 +80,9 @@ export class EndpointLimiter {
 
   async acquire(estimatedTokens: number, signal?: AbortSignal): Promise<Permit> {
     const releaseLocal = await this.local.acquire(signal);
-    let leaseId: string;
+    let lease: Lease;
     try {
-      leaseId = await this.#sharedSlot(estimatedTokens, signal);
+      lease = await this.#sharedSlot(estimatedTokens, signal);
     } catch (err) {
       releaseLocal();
       throw err;
@@ -75,7 +91,7 @@ export class EndpointLimiter {
     const renewal = setInterval(
       () => {
         // A failed renewal is retried at the next tick; the lease only lapses if the database stays away.
-        this.store.renew(leaseId, limits.leaseTtlMs).catch(() => {});
+        this.store.renew(lease.id, limits.leaseTtlMs).catch(() => {});
       },
       Math.min(LEASE_RENEW_INTERVAL_MS, limits.leaseTtlMs / 3),
     );
@@ -87,7 +103,8 @@ export class EndpointLimiter {
         released = true;
         clearInterval(renewal);
         try {
-          await this.store.release(this.key, leaseId, limits, {
+          if (this.#handOff(lease, limits, report)) return;
+          await this.store.release(this.key, lease.id, limits, {
             tokenDelta: report.tokensUsed - estimatedTokens,
             pauseMs: report.rateLimited ? report.retryAfterMs : undefined,
           });
@@ -99,6 +116,35 @@ export class EndpointLimiter {
     };
   }
 
+  /**
+   * Gives a finished call's lease to the next call of this process, skipping the store's release and
+   * acquire: straight to a call already queued for a shared slot, or parked for the call about to get the
+   * local slot this release frees (returned to the store if nobody takes it by the next turn of the event
+   * loop). Only when nothing but concurrency is limited (rpm/tpm need each request to pass the token
+   * bucket), the call was not rate limited (a pause must reach the store), and the lease is younger than
+   * the hand-off window (so every slot regularly goes back to the store, where other workers can win it).
+   */
+  #handOff(lease: Lease, limits: EndpointLimits, report: CallReport): boolean {
+    if (limits.rpm || limits.tpm || report.rateLimited) return false;
+    if (performance.now() - lease.takenAtMs > LEASE_HANDOFF_WINDOW_MS) return false;
+    const queued = this.#queue.shift();
+    if (queued) {
+      queued.grant(lease);
+      return true;
+    }
+    if (this.local.waiting === 0) return false;
+    this.#spare.push(lease);
+    setImmediate(() => {
+      const index = this.#spare.indexOf(lease);
+      if (index < 0) return;
+      this.#spare.splice(index, 1);
+      this.store.release(this.key, lease.id, limits, { tokenDelta: 0 }).catch(() => {
+        // The lease expires on its own (LEASE_TTL_MS) if the database is away.
+      });
+    });
+    return true;
+  }
+
   /** A 429 with Retry-After is already answered by pausing the endpoint for that long (all workers);
    * halving concurrency on top would punish the same signal twice. A bare 429 is the only hint we get,
    * so that one shrinks this worker's concurrency. */
@@ -108,8 +154,10 @@ export class EndpointLimiter {
     return this.adaptive.onRateLimited();
   }
 
-  #sharedSlot(tokens: number, signal?: AbortSignal): Promise<string> {
+  #sharedSlot(tokens: number, signal?: AbortSignal): Promise<Lease> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const spare = this.#spare.shift();
+    if (spare) return Promise.resolve(spare);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const index = this.#queue.indexOf(request);
@@ -118,14 +166,14 @@ export class EndpointLimiter {
       };
       const request: SlotRequest = {
         tokens,
-        grant: (leaseId) => {
+        grant: (lease) => {
           signal?.removeEventListener('abort', onAbort);
           if (signal?.aborted) {
             // Granted just as its caller gave up: hand the slot straight back.
-            this.store.release(this.key, leaseId, this.#limits, { tokenDelta: -tokens }).catch(() => {});
+            this.store.release(this.key, lease.id, this.#limits, { tokenDelta: -tokens }).catch(() => {});
             reject(signal.reason);
           } else {
-            resolve(leaseId);
+            resolve(lease);
           }
         },
         fail: (err) => {
@@ -152,14 +200,15 @@ export class EndpointLimiter {
           batch.map((r) => r.tokens),
           this.#limits.leaseTtlMs,
         );
+        const takenAtMs = performance.now();
         for (const [i, leaseId] of leaseIds.entries()) {
           const request = batch[i];
           const index = this.#queue.indexOf(request);
           if (index >= 0) {
             this.#queue.splice(index, 1);
-            request.grant(leaseId);
+            request.grant({ id: leaseId, takenAtMs });
           } else {
-            // Its caller aborted while the batch was being decided.
+            // Its caller aborted, or got a handed-off lease, while the batch was being decided.
             await this.store.release(this.key, leaseId, this.#limits, { tokenDelta: -request.tokens });
           }
         }

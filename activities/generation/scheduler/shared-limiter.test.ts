@@ -143,4 +143,75 @@ describe('shared limits across workers', () => {
     expect(batch.refusal?.waitMs).toBeGreaterThan(150);
     expect(batch.refusal?.waitMs).toBeLessThanOrEqual(200);
   });
+
+  describe('lease hand-off inside one worker', () => {
+    /** The real store, counting its round trips. */
+    class CountingStore extends SharedLimiterStore {
+      acquires = 0;
+      releases = 0;
+      override async tryAcquire(...args: Parameters<SharedLimiterStore['tryAcquire']>) {
+        this.acquires++;
+        return super.tryAcquire(...args);
+      }
+      override async release(...args: Parameters<SharedLimiterStore['release']>) {
+        this.releases++;
+        return super.release(...args);
+      }
+    }
+    const leaseRows = async (key: string) =>
+      (
+        await db.dataSource.query('SELECT count(*)::int AS n FROM rate_limit_leases WHERE bucket_key = $1', [
+          key,
+        ])
+      )[0].n as number;
+
+    /** `calls` calls through one limiter, each holding its slot for a moment; the most seen in flight. */
+    async function saturate(limiter: EndpointLimiter, calls: number) {
+      let inFlight = 0;
+      let maxInFlight = 0;
+      await Promise.all(
+        Array.from({ length: calls }, async () => {
+          const permit = await limiter.acquire(0);
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+          await permit.release({ tokensUsed: 0 });
+        }),
+      );
+      return maxInFlight;
+    }
+
+    it("passes a finished call's lease to the next waiting call without store round trips", async () => {
+      const key = `endpoint:${crypto.randomUUID()}`;
+      const store = new CountingStore(db.dataSource);
+      const limiter = new EndpointLimiter(key, { concurrency: 2, leaseTtlMs: 5_000 }, store);
+      expect(await saturate(limiter, 40)).toBe(2);
+      // 40 calls on 2 slots: the slots are taken once and released once, not 40 times each.
+      expect(store.acquires).toBeLessThanOrEqual(4);
+      expect(store.releases).toBe(2);
+      expect(await leaseRows(key)).toBe(0);
+    });
+
+    it('goes through the store for every call when a request rate is limited', async () => {
+      const key = `endpoint:${crypto.randomUUID()}`;
+      const store = new CountingStore(db.dataSource);
+      const limiter = new EndpointLimiter(key, { concurrency: 2, rpm: 60_000, leaseTtlMs: 5_000 }, store);
+      expect(await saturate(limiter, 20)).toBe(2);
+      expect(store.releases).toBe(20);
+      expect(await leaseRows(key)).toBe(0);
+    });
+
+    it("gives a rate-limited call's slot back to the store, so the pause reaches every worker", async () => {
+      const key = `endpoint:${crypto.randomUUID()}`;
+      const store = new CountingStore(db.dataSource);
+      const limiter = new EndpointLimiter(key, { concurrency: 1, leaseTtlMs: 5_000 }, store);
+      const first = await limiter.acquire(0);
+      const waiting = limiter.acquire(0);
+      await first.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
+      expect(store.releases).toBe(1);
+      const started = Date.now();
+      await (await waiting).release({ tokensUsed: 0 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    });
+  });
 });
