@@ -56,6 +56,8 @@ const envSchema = z.object({
   ),
   /** '0' turns the local chat model server off in `npm start`. */
   EVALFORGE_LOCAL_LLM: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
+  /** '0': a fresh `npm start` seeds the demo but does not start its first eval run. */
+  EVALFORGE_DEMO_RUN: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
   EVALFORGE_LOCAL_LLM_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_LOCAL_LLM_PORT)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

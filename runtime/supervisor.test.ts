@@ -128,6 +128,17 @@ describe('npm start (supervisor)', () => {
       'worker',
     ]);
 
+    // A fresh install gets the demo project and its first eval run, on the local SmolLM2 endpoint.
+    const demoRuns = async () => {
+      const res = await fetch(`${apiUrl}/api/eval/runs?limit=10`);
+      return ((await res.json()) as { items: Array<{ endpoint_id: string; status: string }> }).items;
+    };
+    await expect.poll(async () => (await demoRuns()).length, { timeout: 30_000, interval: 250 }).toBe(1);
+    const [demoRun] = await demoRuns();
+    expect(['pending', 'running']).toContain(demoRun.status);
+    const endpoint = await (await fetch(`${apiUrl}/api/endpoints/${demoRun.endpoint_id}`)).json();
+    expect(endpoint).toMatchObject({ model_name: 'smollm2-135m-instruct', api_key_env: null });
+
     // Data written now must survive the restart below.
     const password = (await fs.readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
     const client = new pg.Client({

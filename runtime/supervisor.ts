@@ -10,6 +10,7 @@ import { createDataSource, runMigrations } from '../db/data-source.js';
 import { seedDemoIfEmpty } from '../db/seed/index.js';
 import { type ManagedChild, manage, PROJECT_ROOT, spawnNodeChild } from './child-process.js';
 import type { AppConfig } from './config.js';
+import { startDemoRun } from './demo-run.js';
 import { localLlmModelExists, localLlmModelPath } from './local-llm-model.js';
 import type { Logger } from './logger.js';
 import { findTemporalCli, startTemporalDevServer } from './temporal-cli.js';
@@ -156,6 +157,18 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
     }
 
     await writeInfo();
+
+    if (demo && localLlmUrl && config.EVALFORGE_DEMO_RUN === '1') {
+      // Not awaited by anything that matters: a demo that cannot start is one warning, not a failed start.
+      await startDemoRun((p, init) => fetch(`${info.apiUrl}${p}`, init), demo).then(
+        ({ runId }) =>
+          logger.info(
+            { runId, dashboard: `${info.apiUrl}/runs/${runId}` },
+            'demo run started on the local SmolLM2 endpoint',
+          ),
+        (err: Error) => logger.warn({ err: err.message }, 'demo run not started'),
+      );
+    }
 
     // Postgres or Temporal dying is fatal: the worker and API cannot do anything useful without them.
     for (const child of started.filter((c) => !OPTIONAL_CHILDREN.has(c.name))) {

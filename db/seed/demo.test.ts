@@ -57,6 +57,10 @@ describe('demo seed', () => {
         WHERE project_id = $1 AND model_name = 'smollm2-135m-instruct'`,
       [seeded!.projectId],
     );
+    expect(seeded!.localEndpointId).toBe(
+      (await db.dataSource.query('SELECT id FROM llm_endpoints WHERE endpoint_url = $1', [localLlmUrl()]))[0]
+        .id,
+    );
     // Keyless OpenAI-compatible endpoint on the local SmolLM2 server that `npm start` runs.
     expect(local).toEqual({
       provider: 'openai',
@@ -68,7 +72,9 @@ describe('demo seed', () => {
       [seeded!.projectId],
     );
     expect(guardrails.map((g: { judge_type: string }) => g.judge_type)).toEqual([
+      'assertions',
       'format',
+      'llm_judge',
       'pii',
       'similarity',
       'toxicity',

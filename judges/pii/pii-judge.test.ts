@@ -67,4 +67,35 @@ describe('PII judge (Rampart NER model)', () => {
     expect(r.details.types).toEqual(['ssn']);
     expect(regexOnly.modelInfo()).toBeNull();
   });
+
+  it('scans the input too when configured, saying where each finding is', async () => {
+    const item = {
+      id: 'a',
+      input: "My order hasn't arrived. My SSN is 123-45-6789.",
+      output: 'Sorry about that, John Smith: I will check the order.',
+    };
+    const [outputOnly] = await judge.evaluateBatch([item]);
+    expect((outputOnly.details.findings as Finding[]).map((f) => f.type)).toEqual(['person_name']);
+    expect(outputOnly.details).not.toHaveProperty('redacted_input');
+
+    const both = createPiiJudge({ config: { scan: ['input', 'output'] } });
+    const [r] = await both.evaluateBatch([
+      item,
+      { id: 'b', input: 'Where is my parcel?', output: 'On its way.' },
+    ]);
+    const findings = r.details.findings as Array<Finding & { field: string }>;
+    expect(findings.map((f) => [f.field, f.type])).toEqual([
+      ['input', 'ssn'],
+      ['output', 'person_name'],
+    ]);
+    const ssn = findings[0];
+    expect(item.input.slice(ssn.start, ssn.end)).toBe('123-45-6789');
+    expect(r.details.redacted_input).toBe("My order hasn't arrived. My SSN is [SSN].");
+    expect(r.details.redacted_output).toBe('Sorry about that, [PERSON_NAME]: I will check the order.');
+    expect(JSON.stringify(r.details)).not.toContain('6789');
+    const clean = (
+      await both.evaluateBatch([{ id: 'b', input: 'Where is my parcel?', output: 'On its way.' }])
+    )[0];
+    expect(clean).toMatchObject({ passed: true, score: 1 });
+  });
 });
