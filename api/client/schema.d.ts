@@ -3457,6 +3457,65 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/eval/runs/{id}/latency-histogram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Latency histogram of all of a run's succeeded results, binned in the database */
+    get: {
+      parameters: {
+        query?: {
+          /** @description at most this many bins (fewer when nice bin widths need fewer) */
+          bins?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description histogram */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LatencyHistogram'];
+          };
+        };
+        /** @description bad id or bins */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no such run */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/ci/badge/{project_id}': {
     parameters: {
       query?: never;
@@ -4529,6 +4588,31 @@ export interface components {
           | null;
         mde: number | null;
         minimum_effect: number;
+      }[];
+    };
+    LatencyHistogram: {
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      run_id: string;
+      /** @description succeeded results with a latency: all of them are binned */
+      count: number;
+      /** @description results left out: failed, or without a latency */
+      excluded: number;
+      min_ms: number | null;
+      max_ms: number | null;
+      p50_ms: number | null;
+      p95_ms: number | null;
+      /** @description 1, 2 or 5 × 10ⁿ ms; null when nothing is binned */
+      bin_width_ms: number | null;
+      /** @description contiguous, empty bins included, lowest first */
+      bins: {
+        /** @description inclusive */
+        lower_ms: number;
+        /** @description exclusive */
+        upper_ms: number;
+        count: number;
       }[];
     };
     CommitStatus: {

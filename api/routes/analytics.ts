@@ -5,6 +5,7 @@ import { ErrorBodySchema, notFound } from '../errors.js';
 import { authorizeProject } from '../middleware/auth.js';
 import { PaginationQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { renderBadge } from '../services/badge.js';
+import { latencyHistogram } from '../services/latency-histogram.js';
 import { getRun } from '../services/runs.js';
 
 const ProjectParams = z.object({ project_id: Uuid.openapi({ param: { name: 'project_id', in: 'path' } }) });
@@ -152,6 +153,58 @@ const regressionsRoute = createRoute({
   },
 });
 
+/** Histograms wider than this are unreadable at dashboard sizes. */
+export const MAX_LATENCY_BINS = 200;
+
+const LatencyHistogramSchema = z
+  .object({
+    run_id: Uuid,
+    count: z.number().int().describe('succeeded results with a latency: all of them are binned'),
+    excluded: z.number().int().describe('results left out: failed, or without a latency'),
+    min_ms: z.number().nullable(),
+    max_ms: z.number().nullable(),
+    p50_ms: z.number().nullable(),
+    p95_ms: z.number().nullable(),
+    bin_width_ms: z.number().nullable().describe('1, 2 or 5 × 10ⁿ ms; null when nothing is binned'),
+    bins: z
+      .array(
+        z.object({
+          lower_ms: z.number().describe('inclusive'),
+          upper_ms: z.number().describe('exclusive'),
+          count: z.number().int(),
+        }),
+      )
+      .describe('contiguous, empty bins included, lowest first'),
+  })
+  .openapi('LatencyHistogram');
+
+const latencyHistogramRoute = createRoute({
+  method: 'get',
+  path: '/api/eval/runs/{id}/latency-histogram',
+  tags: ['analytics'],
+  summary: "Latency histogram of all of a run's succeeded results, binned in the database",
+  request: {
+    params: z.object({ id: Uuid.openapi({ param: { name: 'id', in: 'path' } }) }),
+    query: z.object({
+      bins: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_LATENCY_BINS)
+        .default(30)
+        .describe('at most this many bins (fewer when nice bin widths need fewer)'),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'histogram',
+      content: { 'application/json': { schema: LatencyHistogramSchema } },
+    },
+    400: { description: 'bad id or bins', content: { 'application/json': { schema: ErrorBodySchema } } },
+    404: { description: 'no such run', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
 /** Badges are polled by README renderers: a short shared cache keeps that load off the database. */
 export const BADGE_MAX_AGE_S = 60;
 
@@ -258,6 +311,12 @@ export function analyticsRoutes(deps: ApiDeps) {
       },
       200,
     );
+  });
+
+  app.openapi(latencyHistogramRoute, async (c) => {
+    const run = await getRun(deps, c.req.valid('param').id);
+    authorizeProject(c, run.project_id);
+    return c.json(await latencyHistogram(deps.dataSource, run.id, c.req.valid('query').bins), 200);
   });
 
   app.openapi(badgeRoute, async (c) => {
