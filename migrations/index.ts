@@ -2,11 +2,13 @@ export { Initial1764160000000 } from './1764160000000-initial.js';
 export { SampleKeys1764200000000 } from './1764200000000-sample-keys.js';
 export { RateLimits1764300000000 } from './1764300000000-rate-limits.js';
 export { GitHub1764400000000 } from './1764400000000-github.js';
+export { ResultOrder1764500000000 } from './1764500000000-result-order.js';
 
 import { Initial1764160000000 } from './1764160000000-initial.js';
 import { SampleKeys1764200000000 } from './1764200000000-sample-keys.js';
 import { RateLimits1764300000000 } from './1764300000000-rate-limits.js';
 import { GitHub1764400000000 } from './1764400000000-github.js';
+import { ResultOrder1764500000000 } from './1764500000000-result-order.js';
 
 /** In order of application (TypeORM sorts by timestamp); new migrations are appended here. */
 export const ALL_MIGRATIONS = [
@@ -14,4 +16,5 @@ export const ALL_MIGRATIONS = [
   SampleKeys1764200000000,
   RateLimits1764300000000,
   GitHub1764400000000,
+  ResultOrder1764500000000,
 ];

@@ -42,6 +42,7 @@ const EXPECTED_INDEXES = [
   'idx_eval_runs_commit_sha',
   'idx_eval_runs_project_branch_created',
   'idx_eval_runs_baseline_lookup',
+  'idx_eval_results_run_order',
   'idx_eval_results_run_status',
   'idx_eval_results_sample_id',
   'idx_judge_scores_run_judge',
@@ -142,10 +143,10 @@ describe('migrations', () => {
     );
     expect(run.status).toBe('pending');
     const insertResult = () =>
-      q(`INSERT INTO eval_results (run_id, sample_id, llm_output) VALUES ($1, $2, 'out') RETURNING id`, [
-        run.id,
-        sample.id,
-      ]);
+      q(
+        `INSERT INTO eval_results (run_id, sample_id, sample_position, llm_output) VALUES ($1, $2, 0, 'out') RETURNING id`,
+        [run.id, sample.id],
+      );
     const [result] = await insertResult();
     await expect(insertResult()).rejects.toThrow(/uq_eval_results_run_sample_repetition/);
 

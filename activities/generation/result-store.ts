@@ -39,9 +39,11 @@ export async function existingResultKeys(
  */
 export async function upsertResult(dataSource: DataSource, row: ResultRow): Promise<void> {
   await dataSource.query(
-    `INSERT INTO eval_results (run_id, sample_id, repetition, status, llm_output, error, finish_reason,
-                               latency_ms, token_count_input, token_count_output, cost_usd, cached, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    `INSERT INTO eval_results (run_id, sample_id, sample_position, repetition, status, llm_output, error,
+                               finish_reason, latency_ms, token_count_input, token_count_output, cost_usd,
+                               cached, attempts)
+     VALUES ($1, $2, (SELECT position FROM eval_samples WHERE id = $2), $3, $4, $5, $6, $7, $8, $9, $10,
+             $11, $12, $13)
      ON CONFLICT (run_id, sample_id, repetition) DO UPDATE SET
        status = EXCLUDED.status, llm_output = EXCLUDED.llm_output, error = EXCLUDED.error,
        finish_reason = EXCLUDED.finish_reason, latency_ms = EXCLUDED.latency_ms,

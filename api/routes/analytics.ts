@@ -6,6 +6,7 @@ import { authorizeProject } from '../middleware/auth.js';
 import { PaginationQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { renderBadge } from '../services/badge.js';
 import { latencyHistogram } from '../services/latency-histogram.js';
+import { compareRunPair } from '../services/run-comparison.js';
 import { getRun } from '../services/runs.js';
 
 const ProjectParams = z.object({ project_id: Uuid.openapi({ param: { name: 'project_id', in: 'path' } }) });
@@ -285,12 +286,9 @@ export function analyticsRoutes(deps: ApiDeps) {
   app.openapi(compareRoute, async (c) => {
     const { run_ids, offset, limit } = c.req.valid('query');
     const [baselineId, candidateId] = run_ids;
-    for (const run of await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)])) {
-      authorizeProject(c, run.project_id);
-    }
-    const comparison = await compareRuns(deps.dataSource, candidateId, baselineId);
-    const samples = await sideBySide(deps, baselineId, candidateId, offset, limit);
-    return c.json({ ...comparison, samples }, 200);
+    const [baseline, candidate] = await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)]);
+    for (const run of [baseline, candidate]) authorizeProject(c, run.project_id);
+    return c.json(await compareRunPair(deps.dataSource, baseline, candidate, { offset, limit }), 200);
   });
 
   app.openapi(regressionsRoute, async (c) => {
@@ -347,65 +345,4 @@ function badgeState(summary: SummaryJudges) {
   if (summary.verdict === 'fail') return { message: `failing${pct}`, color: 'red' };
   if (summary.verdict === 'pass') return { message: `passing${pct}`, color: 'brightgreen' };
   return { message: 'unknown', color: 'lightgrey' };
-}
-
-type ScoreMap = Record<string, { score: number | null; passed: boolean }>;
-
-/** Samples of both runs matched by sample key and repetition; samples whose outcome changed come first. */
-async function sideBySide(
-  deps: ApiDeps,
-  baselineId: string,
-  candidateId: string,
-  offset: number,
-  limit: number,
-) {
-  const base = `
-    WITH side AS (
-      SELECT r.run_id, s.sample_key, r.repetition, s.input_text, r.llm_output, r.status,
-             COALESCE(jsonb_object_agg(j.judge_type, jsonb_build_object('score', j.score, 'passed', j.passed))
-                      FILTER (WHERE j.id IS NOT NULL), '{}'::jsonb) AS scores
-        FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
-        LEFT JOIN judge_scores j ON j.result_id = r.id
-       WHERE r.run_id = ANY($1::uuid[])
-       GROUP BY r.id, s.sample_key, s.input_text
-    ), paired AS (
-      SELECT COALESCE(c.sample_key, b.sample_key) AS sample_key, COALESCE(c.repetition, b.repetition) AS repetition,
-             COALESCE(c.input_text, b.input_text) AS input_text,
-             b.llm_output AS b_output, b.status AS b_status, COALESCE(b.scores, '{}'::jsonb) AS b_scores,
-             c.llm_output AS c_output, c.status AS c_status, COALESCE(c.scores, '{}'::jsonb) AS c_scores
-        FROM (SELECT * FROM side WHERE run_id = $2) c
-        FULL JOIN (SELECT * FROM side WHERE run_id = $3) b USING (sample_key, repetition)
-    )`;
-  const changed = `EXISTS (SELECT 1 FROM jsonb_each(c_scores) e
-       WHERE (b_scores -> e.key ->> 'passed') IS DISTINCT FROM (e.value ->> 'passed')) OR b_status IS DISTINCT FROM c_status`;
-  const params = [[baselineId, candidateId], candidateId, baselineId];
-  const [{ total }] = await deps.dataSource.query(
-    `${base} SELECT count(*)::int AS total FROM paired`,
-    params,
-  );
-  const rows: Array<Record<string, unknown>> = await deps.dataSource.query(
-    `${base} SELECT *, (${changed}) AS changed FROM paired ORDER BY changed DESC, sample_key, repetition OFFSET $4 LIMIT $5`,
-    [...params, offset, limit],
-  );
-  return {
-    items: rows.map((r) => ({
-      sample_key: String(r.sample_key),
-      repetition: Number(r.repetition),
-      input_text: String(r.input_text),
-      changed: Boolean(r.changed),
-      baseline: {
-        llm_output: r.b_output as string | null,
-        status: r.b_status as string | null,
-        scores: r.b_scores as ScoreMap,
-      },
-      candidate: {
-        llm_output: r.c_output as string | null,
-        status: r.c_status as string | null,
-        scores: r.c_scores as ScoreMap,
-      },
-    })),
-    total,
-    offset,
-    limit,
-  };
 }

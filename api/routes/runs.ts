@@ -229,9 +229,16 @@ export function runRoutes(deps: ApiDeps) {
 
   app.openapi(resultsRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await ownedRun(c, id);
+    const run = await ownedRun(c, id);
     const { offset, limit, ...filter } = c.req.valid('query');
-    return c.json(await listResults(deps.dataSource, id, filter, { offset, limit }), 200);
+    const page = await listResults(
+      deps.dataSource,
+      id,
+      filter,
+      { offset, limit },
+      { runFinished: FINAL.has(run.status) },
+    );
+    return c.json(page, 200);
   });
 
   app.openapi(scoresRoute, async (c) => {

@@ -53,3 +53,44 @@ describe('listResults filters', () => {
     expect((await positions({ judge: 'similarity', min_score: 0.85 })).total).toBe(0);
   });
 });
+
+describe('listResults pages', () => {
+  const keysOf = (page: { items: Array<{ sample_key: string }> }) => page.items.map((r) => r.sample_key);
+
+  it('returns the same pages whichever end of the index it walks from', async () => {
+    const all = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
+    for (const limit of [1, 3, 5]) {
+      for (let offset = 0; offset <= 9; offset++) {
+        const expected = all.slice(offset, offset + limit);
+        const near = await listResults(db.dataSource, run.id, {}, { offset, limit });
+        // farPageOffset 0: every page counts first and pages past the middle are read from the end.
+        const far = await listResults(db.dataSource, run.id, {}, { offset, limit }, { farPageOffset: 0 });
+        expect(keysOf(near), `offset ${offset} limit ${limit}`).toEqual(expected);
+        expect(keysOf(far), `offset ${offset} limit ${limit} from the end`).toEqual(expected);
+        expect(far.total).toBe(8);
+      }
+    }
+    const filtered = await listResults(
+      db.dataSource,
+      run.id,
+      { category: 'billing' },
+      { offset: 3, limit: 2 },
+      { farPageOffset: 0 },
+    );
+    expect(keysOf(filtered)).toEqual(['s7']);
+  });
+
+  it("keeps a finished run's count, and counts a running run afresh", async () => {
+    const fx = await createProjectFixture(db.dataSource, { samples: 3 });
+    const growing = await createRunRow(db.dataSource, fx);
+    await insertResults(db.dataSource, growing, [0], () => ({ llm_output: 'a', scores: {} }));
+    const page = (runFinished: boolean) =>
+      listResults(db.dataSource, growing.id, {}, { offset: 0, limit: 10 }, { runFinished });
+    expect((await page(true)).total).toBe(1);
+    await insertResults(db.dataSource, growing, [1], () => ({ llm_output: 'b', scores: {} }));
+    expect((await page(false)).total).toBe(2);
+    // A finished run's results no longer change, so its first count stands.
+    expect((await page(true)).total).toBe(1);
+    expect((await page(true)).items).toHaveLength(2);
+  });
+});

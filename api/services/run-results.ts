@@ -23,7 +23,7 @@ const SCORES_JSON = `COALESCE((
 
 const RESULT_COLUMNS = `r.id, r.sample_id, s.sample_key, r.repetition, r.status, s.input_text, s.reference_output,
   s.metadata, r.llm_output, r.error, r.finish_reason, r.latency_ms, r.token_count_input, r.token_count_output,
-  r.cost_usd::float8 AS cost_usd, r.cached, r.attempts, ${SCORES_JSON} AS scores, s.position`;
+  r.cost_usd::float8 AS cost_usd, r.cached, r.attempts, ${SCORES_JSON} AS scores, r.sample_position`;
 
 function whereClause(runId: string, filter: ResultFilter) {
   const params: unknown[] = [runId];
@@ -71,22 +71,85 @@ function whereClause(runId: string, filter: ResultFilter) {
   return { where: where.join(' AND '), params };
 }
 
-export async function listResults(
+/** Pages starting past this offset count first, then walk the index from whichever end is nearer. */
+const FAR_PAGE_OFFSET = 5_000;
+/** A finished run's counts never change: kept per (run, filter) so paging a big run does not recount it. */
+const finishedRunCounts = new Map<string, number>();
+const MAX_CACHED_COUNTS = 10_000;
+
+async function countResults(
   dataSource: DataSource,
   runId: string,
   filter: ResultFilter,
-  page: { offset: number; limit: number },
-) {
+  finished: boolean,
+): Promise<number> {
+  const key = finished ? `${runId}|${JSON.stringify(filter)}` : null;
+  const cached = key ? finishedRunCounts.get(key) : undefined;
+  if (cached !== undefined) return cached;
   const { where, params } = whereClause(runId, filter);
   const [{ total }] = await dataSource.query(
     `SELECT count(*)::int AS total FROM eval_results r WHERE ${where}`,
     params,
   );
-  const rows = await dataSource.query(
-    `SELECT ${RESULT_COLUMNS} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
-      WHERE ${where} ORDER BY s.position, r.repetition OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, page.offset, page.limit],
+  if (key) {
+    if (finishedRunCounts.size >= MAX_CACHED_COUNTS) finishedRunCounts.clear();
+    finishedRunCounts.set(key, total);
+  }
+  return total;
+}
+
+async function pageIds(
+  dataSource: DataSource,
+  runId: string,
+  filter: ResultFilter,
+  page: { offset: number; limit: number },
+  total?: number,
+): Promise<string[]> {
+  const { where, params } = whereClause(runId, filter);
+  // An offset walks that many index entries: a page past the middle is found from the end instead.
+  const fromEnd = total !== undefined && page.offset > total / 2;
+  const offset = fromEnd ? Math.max(0, total - page.offset - page.limit) : page.offset;
+  const limit = fromEnd ? Math.max(0, Math.min(page.limit, total - page.offset)) : page.limit;
+  if (limit === 0) return [];
+  const direction = fromEnd ? 'DESC' : 'ASC';
+  const rows: Array<{ id: string }> = await dataSource.query(
+    `SELECT r.id FROM eval_results r WHERE ${where}
+      ORDER BY r.sample_position ${direction}, r.repetition ${direction}
+      OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+    [...params, offset, limit],
   );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * One page in dataset order. The page's ids come from the (run_id, sample_position, repetition)
+ * covering index alone; only then are the columns and scores of just those rows read, so a deep page
+ * never builds the scores of every row it skips.
+ */
+export async function listResults(
+  dataSource: DataSource,
+  runId: string,
+  filter: ResultFilter,
+  page: { offset: number; limit: number },
+  opts: { runFinished?: boolean; farPageOffset?: number } = {},
+) {
+  const counting = countResults(dataSource, runId, filter, opts.runFinished ?? false);
+  let total: number;
+  let ids: string[];
+  if (page.offset <= (opts.farPageOffset ?? FAR_PAGE_OFFSET)) {
+    [total, ids] = await Promise.all([counting, pageIds(dataSource, runId, filter, page)]);
+  } else {
+    total = await counting;
+    ids = await pageIds(dataSource, runId, filter, page, total);
+  }
+  const rows =
+    ids.length === 0
+      ? []
+      : await dataSource.query(
+          `SELECT ${RESULT_COLUMNS} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
+            WHERE r.id = ANY($1::uuid[]) ORDER BY r.sample_position, r.repetition`,
+          [ids],
+        );
   return { items: rows.map(stripPosition), total, offset: page.offset, limit: page.limit };
 }
 
@@ -96,14 +159,14 @@ export async function* iterateResults(dataSource: DataSource, runId: string, pag
   for (;;) {
     const rows = await dataSource.query(
       `SELECT ${RESULT_COLUMNS} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
-        WHERE r.run_id = $1 AND (s.position, r.repetition) > ($2, $3)
-        ORDER BY s.position, r.repetition LIMIT $4`,
+        WHERE r.run_id = $1 AND (r.sample_position, r.repetition) > ($2, $3)
+        ORDER BY r.sample_position, r.repetition LIMIT $4`,
       [runId, after[0], after[1], pageSize],
     );
     if (rows.length === 0) return;
     for (const row of rows) yield stripPosition(row);
     const last = rows[rows.length - 1];
-    after = [last.position, last.repetition];
+    after = [last.sample_position, last.repetition];
   }
 }
 
@@ -115,7 +178,7 @@ export async function resultScores(dataSource: DataSource, runId: string, result
   return rows[0]?.scores as unknown[] | undefined;
 }
 
-function stripPosition<T extends { position?: number }>(row: T) {
-  const { position: _position, ...rest } = row;
+function stripPosition<T extends { sample_position?: number }>(row: T) {
+  const { sample_position: _position, ...rest } = row;
   return rest;
 }

@@ -22,6 +22,9 @@ export type ResultStatus = (typeof RESULT_STATUSES)[number];
 @Unique('uq_eval_results_run_sample_repetition', ['run_id', 'sample_id', 'repetition'])
 @Index('idx_eval_results_sample_id', ['sample_id'])
 @Index('idx_eval_results_run_status', ['run_id', 'status'])
+// (run_id, sample_position, repetition) INCLUDE (id, status): TypeORM cannot express a covering index,
+// so the migration owns its definition.
+@Index('idx_eval_results_run_order', { synchronize: false })
 export class EvalResult {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -39,6 +42,11 @@ export class EvalResult {
   @ManyToOne(() => EvalSample, { onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'sample_id', foreignKeyConstraintName: 'fk_eval_results_sample' })
   sample?: Relation<EvalSample>;
+
+  /** The sample's position in its dataset version, copied here so a run's results page in dataset
+   * order straight from one index (no join and sort over the whole run). */
+  @Column({ type: 'integer' })
+  sample_position!: number;
 
   /** 0-based repetition index; repetitions bypass the response cache. */
   @Column({ type: 'integer', default: 0 })
