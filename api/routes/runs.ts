@@ -236,7 +236,7 @@ export function runRoutes(deps: ApiDeps) {
       id,
       filter,
       { offset, limit },
-      { runFinished: FINAL.has(run.status) },
+      { runFinished: FINAL.has(run.status), repetitions: run.repetitions },
     );
     return c.json(page, 200);
   });

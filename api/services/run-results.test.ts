@@ -78,6 +78,16 @@ describe('listResults pages', () => {
       { farPageOffset: 0 },
     );
     expect(keysOf(filtered)).toEqual(['s7']);
+
+    // A run with a gap (a cancelled run, say) cannot seek by position: it walks, from the nearer end.
+    const fx = await createProjectFixture(db.dataSource, { samples: 6 });
+    const gappy = await createRunRow(db.dataSource, fx);
+    await insertResults(db.dataSource, gappy, [0, 1, 3, 4, 5], (i) => ({ llm_output: `a${i}`, scores: {} }));
+    const present = ['s0', 's1', 's3', 's4', 's5'];
+    for (let offset = 0; offset <= 5; offset++) {
+      const far = await listResults(db.dataSource, gappy.id, {}, { offset, limit: 2 }, { farPageOffset: 0 });
+      expect(keysOf(far), `gappy offset ${offset}`).toEqual(present.slice(offset, offset + 2));
+    }
   });
 
   it("keeps a finished run's count, and counts a running run afresh", async () => {

@@ -73,29 +73,44 @@ function whereClause(runId: string, filter: ResultFilter) {
 
 /** Pages starting past this offset count first, then walk the index from whichever end is nearer. */
 const FAR_PAGE_OFFSET = 5_000;
-/** A finished run's counts never change: kept per (run, filter) so paging a big run does not recount it. */
-const finishedRunCounts = new Map<string, number>();
+
+/** How a run's (filtered) results are laid out, once counted. */
+interface ResultCount {
+  total: number;
+  /** Every (position 0..n-1, repetition) pair is there, so offset k is a known key: no walking at all. */
+  dense: boolean;
+}
+/** A finished run's results never change: its counts are kept per (run, filter). */
+const finishedRunCounts = new Map<string, ResultCount>();
 const MAX_CACHED_COUNTS = 10_000;
+
+const isUnfiltered = (filter: ResultFilter) => Object.values(filter).every((v) => v === undefined);
 
 async function countResults(
   dataSource: DataSource,
   runId: string,
   filter: ResultFilter,
-  finished: boolean,
-): Promise<number> {
-  const key = finished ? `${runId}|${JSON.stringify(filter)}` : null;
+  run: { finished: boolean; repetitions: number },
+): Promise<ResultCount> {
+  const key = run.finished ? `${runId}|${JSON.stringify(filter)}` : null;
   const cached = key ? finishedRunCounts.get(key) : undefined;
-  if (cached !== undefined) return cached;
+  if (cached) return cached;
   const { where, params } = whereClause(runId, filter);
-  const [{ total }] = await dataSource.query(
-    `SELECT count(*)::int AS total FROM eval_results r WHERE ${where}`,
+  const [row]: Array<{ total: number; max_position: number | null }> = await dataSource.query(
+    `SELECT count(*)::int AS total, max(r.sample_position) AS max_position FROM eval_results r WHERE ${where}`,
     params,
   );
+  // (position, repetition) pairs are unique per run: this many rows can only be every pair up to the max.
+  const dense =
+    isUnfiltered(filter) &&
+    row.max_position !== null &&
+    row.total === (row.max_position + 1) * run.repetitions;
+  const count = { total: row.total, dense };
   if (key) {
     if (finishedRunCounts.size >= MAX_CACHED_COUNTS) finishedRunCounts.clear();
-    finishedRunCounts.set(key, total);
+    finishedRunCounts.set(key, count);
   }
-  return total;
+  return count;
 }
 
 async function pageIds(
@@ -103,10 +118,21 @@ async function pageIds(
   runId: string,
   filter: ResultFilter,
   page: { offset: number; limit: number },
-  total?: number,
+  count?: ResultCount & { repetitions: number },
 ): Promise<string[]> {
   const { where, params } = whereClause(runId, filter);
+  if (count?.dense) {
+    // Offset k is (position k / repetitions, repetition k % repetitions): seek straight to it.
+    const rows: Array<{ id: string }> = await dataSource.query(
+      `SELECT r.id FROM eval_results r WHERE ${where}
+          AND (r.sample_position, r.repetition) >= ($${params.length + 1}, $${params.length + 2})
+        ORDER BY r.sample_position, r.repetition LIMIT $${params.length + 3}`,
+      [...params, Math.floor(page.offset / count.repetitions), page.offset % count.repetitions, page.limit],
+    );
+    return rows.map((r) => r.id);
+  }
   // An offset walks that many index entries: a page past the middle is found from the end instead.
+  const total = count?.total;
   const fromEnd = total !== undefined && page.offset > total / 2;
   const offset = fromEnd ? Math.max(0, total - page.offset - page.limit) : page.offset;
   const limit = fromEnd ? Math.max(0, Math.min(page.limit, total - page.offset)) : page.limit;
@@ -131,16 +157,23 @@ export async function listResults(
   runId: string,
   filter: ResultFilter,
   page: { offset: number; limit: number },
-  opts: { runFinished?: boolean; farPageOffset?: number } = {},
+  opts: { runFinished?: boolean; repetitions?: number; farPageOffset?: number } = {},
 ) {
-  const counting = countResults(dataSource, runId, filter, opts.runFinished ?? false);
+  const repetitions = opts.repetitions ?? 1;
+  const counting = countResults(dataSource, runId, filter, {
+    finished: opts.runFinished ?? false,
+    repetitions,
+  });
   let total: number;
   let ids: string[];
   if (page.offset <= (opts.farPageOffset ?? FAR_PAGE_OFFSET)) {
-    [total, ids] = await Promise.all([counting, pageIds(dataSource, runId, filter, page)]);
+    let count: ResultCount;
+    [count, ids] = await Promise.all([counting, pageIds(dataSource, runId, filter, page)]);
+    total = count.total;
   } else {
-    total = await counting;
-    ids = await pageIds(dataSource, runId, filter, page, total);
+    const count = await counting;
+    total = count.total;
+    ids = await pageIds(dataSource, runId, filter, page, { ...count, repetitions });
   }
   const rows =
     ids.length === 0

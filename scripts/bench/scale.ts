@@ -391,7 +391,12 @@ async function apiLatency() {
     count: await explain('SELECT count(*)::int AS total FROM eval_results r WHERE r.run_id = $1', [
       candidate,
     ]),
-    middle_page_ids: await explain(
+    middle_page_ids_seek: await explain(
+      `SELECT r.id FROM eval_results r WHERE r.run_id = $1 AND (r.sample_position, r.repetition) >= ($2, $3)
+        ORDER BY r.sample_position, r.repetition LIMIT $4`,
+      [candidate, API_SAMPLES / 2, 0, API_PAGE],
+    ),
+    middle_page_ids_walk: await explain(
       `SELECT r.id FROM eval_results r WHERE r.run_id = $1
         ORDER BY r.sample_position ASC, r.repetition ASC OFFSET $2 LIMIT $3`,
       [candidate, API_SAMPLES / 2 - API_PAGE, API_PAGE],
