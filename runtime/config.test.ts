@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_TASK_QUEUES } from '../temporal.config.js';
-import { ConfigError, DEFAULT_API_PORT, DEFAULT_EMBEDDED_PG_PORT, loadConfig } from './config.js';
+import {
+  ConfigError,
+  DEFAULT_API_PORT,
+  DEFAULT_EMBEDDED_PG_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  loadConfig,
+} from './config.js';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with no configuration', () => {
@@ -38,6 +44,13 @@ describe('loadConfig', () => {
       'llm',
       'judges.gpu',
     ]);
+  });
+
+  it('drains workers on shutdown outside dev mode', () => {
+    expect(loadConfig({ EVALFORGE_MODE: 'dev' }).shutdownGraceMs).toBe(0);
+    expect(loadConfig({}).shutdownGraceMs).toBe(DEFAULT_SHUTDOWN_GRACE_MS);
+    expect(loadConfig({ EVALFORGE_SHUTDOWN_GRACE_MS: '90000' }).shutdownGraceMs).toBe(90_000);
+    expect(() => loadConfig({ EVALFORGE_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/EVALFORGE_SHUTDOWN_GRACE_MS/);
   });
 
   it('rejects bad values with a message naming the variable', () => {

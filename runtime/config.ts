@@ -56,6 +56,12 @@ const envSchema = z.object({
   ),
   /** '0' turns the local chat model server off in `npm start`. */
   EVALFORGE_LOCAL_LLM: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
+  /** How long a stopping worker lets in-flight activities finish before cancelling them (they resume
+   * elsewhere either way); keep it below the orchestrator's kill deadline. */
+  EVALFORGE_SHUTDOWN_GRACE_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(600_000).optional(),
+  ),
   /** '0': a fresh `npm start` seeds the demo but does not start its first eval run. */
   EVALFORGE_DEMO_RUN: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
   EVALFORGE_LOCAL_LLM_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_LOCAL_LLM_PORT)),
@@ -73,7 +79,12 @@ export interface AppConfig extends RawEnvConfig {
   host: string;
   workerQueues: TaskQueueName[];
   temporalAddress: string;
+  /** Worker draining time: none in dev (Ctrl-C stops at once), DEFAULT_SHUTDOWN_GRACE_MS in production. */
+  shutdownGraceMs: number;
 }
+
+/** Below the 60–120 s termination grace of the worker pods and compose's stop_grace_period (infra/). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 45_000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -92,5 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: raw.HOST ?? (raw.EVALFORGE_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0'),
     workerQueues: raw.EVALFORGE_WORKER_QUEUES ?? [...ALL_TASK_QUEUES],
     temporalAddress: raw.TEMPORAL_ADDRESS ?? `127.0.0.1:${raw.TEMPORAL_PORT}`,
+    shutdownGraceMs:
+      raw.EVALFORGE_SHUTDOWN_GRACE_MS ?? (raw.EVALFORGE_MODE === 'dev' ? 0 : DEFAULT_SHUTDOWN_GRACE_MS),
   };
 }

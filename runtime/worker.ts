@@ -28,6 +28,8 @@ export interface WorkerSetOptions {
   deps: ActivityDeps;
   /** Prebuilt workflow bundle (tests build it once); otherwise the SDK bundles WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** On shutdown, in-flight activities get this long to finish before they are cancelled (default 0). */
+  shutdownGraceMs?: number;
 }
 
 export interface WorkerSet {
@@ -47,6 +49,7 @@ export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet
         taskQueue,
         activities,
         maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES[taskQueue],
+        shutdownGraceTime: opts.shutdownGraceMs ?? 0,
         // Cancellation reaches an activity with a heartbeat reply: flush heartbeats often enough that a
         // cancelled run stops within seconds, not the default (up to 60 s).
         maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,

@@ -26,6 +26,7 @@ const workerSet = await createWorkerSet({
   namespace: config.TEMPORAL_NAMESPACE,
   queues: config.workerQueues,
   deps,
+  shutdownGraceMs: config.shutdownGraceMs,
   // A prebuilt bundle (`bundleWorkflowCode`) skips bundling at start: faster restarts, same code.
   ...(process.env.EVALFORGE_WORKFLOW_BUNDLE
     ? { workflowBundle: { codePath: process.env.EVALFORGE_WORKFLOW_BUNDLE } }
