@@ -1,7 +1,8 @@
 /**
  * A small OpenAI-compatible server for a local GGUF chat model (SmolLM2-135M-Instruct by default),
  * run on llama.cpp through node-llama-cpp's prebuilt binaries: POST /v1/chat/completions
- * (non-streaming, with `usage`) and GET /v1/models. The `openai` provider talks to it with
+ * (non-streaming, with `usage`) and GET /v1/models. `response_format` json_object and json_schema are
+ * enforced with a grammar (the JSON Schema subset in local-llm-json-schema.ts; other schemas get a 400). The `openai` provider talks to it with
  * endpoint_url http://127.0.0.1:<port>/v1 and no key, so evals run without any paid API.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,12 +13,15 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   type ChatHistoryItem,
+  type GbnfJsonSchema,
   getLlama,
   LlamaChat,
   type LlamaContextSequence,
+  type LlamaGrammar,
   LlamaLogLevel,
 } from 'node-llama-cpp';
 import { z } from 'zod';
+import { toGrammarSchema } from './local-llm-json-schema.js';
 import { LOCAL_LLM_HOST, LOCAL_LLM_MODEL_NAME } from './local-llm-model.js';
 
 /** Tokens per sequence: enough for a support question, a system prompt and an answer. */
@@ -32,12 +36,27 @@ export const LOCAL_LLM_PARALLEL = 2;
 export const LOCAL_LLM_THREADS = Math.min(4, Math.max(1, os.availableParallelism() - 1));
 /** Used when a request sets no max_tokens, so a rambling small model cannot run to the context end. */
 export const LOCAL_LLM_DEFAULT_MAX_TOKENS = 256;
+/** JSON-schema grammars kept (per schema text); the oldest goes first when more arrive. */
+export const LOCAL_LLM_GRAMMAR_CACHE_SIZE = 64;
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const message = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant']),
   content: z.union([z.string(), z.array(textPart)]).nullable(),
 });
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'name: letters, digits, _ and -, at most 64'),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
 const chatRequest = z.looseObject({
   model: z.string().optional(),
   messages: z.array(message).min(1),
@@ -48,6 +67,7 @@ const chatRequest = z.looseObject({
   seed: z.number().int().nullish(),
   n: z.literal(1).nullish(),
   stream: z.literal(false, { message: 'streaming is not supported by the local server' }).nullish(),
+  response_format: responseFormat.nullish(),
 });
 type ChatRequest = z.infer<typeof chatRequest>;
 
@@ -83,6 +103,20 @@ function toHistory(messages: ChatRequest['messages']): ChatHistoryItem[] {
   return history;
 }
 
+/**
+ * A JSON grammar only lets newlines follow the finished value, and node-llama-cpp stops on the fourth; a
+ * value that ends right at max_tokens is complete all the same, so it is a `stop`, not a `length`.
+ */
+function completeJson(text: string, grammar: LlamaGrammar | undefined): boolean {
+  if (!grammar) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A fixed set of context sequences handed out one request at a time. */
 function sequencePool(sequences: LlamaContextSequence[]) {
   const free = [...sequences];
@@ -116,7 +150,42 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
   const pool = sequencePool(Array.from({ length: parallel }, () => context.getSequence()));
   const created = Math.floor(Date.now() / 1000);
 
-  async function complete(req: ChatRequest, signal: AbortSignal) {
+  // Grammars are built once per schema (building one parses GBNF in llama.cpp) and shared by requests.
+  const grammars = new Map<string, Promise<LlamaGrammar>>();
+  function grammarFor(key: string, build: () => Promise<LlamaGrammar>): Promise<LlamaGrammar> {
+    let grammar = grammars.get(key);
+    if (!grammar) {
+      grammar = build();
+      grammars.set(key, grammar);
+      grammar.catch(() => grammars.delete(key));
+      if (grammars.size > LOCAL_LLM_GRAMMAR_CACHE_SIZE) grammars.delete(grammars.keys().next().value!);
+    }
+    return grammar;
+  }
+
+  /** The grammar a response_format asks for, or the reason it cannot be enforced (a 400). */
+  async function grammarOf(
+    format: ChatRequest['response_format'],
+  ): Promise<{ grammar?: LlamaGrammar; error?: string }> {
+    if (!format || format.type === 'text') return {};
+    if (format.type === 'json_object')
+      return { grammar: await grammarFor('json', () => llama.getGrammarFor('json')) };
+    const converted = toGrammarSchema(format.json_schema.schema);
+    if (!converted.ok) return { error: converted.error };
+    const key = JSON.stringify(converted.schema);
+    try {
+      const grammar = await grammarFor(`schema:${key}`, () =>
+        llama.createGrammarForJsonSchema<GbnfJsonSchema>(converted.schema as GbnfJsonSchema),
+      );
+      return { grammar };
+    } catch (err) {
+      return {
+        error: `response_format.json_schema.schema: cannot make a grammar of it: ${(err as Error).message}`,
+      };
+    }
+  }
+
+  async function complete(req: ChatRequest, grammar: LlamaGrammar | undefined, signal: AbortSignal) {
     const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? LOCAL_LLM_DEFAULT_MAX_TOKENS;
     const sequence = await pool.acquire();
     try {
@@ -131,11 +200,15 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
           topP: req.top_p ?? undefined,
           seed: req.seed ?? undefined,
           signal,
+          grammar,
         });
         const used = sequence.tokenMeter.diff(before);
         return {
           text: result.response,
-          finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+          finishReason:
+            result.metadata.stopReason === 'maxTokens' && !completeJson(result.response, grammar)
+              ? 'length'
+              : 'stop',
           promptTokens: used.usedInputTokens,
           completionTokens: used.usedOutputTokens,
         };
@@ -160,7 +233,9 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
       const where = issue?.path.join('.') || 'body';
       return c.json(...openAiError(400, 'invalid_request_error', `${where}: ${issue?.message}`));
     }
-    const out = await complete(parsed.data, c.req.raw.signal);
+    const format = await grammarOf(parsed.data.response_format);
+    if (format.error) return c.json(...openAiError(400, 'invalid_request_error', format.error));
+    const out = await complete(parsed.data, format.grammar, c.req.raw.signal);
     return c.json({
       id: `chatcmpl-${randomUUID()}`,
       object: 'chat.completion',

@@ -15,7 +15,7 @@ import { type EndpointConfig, generationParams, parseEndpointConfig } from './en
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
 import { createChatClient } from './providers/create-chat-client.js';
-import type { ChatClient } from './providers/types.js';
+import type { ChatClient, ResponseFormat } from './providers/types.js';
 import { type CacheKeyParts, responseCacheKey } from './response-cache.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './scheduler/backoff.js';
 import { LEASE_TTL_MS } from './scheduler/constants.js';
@@ -44,6 +44,11 @@ export interface ModelCallOutcome {
   attempts: number;
 }
 
+export interface ModelCallOptions {
+  /** JSON-schema structured output, sent over the OpenAI protocol only (judges ask for their verdict). */
+  responseFormat?: ResponseFormat;
+}
+
 export interface ModelRunnerDeps {
   dataSource: DataSource;
   logger: Logger;
@@ -68,7 +73,7 @@ export interface ModelRunner {
   worstCaseCostUsd(prompt: Prompt): number | null;
   /** Cost of a finished call; estimates tokens the provider did not report. */
   costOf(outcome: ModelCallOutcome, prompt: Prompt): number | null;
-  call(prompt: Prompt, signal?: AbortSignal): Promise<ModelCallOutcome>;
+  call(prompt: Prompt, signal?: AbortSignal, options?: ModelCallOptions): Promise<ModelCallOutcome>;
 }
 
 /** Throws EndpointConfigError (or UnsupportedEndpointError) for a config that can never work. */
@@ -130,6 +135,7 @@ export function createModelRunner(
   async function call(
     prompt: Prompt,
     signal: AbortSignal = new AbortController().signal,
+    callOptions: ModelCallOptions = {},
   ): Promise<ModelCallOutcome> {
     if (!key.ok || !client) {
       return outcome({
@@ -164,6 +170,7 @@ export function createModelRunner(
           params,
           timeoutMs: config.timeout_ms,
           signal: AbortSignal.any([signal, deadline]),
+          ...(callOptions.responseFormat && { responseFormat: callOptions.responseFormat }),
         });
       } catch (err) {
         error = classifyModelError(err, {

@@ -31,7 +31,8 @@ export function makeJudgeChatCaller(
     const runner = createModelRunner(deps, endpoint, options);
     const caller: ChatCaller = {
       model: endpoint.model_name,
-      // Sampling parameters come from the judge endpoint's config (set temperature 0 there).
+      // Sampling parameters come from the judge endpoint's config (set temperature 0 there). The verdict's
+      // response format goes through: OpenAI-protocol endpoints send it, Anthropic ones ignore it.
       async call(messages, callOptions = {}) {
         const prompt = {
           system: messages.find((m) => m.role === 'system')?.content ?? null,
@@ -40,7 +41,9 @@ export function makeJudgeChatCaller(
             .map((m) => m.content)
             .join('\n\n'),
         };
-        const outcome = await runner.call(prompt, callOptions.signal);
+        const outcome = await runner.call(prompt, callOptions.signal, {
+          responseFormat: callOptions.responseFormat,
+        });
         if (outcome.status !== 'succeeded') throw new Error(outcome.error ?? 'judge call cancelled');
         return {
           text: outcome.output,

@@ -5,10 +5,31 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * Structured output: the reply must be JSON matching `schema` (OpenAI `response_format` json_schema, strict).
+ * Keep schemas inside OpenAI's strict subset (every property required, additionalProperties false, no
+ * numeric or length constraints), which vLLM, llama.cpp, Ollama and the local server also accept.
+ */
+export interface JsonSchemaResponseFormat {
+  /** [a-zA-Z0-9_-], at most 64 characters. */
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ChatCallOptions {
   temperature?: number;
   maxTokens?: number;
   signal?: AbortSignal;
+  /** Ask for JSON matching a schema; callers whose protocol has no such option may ignore it. */
+  responseFormat?: JsonSchemaResponseFormat;
+}
+
+/** The OpenAI chat-completions `response_format` for a JSON schema. */
+export function openAiResponseFormat(format: JsonSchemaResponseFormat) {
+  return {
+    type: 'json_schema' as const,
+    json_schema: { name: format.name, schema: format.schema, strict: true },
+  };
 }
 
 export interface ChatCallResult {
@@ -43,6 +64,7 @@ export function createOpenAIChatCaller(opts: { client: OpenAI; model: string }):
           messages,
           temperature: options.temperature,
           max_tokens: options.maxTokens,
+          ...(options.responseFormat && { response_format: openAiResponseFormat(options.responseFormat) }),
         },
         { signal: options.signal, maxRetries: 0 },
       );

@@ -157,6 +157,126 @@ describe('LLM-as-judge, pointwise', () => {
   });
 });
 
+describe('LLM-as-judge, structured output', () => {
+  const criteria = [
+    { name: 'accuracy', description: 'Facts are right.' },
+    { name: 'tone', description: 'Friendly.' },
+  ];
+
+  it('sends the verdict JSON Schema as a strict response_format, scores first', async () => {
+    replies('{"criteria": {"accuracy": 4, "tone": 2}, "reasoning": "right, curt"}');
+    const [r] = await judgeWith({
+      structured_output: true,
+      criteria,
+      scale: { min: 0, max: 3 },
+    }).evaluateBatch([item]);
+    expect(r.score).toBeNull(); // 4 is outside 0..3: the parser still checks what a server returns
+    replies('{"criteria": {"accuracy": 3, "tone": 1}, "reasoning": "right, curt"}');
+    const [ok] = await judgeWith({
+      structured_output: true,
+      criteria,
+      scale: { min: 0, max: 3 },
+    }).evaluateBatch([item]);
+    expect(ok).toMatchObject({
+      score: 2 / 3,
+      details: { criteria: { accuracy: 3, tone: 1 }, reasoning: 'right, curt' },
+    });
+    const [sent] = server.requests;
+    expect(sent.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: {
+        name: 'pointwise_verdict',
+        strict: true,
+        schema: {
+          type: 'object',
+          properties: {
+            criteria: {
+              type: 'object',
+              properties: {
+                accuracy: { type: 'integer', enum: [0, 1, 2, 3] },
+                tone: { type: 'integer', enum: [0, 1, 2, 3] },
+              },
+              required: ['accuracy', 'tone'],
+              additionalProperties: false,
+            },
+            reasoning: { type: 'string' },
+          },
+          required: ['criteria', 'reasoning'],
+          additionalProperties: false,
+        },
+      },
+    });
+    const schema = sent.response_format?.json_schema?.schema as { properties: object };
+    expect(Object.keys(schema.properties)).toEqual(['criteria', 'reasoning']);
+    // The prompt asks for the same order, with placeholders rather than values to copy.
+    expect(sent.messages[0].content).toContain(
+      '{"criteria": {"accuracy": <integer 0-3>, "tone": <integer 0-3>}, "reasoning": "<one short sentence>"}',
+    );
+  });
+
+  it('bounds wide scales with minimum and maximum instead of listing every value', async () => {
+    replies('{"criteria": {"quality": 73}, "reasoning": "ok"}');
+    const [r] = await judgeWith({ structured_output: true, scale: { min: 0, max: 100 } }).evaluateBatch([
+      item,
+    ]);
+    expect(r.score).toBe(0.73);
+    const schema = server.requests[0].response_format?.json_schema?.schema as {
+      properties: { criteria: { properties: Record<string, unknown> } };
+    };
+    expect(schema.properties.criteria.properties.quality).toEqual({
+      type: 'integer',
+      minimum: 0,
+      maximum: 100,
+    });
+  });
+
+  it('keeps the retry with the same schema when a reply is still unusable', async () => {
+    replies('', '{"criteria": {"quality": 2}, "reasoning": "thin"}');
+    const [r] = await judgeWith({ structured_output: true }).evaluateBatch([item]);
+    expect(r).toMatchObject({ score: 0.25, details: { attempts: 2 } });
+    expect(server.requests.map((q) => q.response_format?.json_schema?.name)).toEqual([
+      'pointwise_verdict',
+      'pointwise_verdict',
+    ]);
+  });
+
+  it('sends no response_format when structured_output is off (the default)', async () => {
+    replies('{"criteria": {"quality": 4}}');
+    for (const config of [{}, { structured_output: false }, { mode: 'pairwise' }]) {
+      server.requests.length = 0;
+      await judgeWith(config).evaluateBatch([item]);
+      expect(server.requests.length, JSON.stringify(config)).toBeGreaterThan(0);
+      for (const sent of server.requests) expect(sent).not.toHaveProperty('response_format');
+    }
+    expect(() => judgeWith({ structured_output: 'yes' })).toThrow(JudgeConfigError);
+  });
+
+  it('pairwise: winner as an enum of A, B and tie, in both orders', async () => {
+    replies('{"winner": "tie", "reasoning": "same"}');
+    const [r] = await judgeWith({ mode: 'pairwise', structured_output: true }).evaluateBatch([item]);
+    expect(r.score).toBe(0.5);
+    expect(server.requests).toHaveLength(2);
+    for (const sent of server.requests) {
+      expect(sent.response_format).toEqual({
+        type: 'json_schema',
+        json_schema: {
+          name: 'pairwise_verdict',
+          strict: true,
+          schema: {
+            type: 'object',
+            properties: {
+              winner: { type: 'string', enum: ['A', 'B', 'tie'] },
+              reasoning: { type: 'string' },
+            },
+            required: ['winner', 'reasoning'],
+            additionalProperties: false,
+          },
+        },
+      });
+    }
+  });
+});
+
 describe('LLM-as-judge, pairwise with position swap', () => {
   const pairItem = { id: 'p', input: 'Say hi', output: 'GOOD hello there', reference: 'hi' };
   const contentJudge: FakeChatHandler = (req) => {

@@ -12,10 +12,17 @@ import {
   round6,
   unitScore,
 } from '../types.js';
-import type { ChatCaller, ChatMessage } from './chat-caller.js';
+import type { ChatCaller, ChatMessage, JsonSchemaResponseFormat } from './chat-caller.js';
 import { type Criterion, pairwisePrompt, pointwisePrompt, withCorrection } from './prompts.js';
 import { parseJsonLenient } from './verdict-parser.js';
-import { pairwiseVerdict, pointwiseVerdict, type Verdict, type Winner } from './verdicts.js';
+import {
+  pairwiseVerdict,
+  pairwiseVerdictSchema,
+  pointwiseVerdict,
+  pointwiseVerdictSchema,
+  type Verdict,
+  type Winner,
+} from './verdicts.js';
 
 /** One try plus one retry per call; after that the item gets a recorded judge error. */
 export const LLM_JUDGE_ATTEMPTS = 2;
@@ -54,6 +61,13 @@ const llmJudgeConfig = z
     timeout_ms: z.number().int().min(100).max(600_000).default(60_000),
     /** Pointwise: show the reference answer to the judge when the sample has one. */
     use_reference: z.boolean().default(true),
+    /**
+     * Send the verdict's JSON Schema as `response_format` (json_schema, strict), so servers that constrain
+     * decoding (OpenAI gpt-4o and later, vLLM, llama.cpp, Ollama, the local server) always reply in shape.
+     * Off by default: some older OpenAI-compatible servers reject the field. Scores then come before the
+     * reasoning. The Anthropic protocol has no such field: there the prompt alone asks for JSON.
+     */
+    structured_output: z.boolean().default(false),
   })
   .refine((c) => c.scale.max > c.scale.min, 'scale.max must be greater than scale.min');
 
@@ -105,8 +119,10 @@ async function pointwise(
     input: item.input,
     reference: config.use_reference ? item.reference : null,
     output: item.output,
+    structured: config.structured_output,
   });
-  const outcome = await callForVerdict(caller, config, messages, (parsed, raw) =>
+  const format = config.structured_output ? pointwiseVerdictSchema(config.criteria, config.scale) : undefined;
+  const outcome = await callForVerdict(caller, config, messages, format, (parsed, raw) =>
     pointwiseVerdict(parsed, raw, config.criteria, config.scale),
   );
   if (!outcome.verdict.ok) return judgeError(outcome);
@@ -139,30 +155,25 @@ async function pairwise(
 ): Promise<JudgeResult> {
   if (!hasReference(item)) return errorResult(`llm_judge pairwise ${MISSING_REFERENCE}`);
   const parse = (parsed: unknown, raw: string) => pairwiseVerdict(parsed, raw);
+  const format = config.structured_output ? pairwiseVerdictSchema() : undefined;
+  const ask = (first: string, second: string) =>
+    callForVerdict(
+      caller,
+      config,
+      pairwisePrompt({
+        rubric: config.rubric,
+        input: item.input,
+        first,
+        second,
+        structured: config.structured_output,
+      }),
+      format,
+      parse,
+    );
   // Output first, then reference first: position bias shows up as disagreement between the two.
   const [asFirst, asSecond] = await Promise.all([
-    callForVerdict(
-      caller,
-      config,
-      pairwisePrompt({
-        rubric: config.rubric,
-        input: item.input,
-        first: item.output,
-        second: item.reference,
-      }),
-      parse,
-    ),
-    callForVerdict(
-      caller,
-      config,
-      pairwisePrompt({
-        rubric: config.rubric,
-        input: item.input,
-        first: item.reference,
-        second: item.output,
-      }),
-      parse,
-    ),
+    ask(item.output, item.reference),
+    ask(item.reference, item.output),
   ]);
   const usage = addUsage(asFirst.usage, asSecond.usage);
   for (const outcome of [asFirst, asSecond])
@@ -189,6 +200,7 @@ async function callForVerdict<T>(
   caller: ChatCaller,
   config: LlmJudgeConfig,
   messages: ChatMessage[],
+  responseFormat: JsonSchemaResponseFormat | undefined,
   read: (parsed: unknown, raw: string) => Verdict<T>,
 ): Promise<CallOutcome<T>> {
   let usage: JudgeUsage = { inputTokens: 0, outputTokens: 0 };
@@ -201,7 +213,12 @@ async function callForVerdict<T>(
       attempt === 1 || raw === '' ? messages : withCorrection(messages, verdict.ok ? '' : verdict.error);
     try {
       const reply = await withDeadline(config.timeout_ms, (signal) =>
-        caller.call(prompt, { temperature: config.temperature, maxTokens: config.max_tokens, signal }),
+        caller.call(prompt, {
+          temperature: config.temperature,
+          maxTokens: config.max_tokens,
+          signal,
+          ...(responseFormat && { responseFormat }),
+        }),
       );
       usage = addUsage(usage, {
         inputTokens: reply.inputTokens ?? 0,

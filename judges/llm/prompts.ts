@@ -33,17 +33,27 @@ export function pointwisePrompt(opts: {
   input?: string | null;
   reference?: string | null;
   output: string;
+  /**
+   * The reply is constrained to the verdict schema (verdicts.ts): scores first, and the shape shows
+   * placeholders, not example values, which a small model copies when decoding cannot go wrong anyway.
+   */
+  structured?: boolean;
 }): ChatMessage[] {
   const criteria = opts.criteria.map((c) => `- ${c.name}: ${c.description}`).join('\n');
-  const steps = (opts.steps ?? DEFAULT_STEPS).map((s, i) => `${i + 1}. ${s}`).join('\n');
+  const defaultSteps = opts.structured ? SCORES_FIRST_STEPS : DEFAULT_STEPS;
+  const steps = (opts.steps ?? defaultSteps).map((s, i) => `${i + 1}. ${s}`).join('\n');
   const example = Object.fromEntries(opts.criteria.map((c) => [c.name, opts.scale.max]));
+  const placeholder = `<integer ${opts.scale.min}-${opts.scale.max}>`;
+  const shape = opts.structured
+    ? `{"criteria": {${opts.criteria.map((c) => `${JSON.stringify(c.name)}: ${placeholder}`).join(', ')}}, "reasoning": "<one short sentence>"}`
+    : JSON.stringify({ reasoning: 'one or two sentences', criteria: example });
   const system =
     'You are an impartial evaluator of AI assistant responses.\n' +
     (opts.rubric ? `Rubric:\n${opts.rubric}\n\n` : '') +
     `Score the RESPONSE on each criterion with an integer from ${opts.scale.min} (worst) to ${opts.scale.max} (best).\n` +
     `Criteria:\n${criteria}\n\nEvaluation steps:\n${steps}\n\n` +
     'Reply with only a JSON object, no code fence and no other text, in this shape:\n' +
-    JSON.stringify({ reasoning: 'one or two sentences', criteria: example });
+    shape;
   const user =
     section('QUESTION', opts.input) +
     section('REFERENCE ANSWER', opts.reference) +
@@ -60,19 +70,30 @@ const DEFAULT_STEPS = [
   'Write your reasoning briefly, then give each criterion its score.',
 ];
 
+const SCORES_FIRST_STEPS = [
+  DEFAULT_STEPS[0],
+  DEFAULT_STEPS[1],
+  'Give each criterion its score, then say why in one short sentence.',
+];
+
 /** Two answers, labelled A and B; the caller asks twice with the positions swapped. */
 export function pairwisePrompt(opts: {
   rubric?: string;
   input?: string | null;
   first: string;
   second: string;
+  /** Constrained to the verdict schema: the winner first. */
+  structured?: boolean;
 }): ChatMessage[] {
+  const shape = opts.structured
+    ? '{"winner": "A" | "B" | "tie", "reasoning": "<one short sentence>"}'
+    : JSON.stringify({ reasoning: 'one or two sentences', winner: 'A | B | tie' });
   const system =
     'You are an impartial judge comparing two AI assistant responses to the same question.\n' +
     (opts.rubric ? `Rubric:\n${opts.rubric}\n\n` : '') +
     'Judge which response is better. Do not let the order of the responses, their length or their style ' +
     'influence you. Reply with only a JSON object, no code fence and no other text, in this shape:\n' +
-    JSON.stringify({ reasoning: 'one or two sentences', winner: 'A | B | tie' });
+    shape;
   const user =
     section('QUESTION', opts.input) + section('RESPONSE A', opts.first) + section('RESPONSE B', opts.second);
   return [

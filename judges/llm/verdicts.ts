@@ -1,3 +1,4 @@
+import type { JsonSchemaResponseFormat } from './chat-caller.js';
 import type { Criterion, Scale } from './prompts.js';
 import { numberField, scoreFromText } from './verdict-parser.js';
 
@@ -89,4 +90,57 @@ export function pairwiseVerdict(parsed: unknown, rawText: string): Verdict<Winne
   if (!winner)
     return { ok: false, error: `no winner A, B or tie in reply (got ${JSON.stringify(raw ?? null)})` };
   return { ok: true, value: winner, reasoning: reasoningOf(object) };
+}
+
+/** Scales up to this many points list their values (`enum`); wider ones use minimum/maximum, which some
+ * strict servers (older OpenAI strict mode) reject. */
+export const MAX_ENUM_SCALE_POINTS = 21;
+
+function scoreSchema(scale: Scale): Record<string, unknown> {
+  const points = scale.max - scale.min + 1;
+  return points <= MAX_ENUM_SCALE_POINTS
+    ? { type: 'integer', enum: Array.from({ length: points }, (_, i) => scale.min + i) }
+    : { type: 'integer', minimum: scale.min, maximum: scale.max };
+}
+
+/**
+ * The pointwise verdict as a strict JSON Schema (OpenAI strict rules: all properties required, no extra
+ * ones). Scores come before the reasoning: a reply cut at max_tokens then still carries every score (the
+ * lenient parser closes the cut string), and a small model cannot talk itself out of the budget before it
+ * scores. The prompt asks for the same order.
+ */
+export function pointwiseVerdictSchema(criteria: Criterion[], scale: Scale): JsonSchemaResponseFormat {
+  return {
+    name: 'pointwise_verdict',
+    schema: {
+      type: 'object',
+      properties: {
+        criteria: {
+          type: 'object',
+          properties: Object.fromEntries(criteria.map((c) => [c.name, scoreSchema(scale)])),
+          required: criteria.map((c) => c.name),
+          additionalProperties: false,
+        },
+        reasoning: { type: 'string' },
+      },
+      required: ['criteria', 'reasoning'],
+      additionalProperties: false,
+    },
+  };
+}
+
+/** The pairwise verdict (what pairwiseVerdict reads), winner first for the same reason. */
+export function pairwiseVerdictSchema(): JsonSchemaResponseFormat {
+  return {
+    name: 'pairwise_verdict',
+    schema: {
+      type: 'object',
+      properties: {
+        winner: { type: 'string', enum: ['A', 'B', 'tie'] },
+        reasoning: { type: 'string' },
+      },
+      required: ['winner', 'reasoning'],
+      additionalProperties: false,
+    },
+  };
 }

@@ -18,6 +18,8 @@ export interface FakeChatRequest {
   messages: { role: string; content: string }[];
   temperature?: number;
   max_tokens?: number;
+  /** Structured output, when the client asked for it. */
+  response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
 }
 
 export type FakeChatHandler = (

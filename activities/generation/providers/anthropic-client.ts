@@ -28,6 +28,7 @@ export function createAnthropicClient(opts: {
   return {
     protocol: 'anthropic',
     async complete(req: ChatRequest): Promise<ChatResponse> {
+      // req.responseFormat is not sent: structured output is left to the prompt on this protocol.
       // The SDK's types no longer list sampling parameters (deprecated for new models); older models and
       // compatible proxies still take them, so they are sent only when the endpoint config sets them.
       const body: Anthropic.MessageCreateParamsNonStreaming & { temperature?: number; top_p?: number } = {

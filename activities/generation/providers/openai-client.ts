@@ -44,6 +44,10 @@ export function createOpenAiClient(opts: {
       if (req.params.temperature !== undefined) body.temperature = req.params.temperature;
       if (req.params.top_p !== undefined) body.top_p = req.params.top_p;
       if (req.params.max_tokens !== undefined) body[maxTokensField] = req.params.max_tokens;
+      if (req.responseFormat) {
+        const { name, schema } = req.responseFormat;
+        body.response_format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
+      }
 
       const raw: unknown = await client.chat.completions.create(body, {
         timeout: req.timeoutMs,

@@ -1,10 +1,19 @@
 import type { GenerationParams } from '../endpoint-config.js';
 
+/** Structured output: reply with JSON matching `schema`. */
+export interface ResponseFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ChatRequest {
   model: string;
   system: string | null;
   input: string;
   params: GenerationParams;
+  /** Sent as `response_format` (json_schema, strict) over the OpenAI protocol; the Anthropic client
+   * ignores it (the prompt alone asks for the shape there). */
+  responseFormat?: ResponseFormat;
   /** The SDK's own timeout (until headers); the caller's signal also enforces a whole-call deadline. */
   timeoutMs: number;
   signal: AbortSignal;
