@@ -1,43 +1,56 @@
 import * as Plot from '@observablehq/plot';
 import { Show } from 'solid-js';
-import type { Result } from '../api/client';
+import type { Schemas } from '../api/client';
+import { int, ms } from '../lib/format';
 import { PlotFigure } from './PlotFigure';
+
+export type LatencyHistogramData = Schemas['LatencyHistogram'];
+type Bin = LatencyHistogramData['bins'][number];
 
 const HISTOGRAM_HEIGHT = 220;
 
-export function latencies(results: Result[]) {
-  return results
-    .filter((r) => r.status === 'succeeded' && r.latency_ms !== null)
-    .map((r) => r.latency_ms as number);
+export const binTitle = (b: Bin) => `${int(b.count)} results, ${ms(b.lower_ms)}–${ms(b.upper_ms)}`;
+
+/** What the chart covers, in words: every succeeded result of the run, binned by the API. */
+export function histogramCaption(h: LatencyHistogramData) {
+  if (h.count === 0) return 'No latencies yet.';
+  const left = h.excluded ? ` ${int(h.excluded)} failed or pending results left out.` : '';
+  return `All ${int(h.count)} succeeded results of the run, in ${ms(h.bin_width_ms)} bins · p50 ${ms(h.p50_ms)} · p95 ${ms(h.p95_ms)}.${left}`;
 }
 
-export function LatencyHistogram(props: { results: Result[] }) {
-  const values = () => latencies(props.results);
+/** The run's latency distribution from GET /api/eval/runs/{id}/latency-histogram (binned in SQL). */
+export function LatencyHistogram(props: { histogram: LatencyHistogramData }) {
   return (
-    <Show when={values().length} fallback={<p class="muted">No latencies yet.</p>}>
-      <PlotFigure
-        label={`Latency histogram of ${values().length} results`}
-        class="histogram"
-        render={(width) =>
-          Plot.plot({
-            document,
-            width: Math.min(width, 720),
-            height: HISTOGRAM_HEIGHT,
-            x: { label: 'latency (ms)' },
-            y: { label: 'results', grid: true },
-            marks: [
-              Plot.rectY(
-                values(),
-                Plot.binX<Plot.RectYOptions>(
-                  { y: 'count', title: (bin: number[]) => `${bin.length} results` },
-                  { x: (d: number) => d, fill: '#4f6bed', inset: 1 },
-                ),
-              ),
-              Plot.ruleY([0]),
-            ],
-          })
-        }
-      />
-    </Show>
+    <>
+      <p class="muted" data-testid="latency-caption">
+        {histogramCaption(props.histogram)}
+      </p>
+      <Show when={props.histogram.bins.length}>
+        <PlotFigure
+          label={`Latency histogram of ${props.histogram.count} results`}
+          class="histogram"
+          render={(width) =>
+            Plot.plot({
+              document,
+              width: Math.min(width, 720),
+              height: HISTOGRAM_HEIGHT,
+              x: { label: 'latency (ms)' },
+              y: { label: 'results', grid: true },
+              marks: [
+                Plot.rectY(props.histogram.bins, {
+                  x1: 'lower_ms',
+                  x2: 'upper_ms',
+                  y: 'count',
+                  title: binTitle,
+                  fill: '#4f6bed',
+                  inset: 1,
+                }),
+                Plot.ruleY([0]),
+              ],
+            })
+          }
+        />
+      </Show>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { render } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { makeResult, makeScore } from '../testing/results';
-import { heatmapCells, ScoreHeatmap } from './ScoreHeatmap';
+import { heatmapCells, heatmapScopeText, ScoreHeatmap } from './ScoreHeatmap';
 
 const results = [
   makeResult({ sample_key: 'a', scores: [makeScore('pii', 1, true), makeScore('similarity', 0.2, false)] }),
@@ -43,5 +43,16 @@ describe('ScoreHeatmap', () => {
     ).toBe('x #2');
     const { getByText } = render(() => <ScoreHeatmap results={[makeResult()]} />);
     expect(getByText('No judge scores to show.')).toBeTruthy();
+  });
+
+  it('says which page of the filtered results it draws', () => {
+    const { getByTestId } = render(() => (
+      <ScoreHeatmap results={results} scope={{ offset: 50, total: 120 }} />
+    ));
+    expect(getByTestId('heatmap-scope').textContent).toBe(
+      "Results 51–53 of 120 matching the table's filters: the table's current page (page through it or widen the page to see more).",
+    );
+    expect(heatmapScopeText(3, { offset: 0, total: 3 })).toBe("All 3 results matching the table's filters.");
+    expect(heatmapScopeText(0, { offset: 0, total: 0 })).toBe("No results match the table's filters.");
   });
 });

@@ -30,59 +30,86 @@ export function heatmapCells(results: Result[]): HeatmapCell[] {
   );
 }
 
+/** Which results the heatmap shows, when they are a page of a larger (filtered) list. */
+export interface HeatmapScope {
+  offset: number;
+  total: number;
+}
+
+/** Says in words which rows are drawn, so a heatmap of one page never passes for the whole run. */
+export function heatmapScopeText(shown: number, scope: HeatmapScope) {
+  if (shown === 0)
+    return scope.total
+      ? `No results on this page (${scope.total} match).`
+      : "No results match the table's filters.";
+  const range = `${scope.offset + 1}–${scope.offset + shown}`;
+  return shown >= scope.total
+    ? `All ${scope.total} results matching the table's filters.`
+    : `Results ${range} of ${scope.total} matching the table's filters: the table's current page (page through it or widen the page to see more).`;
+}
+
 /** Samples × judges, coloured by score band; ✗ marks a failed check and grey an errored judge. */
-export function ScoreHeatmap(props: { results: Result[] }) {
+export function ScoreHeatmap(props: { results: Result[]; scope?: HeatmapScope }) {
   const cells = () => heatmapCells(props.results);
   return (
-    <Show when={cells().length} fallback={<p class="muted">No judge scores to show.</p>}>
-      <PlotFigure
-        label={`Score heatmap: ${new Set(cells().map((c) => c.sample)).size} samples by ${new Set(cells().map((c) => c.judge)).size} judges`}
-        class="heatmap"
-        render={(width) => {
-          const data = cells();
-          const samples = [...new Set(data.map((c) => c.sample))];
-          const judges = [...new Set(data.map((c) => c.judge))].sort();
-          const labelled = samples.length <= MAX_LABELLED_ROWS;
-          const title = (c: HeatmapCell) =>
-            `${c.sample} · ${judgeLabel(c.judge)}: ${c.error ? `error: ${c.error}` : `${score(c.score)} (${c.passed ? 'pass' : 'fail'})`}`;
-          return Plot.plot({
-            document,
-            width: Math.min(width, 160 + judges.length * 110),
-            height: 70 + samples.length * (labelled ? LABELLED_ROW_PX : COMPACT_ROW_PX),
-            marginLeft: labelled ? 110 : 20,
-            marginTop: 40,
-            x: { domain: judges, axis: 'top', label: null, tickFormat: judgeLabel },
-            y: { domain: samples, label: null, axis: labelled ? 'left' : null },
-            // Five score bands read more easily than a gradient (and render as SVG, not canvas).
-            color: {
-              type: 'quantize',
-              n: SCORE_BANDS,
-              domain: [0, 1],
-              scheme: 'RdYlGn',
-              legend: true,
-              label: 'score',
-            },
-            marks: [
-              Plot.cell(
-                data.filter((c) => c.score === null),
-                { x: 'judge', y: 'sample', fill: '#bbb', inset: 0.5, title },
-              ),
-              Plot.cell(
-                data.filter((c) => c.score !== null),
-                { x: 'judge', y: 'sample', fill: 'score', inset: 0.5, title },
-              ),
-              ...(labelled
-                ? [
-                    Plot.text(
-                      data.filter((c) => !c.passed),
-                      { x: 'judge', y: 'sample', text: () => '✗', fill: '#111', fontSize: 11 },
-                    ),
-                  ]
-                : []),
-            ],
-          });
-        }}
-      />
-    </Show>
+    <>
+      <Show when={props.scope}>
+        {(scope) => (
+          <p class="muted" data-testid="heatmap-scope">
+            {heatmapScopeText(props.results.length, scope())}
+          </p>
+        )}
+      </Show>
+      <Show when={cells().length} fallback={<p class="muted">No judge scores to show.</p>}>
+        <PlotFigure
+          label={`Score heatmap: ${new Set(cells().map((c) => c.sample)).size} samples by ${new Set(cells().map((c) => c.judge)).size} judges`}
+          class="heatmap"
+          render={(width) => {
+            const data = cells();
+            const samples = [...new Set(data.map((c) => c.sample))];
+            const judges = [...new Set(data.map((c) => c.judge))].sort();
+            const labelled = samples.length <= MAX_LABELLED_ROWS;
+            const title = (c: HeatmapCell) =>
+              `${c.sample} · ${judgeLabel(c.judge)}: ${c.error ? `error: ${c.error}` : `${score(c.score)} (${c.passed ? 'pass' : 'fail'})`}`;
+            return Plot.plot({
+              document,
+              width: Math.min(width, 160 + judges.length * 110),
+              height: 70 + samples.length * (labelled ? LABELLED_ROW_PX : COMPACT_ROW_PX),
+              marginLeft: labelled ? 110 : 20,
+              marginTop: 40,
+              x: { domain: judges, axis: 'top', label: null, tickFormat: judgeLabel },
+              y: { domain: samples, label: null, axis: labelled ? 'left' : null },
+              // Five score bands read more easily than a gradient (and render as SVG, not canvas).
+              color: {
+                type: 'quantize',
+                n: SCORE_BANDS,
+                domain: [0, 1],
+                scheme: 'RdYlGn',
+                legend: true,
+                label: 'score',
+              },
+              marks: [
+                Plot.cell(
+                  data.filter((c) => c.score === null),
+                  { x: 'judge', y: 'sample', fill: '#bbb', inset: 0.5, title },
+                ),
+                Plot.cell(
+                  data.filter((c) => c.score !== null),
+                  { x: 'judge', y: 'sample', fill: 'score', inset: 0.5, title },
+                ),
+                ...(labelled
+                  ? [
+                      Plot.text(
+                        data.filter((c) => !c.passed),
+                        { x: 'judge', y: 'sample', text: () => '✗', fill: '#111', fontSize: 11 },
+                      ),
+                    ]
+                  : []),
+              ],
+            });
+          }}
+        />
+      </Show>
+    </>
   );
 }
