@@ -2,7 +2,7 @@ import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { api, type Result, type Run, runExportUrl, unwrap } from '../api/client';
 import { StatusBadge, VerdictBadge } from '../components/Badges';
-import { Dialog } from '../components/Dialog';
+import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { LatencyHistogram } from '../components/LatencyHistogram';
 import { ErrorBox, Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
@@ -23,8 +23,8 @@ import { projectName } from './ProjectPage';
 const OPEN_STATUSES = new Set(['pending', 'running']);
 /** While a run is live, the table and charts refresh at most this often. */
 const LIVE_REFRESH_MS = 1_500;
-/** Results drawn in the heatmap and latency histogram (the API's largest page). */
-const CHART_RESULTS = 500;
+/** Bins asked of the latency histogram endpoint (it may use fewer). */
+const LATENCY_BINS = 30;
 
 const getRun = (id: string) => unwrap(api.GET('/api/eval/runs/{id}', { params: { path: { id } } }));
 
@@ -204,11 +204,18 @@ export function RunPage() {
     () => ({ id: params.id, q: resultsQuery(filter(), page().offset, page().limit) }),
     ({ id, q }) => unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
   );
-  const [chartResults, { refetch: refetchCharts }] = createResource(
-    () => ({ id: params.id, q: resultsQuery(filter(), 0, CHART_RESULTS) }),
-    ({ id, q }) => unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
+  // The whole run's latencies, binned by the database: not limited to a page of results.
+  const [latency, { refetch: refetchLatency }] = createResource(
+    () => params.id,
+    (id) =>
+      unwrap(
+        api.GET('/api/eval/runs/{id}/latency-histogram', {
+          params: { path: { id }, query: { bins: LATENCY_BINS } },
+        }),
+      ),
   );
   const [opened, setOpened] = createSignal<Result | null>(null);
+  const [confirmingCancel, setConfirmingCancel] = createSignal(false);
   const [cancelState, setCancelState] = createSignal<{ busy: boolean; error?: unknown; requested?: boolean }>(
     {
       busy: false,
@@ -218,14 +225,14 @@ export function RunPage() {
   const live = () => !!run.latest && OPEN_STATUSES.has(run.latest.status);
   const refreshLive = throttle(() => {
     void refetchResults();
-    void refetchCharts();
+    void refetchLatency();
   }, LIVE_REFRESH_MS);
   const events = createRunEvents(() => params.id, live, {
     onResult: refreshLive,
     onDone: (finished) => {
       setRun(finished);
       void refetchResults();
-      void refetchCharts();
+      void refetchLatency();
     },
   });
 
@@ -233,11 +240,12 @@ export function RunPage() {
     const names = new Set<string>(Object.keys(readSummary(run.latest?.summary).judges ?? {}));
     const configured = run.latest?.config.judges;
     if (Array.isArray(configured)) for (const j of configured) names.add(String(j));
-    for (const r of chartResults.latest?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
+    for (const r of results.latest?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
     return [...names].sort();
   });
 
   const cancel = async () => {
+    setConfirmingCancel(false);
     setCancelState({ busy: true });
     try {
       await unwrap(api.POST('/api/eval/runs/{id}/cancel', { params: { path: { id: params.id } } }));
@@ -266,7 +274,7 @@ export function RunPage() {
                   type="button"
                   class="danger"
                   disabled={cancelState().busy || cancelState().requested}
-                  onClick={cancel}
+                  onClick={() => setConfirmingCancel(true)}
                 >
                   {cancelState().requested ? 'Cancelling…' : 'Cancel run'}
                 </button>
@@ -311,26 +319,36 @@ export function RunPage() {
           <div class="grid-2">
             <section class="panel" aria-labelledby="heatmap-h">
               <h2 id="heatmap-h">Scores: samples × judges</h2>
-              <Loadable resource={chartResults} label="scores">
+              <Loadable resource={results} label="scores">
                 {(data) => (
-                  <>
-                    <Show when={data().total > data().items.length}>
-                      <p class="muted">
-                        First {data().items.length} of {data().total} matching results.
-                      </p>
-                    </Show>
-                    <ScoreHeatmap results={data().items} />
-                  </>
+                  <ScoreHeatmap
+                    results={data().items}
+                    scope={{ offset: data().offset, total: data().total }}
+                  />
                 )}
               </Loadable>
             </section>
             <section class="panel" aria-labelledby="latency-h">
               <h2 id="latency-h">Latency</h2>
-              <Loadable resource={chartResults} label="latencies">
-                {(data) => <LatencyHistogram results={data().items} />}
+              <Loadable resource={latency} label="latencies" retry={refetchLatency}>
+                {(h) => <LatencyHistogram histogram={h()} />}
               </Loadable>
             </section>
           </div>
+          <Show when={confirmingCancel()}>
+            <ConfirmDialog
+              title="Cancel this run?"
+              confirmLabel="Cancel run"
+              cancelLabel="Keep running"
+              onConfirm={cancel}
+              onClose={() => setConfirmingCancel(false)}
+            >
+              <p>
+                New samples stop; the results already produced are kept and the run ends as{' '}
+                <strong>cancelled</strong>.
+              </p>
+            </ConfirmDialog>
+          </Show>
           <Show when={opened()}>
             {(res) => (
               <Dialog title={`Sample ${res().sample_key}`} onClose={() => setOpened(null)}>
