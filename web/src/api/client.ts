@@ -85,6 +85,17 @@ export async function unwrap<T>(
   return out.data;
 }
 
+/** For calls answered with 204 No Content (deletes): resolves when the API accepted it. */
+export async function unwrapNoContent(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  let out: { error?: unknown; response: Response };
+  try {
+    out = await call;
+  } catch (err) {
+    throw new ApiRequestError(0, 'network_error', `the API did not answer: ${(err as Error).message}`);
+  }
+  if (!out.response.ok) throw await toError(out.response, out.error);
+}
+
 /** An EventSource URL; EventSource cannot send headers, so this only works where auth is off (dev). */
 export const runEventsUrl = (runId: string) => `/api/eval/runs/${encodeURIComponent(runId)}/events`;
 export const runExportUrl = (runId: string, format: 'csv' | 'json') =>

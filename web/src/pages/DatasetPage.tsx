@@ -11,6 +11,7 @@ import {
   uploadFormatOf,
   uploadSamples,
 } from '../api/management';
+import { DataTable } from '../components/DataTable';
 import { ErrorBox, Loadable } from '../components/Loadable';
 import { LongText } from '../components/LongText';
 import { Pagination } from '../components/Pagination';
@@ -257,59 +258,42 @@ export function DatasetPage() {
               {(data) => (
                 <>
                   <div class="table-scroll">
-                    <table class="results">
-                      <thead>
+                    <DataTable
+                      class="results"
+                      columns={['Key', 'Input', 'Reference', 'Category', 'Tags']}
+                      rows={data().items}
+                      empty="No samples."
+                    >
+                      {(s) => (
                         <tr>
-                          <th scope="col">Key</th>
-                          <th scope="col">Input</th>
-                          <th scope="col">Reference</th>
-                          <th scope="col">Category</th>
-                          <th scope="col">Tags</th>
+                          <th scope="row">{s.sample_key}</th>
+                          <td class="cell-text">
+                            <LongText text={s.input_text} limit={200} />
+                          </td>
+                          <td class="cell-text">
+                            <LongText text={s.reference_output} limit={200} />
+                          </td>
+                          <td>{typeof s.metadata.category === 'string' ? s.metadata.category : '–'}</td>
+                          <td>
+                            <Show
+                              when={!version() || version() === d().version}
+                              fallback={
+                                Array.isArray(s.metadata.tags)
+                                  ? (s.metadata.tags as unknown[]).map(String).join(', ')
+                                  : ''
+                              }
+                            >
+                              <TagEditor
+                                datasetId={d().id}
+                                sample={s}
+                                baseVersion={d().version}
+                                onSaved={refreshAll}
+                              />
+                            </Show>
+                          </td>
                         </tr>
-                      </thead>
-                      <tbody>
-                        <For
-                          each={data().items}
-                          fallback={
-                            <tr>
-                              <td colSpan={5} class="muted">
-                                No samples.
-                              </td>
-                            </tr>
-                          }
-                        >
-                          {(s) => (
-                            <tr>
-                              <th scope="row">{s.sample_key}</th>
-                              <td class="cell-text">
-                                <LongText text={s.input_text} limit={200} />
-                              </td>
-                              <td class="cell-text">
-                                <LongText text={s.reference_output} limit={200} />
-                              </td>
-                              <td>{typeof s.metadata.category === 'string' ? s.metadata.category : '–'}</td>
-                              <td>
-                                <Show
-                                  when={!version() || version() === d().version}
-                                  fallback={
-                                    Array.isArray(s.metadata.tags)
-                                      ? (s.metadata.tags as unknown[]).map(String).join(', ')
-                                      : ''
-                                  }
-                                >
-                                  <TagEditor
-                                    datasetId={d().id}
-                                    sample={s}
-                                    baseVersion={d().version}
-                                    onSaved={refreshAll}
-                                  />
-                                </Show>
-                              </td>
-                            </tr>
-                          )}
-                        </For>
-                      </tbody>
-                    </table>
+                      )}
+                    </DataTable>
                   </div>
                   <Pagination
                     offset={data().offset}

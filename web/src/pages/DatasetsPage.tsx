@@ -1,6 +1,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { listDatasets, listProjects } from '../api/management';
+import { DataTable } from '../components/DataTable';
 import { Loadable } from '../components/Loadable';
 import { dateTime, int } from '../lib/format';
 
@@ -38,44 +39,26 @@ export function DatasetsPage() {
         <section class="panel">
           <Loadable resource={datasets} label="datasets" retry={refetch}>
             {(list) => (
-              <table>
-                <thead>
+              <DataTable
+                columns={['Dataset', 'Latest version', 'Samples', 'Tags', 'Updated']}
+                rows={list()}
+                empty="No datasets in this project."
+              >
+                {(d) => (
                   <tr>
-                    <th scope="col">Dataset</th>
-                    <th scope="col">Latest version</th>
-                    <th scope="col">Samples</th>
-                    <th scope="col">Tags</th>
-                    <th scope="col">Updated</th>
+                    <td>
+                      <A href={`/datasets/${d.id}`}>{d.name}</A>
+                      <Show when={d.description}>
+                        <div class="muted">{d.description}</div>
+                      </Show>
+                    </td>
+                    <td class="num">v{d.version}</td>
+                    <td class="num">{int(d.sample_count)}</td>
+                    <td>{d.tags.join(', ') || '–'}</td>
+                    <td>{dateTime(d.updated_at)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  <For
-                    each={list()}
-                    fallback={
-                      <tr>
-                        <td colSpan={5} class="muted">
-                          No datasets in this project.
-                        </td>
-                      </tr>
-                    }
-                  >
-                    {(d) => (
-                      <tr>
-                        <td>
-                          <A href={`/datasets/${d.id}`}>{d.name}</A>
-                          <Show when={d.description}>
-                            <div class="muted">{d.description}</div>
-                          </Show>
-                        </td>
-                        <td class="num">v{d.version}</td>
-                        <td class="num">{int(d.sample_count)}</td>
-                        <td>{d.tags.join(', ') || '–'}</td>
-                        <td>{dateTime(d.updated_at)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
+                )}
+              </DataTable>
             )}
           </Loadable>
         </section>

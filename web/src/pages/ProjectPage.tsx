@@ -3,6 +3,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { api, type Run, type RunStatus, unwrap } from '../api/client';
 import { getProject } from '../api/management';
 import { StatusBadge, VerdictBadge } from '../components/Badges';
+import { DataTable } from '../components/DataTable';
 import { Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
 import { dateTime, pct, shortId, usd } from '../lib/format';
@@ -104,72 +105,58 @@ export function ProjectPage() {
           {(data) => (
             <>
               <div class="table-scroll">
-                <table>
-                  <thead>
+                <DataTable
+                  columns={[
+                    <span class="sr-only">Select to compare</span>,
+                    'Run',
+                    'Status',
+                    'Verdict',
+                    'Pass rate',
+                    'Branch / commit',
+                    'Trigger',
+                    'Samples',
+                    'Cost',
+                    'Created',
+                  ]}
+                  rows={data().items}
+                  empty="No runs."
+                >
+                  {(run: Run) => (
                     <tr>
-                      <th scope="col">
-                        <span class="sr-only">Select to compare</span>
-                      </th>
-                      <th scope="col">Run</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Verdict</th>
-                      <th scope="col">Pass rate</th>
-                      <th scope="col">Branch / commit</th>
-                      <th scope="col">Trigger</th>
-                      <th scope="col">Samples</th>
-                      <th scope="col">Cost</th>
-                      <th scope="col">Created</th>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select run ${shortId(run.id)} to compare`}
+                          checked={selected().includes(run.id)}
+                          onChange={(e) => toggle(run.id, e.currentTarget.checked)}
+                        />
+                      </td>
+                      <td>
+                        <A href={`/runs/${run.id}`}>Run {shortId(run.id)}</A>
+                      </td>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      <td>
+                        <VerdictBadge verdict={readSummary(run.summary).verdict} />
+                      </td>
+                      <td class="num">{pct(overallPassRate(readSummary(run.summary)))}</td>
+                      <td>
+                        {run.git_branch ?? '–'}
+                        <Show when={run.git_commit_sha}>
+                          <span class="muted"> @ {run.git_commit_sha?.slice(0, 7)}</span>
+                        </Show>
+                        <Show when={run.pr_number}>
+                          <span class="muted"> PR #{run.pr_number}</span>
+                        </Show>
+                      </td>
+                      <td>{run.trigger_type ?? '–'}</td>
+                      <td class="num">{run.total_samples}</td>
+                      <td class="num">{usd(run.cost_usd + run.judge_cost_usd)}</td>
+                      <td>{dateTime(run.created_at)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    <For
-                      each={data().items}
-                      fallback={
-                        <tr>
-                          <td colSpan={10} class="muted">
-                            No runs.
-                          </td>
-                        </tr>
-                      }
-                    >
-                      {(run: Run) => (
-                        <tr>
-                          <td>
-                            <input
-                              type="checkbox"
-                              aria-label={`Select run ${shortId(run.id)} to compare`}
-                              checked={selected().includes(run.id)}
-                              onChange={(e) => toggle(run.id, e.currentTarget.checked)}
-                            />
-                          </td>
-                          <td>
-                            <A href={`/runs/${run.id}`}>Run {shortId(run.id)}</A>
-                          </td>
-                          <td>
-                            <StatusBadge status={run.status} />
-                          </td>
-                          <td>
-                            <VerdictBadge verdict={readSummary(run.summary).verdict} />
-                          </td>
-                          <td class="num">{pct(overallPassRate(readSummary(run.summary)))}</td>
-                          <td>
-                            {run.git_branch ?? '–'}
-                            <Show when={run.git_commit_sha}>
-                              <span class="muted"> @ {run.git_commit_sha?.slice(0, 7)}</span>
-                            </Show>
-                            <Show when={run.pr_number}>
-                              <span class="muted"> PR #{run.pr_number}</span>
-                            </Show>
-                          </td>
-                          <td>{run.trigger_type ?? '–'}</td>
-                          <td class="num">{run.total_samples}</td>
-                          <td class="num">{usd(run.cost_usd + run.judge_cost_usd)}</td>
-                          <td>{dateTime(run.created_at)}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
+                  )}
+                </DataTable>
               </div>
               <Pagination
                 offset={data().offset}
