@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalRun } from '../../db/entities/index.js';
+import { createProjectFixture } from '../../test/fixtures/projects.js';
 import { completeRun } from '../../test/fixtures/runs.js';
-import { type Harness, screenshot, startHarness, TEMPORAL_UI_URL } from './harness.js';
+import { type Harness, screenshot, startHarness, startRunWorker, TEMPORAL_UI_URL } from './harness.js';
 import {
   addLiveResults,
   LONG_OUTPUT,
@@ -42,6 +43,11 @@ const resultKeys = () => h.page.locator('table.results tbody th[scope="row"]').a
 /** A control of the run page's result filters, by its name. */
 const filter = (name: string) => h.page.locator(`form[aria-label="Result filters"] [name="${name}"]`);
 const resultsSummary = () => h.page.locator('nav[aria-label="Result pages"] span').first().textContent();
+/** A page section by its heading. */
+const section = (heading: string) =>
+  h.page.locator('section', { has: h.page.getByRole('heading', { name: heading, exact: true }) });
+/** Samples of the run the cancel test starts: far more than it gets through at the fake model's pace. */
+const CANCEL_SAMPLES = 60;
 
 describe('dashboard', () => {
   it('serves the app shell for client routes and keeps JSON 404s for the API', async () => {
@@ -115,6 +121,13 @@ describe('dashboard', () => {
     await expect
       .poll(() => h.page.locator('.histogram g[aria-label="rect"] rect').count())
       .toBeGreaterThan(1);
+    // Neither chart is silently cut: the histogram covers the run, the heatmap says what it shows.
+    expect(await h.page.getByTestId('latency-caption').textContent()).toContain(
+      `All ${SAMPLES} succeeded results of the run`,
+    );
+    expect(await h.page.getByTestId('heatmap-scope').textContent()).toBe(
+      `All ${SAMPLES} results matching the table's filters.`,
+    );
     const csvHref = await h.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(csvHref).toBe(`/api/eval/runs/${seeded.candidate.id}/export?format=csv`);
     const csv = await (await fetch(`${h.baseUrl}${csvHref}`)).text();
@@ -133,9 +146,9 @@ describe('dashboard', () => {
     await filter('passed').selectOption('false');
     await eventually(resultsSummary).toBe('1–10 of 10');
     expect(await resultKeys()).toEqual(['s2', 's5', 's8', 's11', 's14', 's17', 's20', 's23', 's26', 's29']);
-    await filter('category').fill('shipping');
+    await filter('category').fill('account');
     await filter('category').press('Enter');
-    // Every 3rd sample fails similarity and sample i has category i mod 3: all failures are "shipping".
+    // Samples 2, 5, 8, … fail similarity and sample i has category CATEGORIES[i mod 3]: all are "account".
     await eventually(resultsSummary).toBe('1–10 of 10');
     await filter('category').fill('billing');
     await filter('category').press('Enter');
@@ -152,6 +165,10 @@ describe('dashboard', () => {
     await h.page.getByRole('button', { name: 'Clear filters' }).click();
     await h.page.locator('nav[aria-label="Result pages"] select').selectOption('25');
     await eventually(resultsSummary).toBe(`1–25 of ${SAMPLES}`);
+    await eventually(() => h.page.getByTestId('heatmap-scope').textContent()).toContain(
+      `Results 1–25 of ${SAMPLES} matching the table's filters: the table's current page`,
+    );
+    expect(await h.page.locator('.heatmap g[aria-label="cell"] rect').count()).toBe(25 * 4);
     await h.page.getByRole('button', { name: 'Next →' }).click();
     await eventually(resultsSummary).toBe(`26–${SAMPLES} of ${SAMPLES}`);
     expect(await resultKeys()).toEqual(['s25', 's26', 's27', 's28', 's29']);
@@ -291,22 +308,232 @@ describe('dashboard', () => {
 
   it('settings: endpoints without secrets, guardrails, keys and Temporal links', async () => {
     await open(`/settings?project=${seeded.fx.project.id}`);
-    const endpoints = h.page.locator('section', {
-      has: h.page.getByRole('heading', { name: 'Model endpoints' }),
-    });
+    const endpoints = section('Model endpoints');
     await endpoints.locator('tbody tr', { hasText: 'GPT-4o mini' }).waitFor();
     expect(await endpoints.textContent()).toContain('from $OPENAI_API_KEY');
     expect(await h.page.content()).not.toContain(SECRET_IN_CONFIG);
-    const guardrails = h.page.locator('section', {
-      has: h.page.getByRole('heading', { name: 'Guardrails' }),
-    });
+    const guardrails = section('Guardrails');
     await eventually(() => guardrails.locator('tbody tr').count()).toBe(2);
     expect(await guardrails.textContent()).toContain('blocks deploys');
     const workflowLink = h.page.getByRole('link', { name: `eval-run-${seeded.candidate.id} ↗` });
     expect(await workflowLink.getAttribute('href')).toBe(
       `${TEMPORAL_UI_URL}/namespaces/${h.temporal.namespace}/workflows/eval-run-${seeded.candidate.id}`,
     );
+  });
+
+  it("settings: endpoints are added, edited, archived and deleted, with the API's errors next to the form", async () => {
+    await open(`/settings?project=${seeded.fx.project.id}`);
+    const endpoints = section('Model endpoints');
+    await endpoints.locator('tbody tr', { hasText: 'GPT-4o mini' }).waitFor();
+    const add = h.page.getByRole('form', { name: 'Add endpoint' });
+    await add.getByLabel('Name').fill('Local Llama');
+    await add.getByLabel('Model').fill('llama-3');
+    // Credentials in the URL: the API refuses them (422) and says where keys go instead.
+    await add.getByLabel('Endpoint URL').fill('http://user:hunter2@llm.local:8000/v1');
+    await add.getByLabel('API key variable').fill('my-key');
+    await add.getByRole('button', { name: 'Add endpoint' }).click();
+    const error = add.getByRole('alert');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('api_key_env: must be an environment variable name');
+    expect(await add.getByLabel('API key variable').getAttribute('aria-invalid')).toBe('true');
+    await add.getByLabel('API key variable').fill('LOCAL_LLM_KEY');
+    await add.getByRole('button', { name: 'Add endpoint' }).click();
+    await eventually(async () => (await add.getByRole('alert').textContent()) ?? '').toContain(
+      'endpoint_url: contains user credentials',
+    );
+    await screenshot(h.page, '10-settings-form-error', { fullPage: false });
+    await add.getByLabel('Endpoint URL').fill('http://llm.local:8000/v1');
+    await add.getByRole('button', { name: 'Add endpoint' }).click();
+    const row = endpoints.locator('tbody tr', { hasText: 'Local Llama' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('openai / llama-3');
+    expect(await row.textContent()).toContain('from $LOCAL_LLM_KEY');
+    expect(await add.getByLabel('Model').inputValue()).toBe('');
+
+    // Edit in a dialog, from the keyboard.
+    await h.page.getByRole('button', { name: 'Edit endpoint Local Llama' }).focus();
+    await h.page.keyboard.press('Enter');
+    const dialog = h.page.getByRole('dialog', { name: 'Edit endpoint Local Llama' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Model').fill('llama-3.1-8b');
+    await dialog.getByLabel('Model').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await eventually(() => row.textContent()).toContain('openai / llama-3.1-8b');
+
+    // An endpoint with runs cannot be deleted: the 409 shows in the dialog; archiving works.
+    await h.page.getByRole('button', { name: 'Delete endpoint GPT-4o mini' }).click();
+    const confirm = h.page.getByRole('dialog', { name: 'Delete endpoint GPT-4o mini?' });
+    await confirm.getByRole('button', { name: 'Delete endpoint' }).click();
+    await eventually(async () => (await confirm.getByRole('alert').textContent()) ?? '').toContain(
+      'archive it instead',
+    );
+    await h.page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await h.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Delete endpoint GPT-4o mini',
+    );
+    await h.page.getByRole('button', { name: 'Archive endpoint GPT-4o mini' }).click();
+    await endpoints.locator('tbody tr', { hasText: 'GPT-4o mini' }).waitFor({ state: 'detached' });
+    await endpoints.getByLabel('Show archived').check();
+    const archived = endpoints.locator('tbody tr', { hasText: 'GPT-4o mini' });
+    await eventually(() => archived.textContent()).toContain('archived');
+    await h.page.getByRole('button', { name: 'Unarchive endpoint GPT-4o mini' }).click();
+    await eventually(() => archived.textContent()).not.toContain('archived');
+
+    // An endpoint no run used is deleted for good.
+    await h.page.getByRole('button', { name: 'Delete endpoint Local Llama' }).click();
+    await h.page
+      .getByRole('dialog', { name: 'Delete endpoint Local Llama?' })
+      .getByRole('button', { name: 'Delete endpoint' })
+      .click();
+    await row.waitFor({ state: 'detached' });
+    const stored = await h.db.dataSource.query(
+      'SELECT count(*)::int AS n FROM llm_endpoints WHERE name = $1',
+      ['Local Llama'],
+    );
+    expect(stored[0].n).toBe(0);
+  });
+
+  it('settings: guardrails are added, edited and deleted', async () => {
+    await open(`/settings?project=${seeded.fx.project.id}`);
+    const guardrails = section('Guardrails');
+    await eventually(() => guardrails.locator('tbody tr').count()).toBe(2);
+    const add = h.page.getByRole('form', { name: 'Add guardrail' });
+    await add.getByLabel('Judge').fill('toxicity');
+    await add.getByLabel('Score threshold').fill('1.5');
+    await add.getByRole('button', { name: 'Add guardrail' }).click();
+    await eventually(async () => (await add.getByRole('alert').textContent()) ?? '').toContain('threshold');
+    await add.getByLabel('Score threshold').fill('0.8');
+    await add.getByLabel('Minimum pass rate').fill('0.95');
+    await add.getByLabel('Blocking (a failure fails the run)').check();
+    await add.getByRole('button', { name: 'Add guardrail' }).click();
+    const toxicity = guardrails.locator('tbody tr', { hasText: 'Toxicity' });
+    await toxicity.waitFor();
+    expect(await toxicity.textContent()).toMatch(/0\.8.*95%.*blocks deploys.*yes/);
+
+    await h.page.getByRole('button', { name: 'Edit guardrail similarity' }).click();
+    const dialog = h.page.getByRole('dialog', { name: /Edit guardrail/ });
+    await dialog.getByLabel('Score threshold').fill('0.75');
+    await dialog.getByLabel('Enabled').uncheck();
+    await dialog.getByRole('button', { name: 'Save guardrail' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const similarity = guardrails.locator('tbody tr', { hasText: 'Similarity' });
+    await eventually(() => similarity.textContent()).toMatch(/0\.75.*warns.*no/);
+
+    await h.page.getByRole('button', { name: 'Delete guardrail toxicity' }).click();
+    await h.page.getByRole('dialog').getByRole('button', { name: 'Delete guardrail' }).click();
+    await toxicity.waitFor({ state: 'detached' });
+    expect(await guardrails.locator('tbody tr').count()).toBe(2);
+    // Put similarity back as the seed had it for the tests after this one.
+    await h.page.getByRole('button', { name: 'Edit guardrail similarity' }).click();
+    await dialog.getByLabel('Score threshold').fill('0.7');
+    await dialog.getByLabel('Enabled').check();
+    await dialog.getByRole('button', { name: 'Save guardrail' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('settings: a new API key is shown once, stored only as a hash, and revoked', async () => {
+    await h.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.baseUrl });
+    await open(`/settings?project=${seeded.fx.project.id}`);
+    const keys = section('API keys');
+    await keys.getByText('No keys.').waitFor();
+    const create = h.page.getByRole('form', { name: 'Create API key' });
+    await create.getByLabel('Key name').fill('CI pipeline');
+    await create.getByLabel('Key name').press('Enter');
+    const shown = h.page.getByLabel('New key');
+    await shown.waitFor();
+    const key = await shown.inputValue();
+    expect(key).toMatch(/^ef_/);
+    expect(await h.page.getByTestId('new-key').textContent()).toContain('shown only this once');
+    await h.page.getByRole('button', { name: 'Copy key' }).click();
+    await eventually(() => h.page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    const row = keys.locator('tbody tr', { hasText: 'CI pipeline' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(key.slice(0, 8));
+    expect(await row.textContent()).not.toContain(key);
     await screenshot(h.page, '10-settings');
+    // The key is real: its hash is stored, never the key.
+    const [stored] = await h.db.dataSource.query('SELECT * FROM api_keys WHERE name = $1', ['CI pipeline']);
+    expect(JSON.stringify(stored)).not.toContain(key);
+
+    await h.page.getByRole('button', { name: 'Done, I stored it' }).click();
+    expect(await h.page.content()).not.toContain(key);
+    await h.page.reload();
+    await row.waitFor();
+    expect(await h.page.content()).not.toContain(key);
+
+    await h.page.getByRole('button', { name: 'Revoke key CI pipeline' }).click();
+    const confirm = h.page.getByRole('dialog', { name: 'Revoke key CI pipeline?' });
+    // The safe choice has focus: Enter right away keeps the key.
+    await h.page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await row.textContent()).toContain('active');
+    await h.page.getByRole('button', { name: 'Revoke key CI pipeline' }).click();
+    await confirm.getByRole('button', { name: 'Revoke key' }).click();
+    await eventually(() => row.textContent()).toContain('revoked');
+    expect(await h.page.getByRole('button', { name: 'Revoke key CI pipeline' }).count()).toBe(0);
+  });
+
+  it('run detail: Cancel stops a real slow run, which ends cancelled with its results kept', async () => {
+    const worker = await startRunWorker(h);
+    try {
+      const model = 'slow-model';
+      worker.llm.setModelBehaviour(model, { latency: { baseMs: 400 } });
+      const fx = await createProjectFixture(h.db.dataSource, {
+        samples: CANCEL_SAMPLES,
+        modelName: model,
+        endpointUrl: worker.llm.openaiBaseUrl,
+        endpointConfig: { concurrency: 1 },
+      });
+      const res = await fetch(`${h.baseUrl}/api/eval/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          project_id: fx.project.id,
+          dataset_id: fx.dataset.id,
+          endpoint_id: fx.endpoint.id,
+          judges: [],
+          chunk_size: 2,
+          max_parallel_chunks: 1,
+        }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const run = (await res.json()) as { id: string };
+      await open(`/runs/${run.id}`);
+      const progress = h.page.getByRole('progressbar', { name: 'Samples done' });
+      await progress.waitFor();
+      // Some results are in (the table follows the live run), far from all of them.
+      await eventually(async () =>
+        Number(await progress.getAttribute('aria-valuenow')),
+      ).toBeGreaterThanOrEqual(2);
+      await eventually(() =>
+        h.page.locator('table.results tbody th[scope="row"]').count(),
+      ).toBeGreaterThanOrEqual(2);
+
+      await h.page.getByRole('button', { name: 'Cancel run' }).click();
+      const confirm = h.page.getByRole('dialog', { name: 'Cancel this run?' });
+      await confirm.getByRole('button', { name: 'Cancel run' }).click();
+      await eventually(() => h.page.locator('h1').textContent()).toContain('cancelled');
+      await h.page.getByRole('progressbar').waitFor({ state: 'detached' });
+
+      const finished = await h.db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id });
+      expect(finished.status).toBe('cancelled');
+      const [{ n }] = await h.db.dataSource.query(
+        'SELECT count(*)::int AS n FROM eval_results WHERE run_id = $1',
+        [run.id],
+      );
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(n).toBeLessThan(CANCEL_SAMPLES);
+      // What it had produced stays listed, and the histogram counts exactly those.
+      await eventually(resultsSummary).toBe(`1–${n} of ${n}`);
+      expect(await resultKeys()).toHaveLength(n);
+      await eventually(() => h.page.getByTestId('latency-caption').textContent()).toContain(
+        `All ${n} succeeded results of the run`,
+      );
+      await screenshot(h.page, '11-run-cancelled');
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('threw no errors in the page', () => {

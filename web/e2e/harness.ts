@@ -12,11 +12,15 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.js';
 import { PROJECT_ROOT } from '../../runtime/child-process.js';
 import { createLogger } from '../../runtime/logger.js';
+import { TASK_QUEUES } from '../../temporal.config.js';
+import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import {
   createTestDatabase,
   createTestTemporal,
+  startInProcessWorker,
   type TestDatabase,
   type TestTemporal,
+  testActivityDeps,
 } from '../../test/helpers/index.js';
 
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-artifacts/screenshots');
@@ -97,5 +101,35 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-export const screenshot = (page: Page, name: string, opts: { fullPage?: boolean } = {}) =>
-  page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: opts.fullPage ?? true });
+export interface RunWorker {
+  /** The local LLM server the run's endpoint points at (latency per model: setModelBehaviour). */
+  llm: FakeLlmServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * What real runs need beyond the harness: the local LLM server and an in-process worker for the
+ * orchestration and model-call queues on the harness' namespace. Runs without judges only.
+ */
+export async function startRunWorker(h: Harness): Promise<RunWorker> {
+  const llm = await startFakeLlmServer({ seed: 1 });
+  const worker = await startInProcessWorker({
+    temporal: h.temporal,
+    deps: testActivityDeps(h.db.dataSource),
+    queues: [TASK_QUEUES.orchestration, TASK_QUEUES.llm],
+  });
+  return {
+    llm,
+    stop: async () => {
+      await worker.stop();
+      await llm.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+  const fullPage = opts.fullPage ?? true;
+  // Sticky table headers follow the scroll position: a full-page capture of a scrolled page draws them over rows.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+}
