@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { METRICS_PATH } from '../api/middleware/metrics.js';
+import { WORKER_NODE_ARGS } from '../runtime/child-process.js';
 import { DEFAULT_API_PORT } from '../runtime/config.js';
 import { MAX_CONCURRENT_ACTIVITIES } from '../runtime/worker.js';
 import { WORKER_HEALTH_PATH } from '../runtime/worker-metrics-server.js';
@@ -115,6 +116,10 @@ describe('the image roles', () => {
     const scripts = readPackageScripts();
     expect(roles.map((r) => r.role)).toEqual(['api', 'worker', 'migrate']);
     for (const r of roles) expect(scripts[r.npmScript], `npm run ${r.npmScript}`).toBe(r.command);
+    // The same heap cap the supervisor, tests and benchmarks give their worker processes.
+    expect(scripts.worker.split(' ').filter((a) => a.startsWith('--max-old-space-size'))).toEqual(
+      WORKER_NODE_ARGS,
+    );
   });
 
   it('are the only commands the deployment files give the image', () => {

@@ -10,7 +10,7 @@ role="${1:-api}"
 if [ "$#" -gt 0 ]; then shift; fi
 case "$role" in
   api) exec node --import tsx scripts/api.ts "$@" ;; # npm run api
-  worker) exec node --import tsx scripts/worker.ts "$@" ;; # npm run worker
+  worker) exec node --max-old-space-size=512 --import tsx scripts/worker.ts "$@" ;; # npm run worker
   migrate) exec node --import tsx scripts/db-migrate.ts "$@" ;; # npm run db:migrate
   *) exec "$role" "$@" ;;
 esac

@@ -48,8 +48,19 @@ export function manage(name: string, child: ChildProcess, ready: Promise<ReadyMe
   };
 }
 
+/**
+ * V8 heap cap of worker processes (also in the `worker` npm script and infra/docker-entrypoint.sh).
+ * A worker's live heap stays near 200 MB, but with no cap V8 lets garbage pile up to gigabytes on a big
+ * machine before a full collection: a 100k-sample run peaked at 1.4 GB RSS without it, 0.8 GB with it
+ * (`npm run bench:scale`).
+ */
+export const WORKER_HEAP_LIMIT_MB = 512;
+export const WORKER_NODE_ARGS = [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`];
+
 export interface NodeChildOptions {
   env: NodeJS.ProcessEnv;
+  /** Node flags before the script (e.g. WORKER_NODE_ARGS). */
+  nodeArgs?: string[];
   /** ms to wait for the ready message */
   readyTimeoutMs?: number;
   stdio?: 'inherit' | 'pipe';
@@ -57,7 +68,7 @@ export interface NodeChildOptions {
 
 /** Runs a TypeScript entry point of this project (scripts/*.ts) under the pinned Node with tsx. */
 export function spawnNodeChild(name: string, script: string, opts: NodeChildOptions): ManagedChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script], {
     cwd: PROJECT_ROOT,
     env: opts.env,
     detached: true,

@@ -8,7 +8,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createDataSource, runMigrations } from '../db/data-source.js';
 import { seedDemoIfEmpty } from '../db/seed/index.js';
-import { type ManagedChild, manage, PROJECT_ROOT, spawnNodeChild } from './child-process.js';
+import {
+  type ManagedChild,
+  manage,
+  PROJECT_ROOT,
+  spawnNodeChild,
+  WORKER_NODE_ARGS,
+} from './child-process.js';
 import type { AppConfig } from './config.js';
 import { startDemoRun } from './demo-run.js';
 import { localLlmModelExists, localLlmModelPath } from './local-llm-model.js';
@@ -139,13 +145,22 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
     let stopping = false;
     const fatal = Promise.withResolvers<number>();
     const supervised = (name: string, script: string) =>
-      superviseChild(name, () => spawnNodeChild(name, scriptPath(script), { env: childEnv }), logger, {
-        onStarted: (child) => {
-          pids[name] = child.process.pid;
-          void writeInfo();
+      superviseChild(
+        name,
+        () =>
+          spawnNodeChild(name, scriptPath(script), {
+            env: childEnv,
+            ...(name === 'worker' ? { nodeArgs: WORKER_NODE_ARGS } : {}),
+          }),
+        logger,
+        {
+          onStarted: (child) => {
+            pids[name] = child.process.pid;
+            void writeInfo();
+          },
+          onGiveUp: () => fatal.resolve(1),
         },
-        onGiveUp: () => fatal.resolve(1),
-      });
+      );
 
     for (const [name, script] of [
       ['worker', 'worker.ts'],

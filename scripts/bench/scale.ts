@@ -24,7 +24,12 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
-import { type ManagedChild, PROJECT_ROOT, spawnNodeChild } from '../../runtime/child-process.js';
+import {
+  type ManagedChild,
+  PROJECT_ROOT,
+  spawnNodeChild,
+  WORKER_NODE_ARGS,
+} from '../../runtime/child-process.js';
 import { createLogger } from '../../runtime/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
@@ -158,6 +163,7 @@ async function runScaling() {
     try {
       for (let w = 0; w < workers; w++) {
         const child = spawnNodeChild(`bench-worker-${w}`, path.join(PROJECT_ROOT, 'scripts/worker.ts'), {
+          nodeArgs: WORKER_NODE_ARGS,
           env: {
             ...process.env,
             DATABASE_URL: db.url,

@@ -5,7 +5,12 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.js';
-import { type ManagedChild, PROJECT_ROOT, spawnNodeChild } from '../../runtime/child-process.js';
+import {
+  type ManagedChild,
+  PROJECT_ROOT,
+  spawnNodeChild,
+  WORKER_NODE_ARGS,
+} from '../../runtime/child-process.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createWorkerSet, type WorkerSet } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
@@ -83,6 +88,7 @@ export async function spawnWorkerProcess(opts: {
   env?: NodeJS.ProcessEnv;
 }): Promise<ManagedChild> {
   const child = spawnNodeChild('test-worker', path.join(PROJECT_ROOT, 'scripts/worker.ts'), {
+    nodeArgs: WORKER_NODE_ARGS,
     env: {
       ...process.env,
       DATABASE_URL: opts.databaseUrl,
