@@ -15,12 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import OpenAI from 'openai';
 import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
 import { EvalResult } from '../../db/entities/index.js';
-import { createLogger } from '../../runtime/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES } from '../../temporal.config.js';
@@ -29,6 +27,7 @@ import { createProjectFixture } from '../../test/fixtures/projects.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { createThrowawayDatabase, pgAdminUrlFromEnv } from '../../test/helpers/throwaway-database.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
+import { benchLogger, exitAfter, historyOf } from './common.js';
 
 const DEFAULTS = {
   samples: 2_000,
@@ -77,11 +76,7 @@ if (!Object.values(opts).every((v) => Number.isInteger(v) && v >= 1)) {
   process.exit(2);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench:runs gave up after ${BENCH_DEADLINE_MS / 1000} s`);
-  process.exit(1);
-}, BENCH_DEADLINE_MS);
-deadline.unref();
+exitAfter(BENCH_DEADLINE_MS, 'bench:runs');
 
 interface Measurement {
   contender: 'evalforge' | 'bare' | 'promptfoo';
@@ -96,7 +91,7 @@ interface Measurement {
   innerSeconds?: number;
 }
 
-const logger = createLogger('bench', process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn');
+const logger = benchLogger();
 installTemporalRuntime({ logger });
 const cleanups: Array<() => Promise<unknown>> = [];
 const llm = await startFakeLlmServer({ latency: opts.latencyMs, fast: true });
@@ -195,26 +190,10 @@ async function startEvalForge(): Promise<EvalForgeRig> {
       const succeeded = await db.dataSource
         .getRepository(EvalResult)
         .countBy({ run_id: run.id, status: 'succeeded' });
-      return { succeeded, ...(await historyOf(client, run.workflow_id!)) };
+      const history = await historyOf(client, run.workflow_id!);
+      return { succeeded, historyEvents: history.totalEvents, executions: history.executions };
     },
   };
-}
-
-/** Events over every execution of the workflow id (continue-as-new chains), walked from the first. */
-async function historyOf(client: Client, workflowId: string) {
-  const latest = await client.workflow.getHandle(workflowId).describe();
-  let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId ?? undefined;
-  if (!runId) throw new Error(`${workflowId}: the server did not report its first run id`);
-  let historyEvents = 0;
-  let executions = 0;
-  while (runId) {
-    const handle = client.workflow.getHandle(workflowId, runId);
-    const events: temporal.api.history.v1.IHistoryEvent[] = (await handle.fetchHistory()).events ?? [];
-    historyEvents += events.length;
-    executions += 1;
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return { historyEvents, executions };
 }
 
 const execFileAsync = promisify(execFile);

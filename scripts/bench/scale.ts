@@ -19,7 +19,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
@@ -30,7 +29,6 @@ import {
   spawnNodeChild,
   WORKER_NODE_ARGS,
 } from '../../runtime/child-process.js';
-import { createLogger } from '../../runtime/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
@@ -41,6 +39,7 @@ import {
   type ThrowawayDatabase,
 } from '../../test/helpers/throwaway-database.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
+import { benchLogger, exitAfter, historyOf } from './common.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 /** The size also run with two worker processes. */
@@ -83,13 +82,9 @@ if (!['all', 'runs', 'api'].includes(args.part) || !sizes.every((n) => Number.is
   process.exit(2);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench:scale gave up after ${BENCH_DEADLINE_MS / 60_000} min`);
-  process.exit(1);
-}, BENCH_DEADLINE_MS);
-deadline.unref();
+exitAfter(BENCH_DEADLINE_MS, 'bench:scale');
 
-const logger = createLogger('bench', process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn');
+const logger = benchLogger();
 const cleanups: Array<() => Promise<unknown>> = [];
 const report: Record<string, unknown> = {
   benchmark: 'scale',
@@ -104,24 +99,6 @@ async function rssMb(pid: number): Promise<number> {
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
-}
-
-/** Events of the largest single execution and how many executions the continue-as-new chain had. */
-async function historyOf(client: Client, workflowId: string) {
-  const latest = await client.workflow.getHandle(workflowId).describe();
-  let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId ?? undefined;
-  let largest = 0;
-  let total = 0;
-  let executions = 0;
-  while (runId) {
-    const events: temporal.api.history.v1.IHistoryEvent[] =
-      (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-    largest = Math.max(largest, events.length);
-    total += events.length;
-    executions += 1;
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return { largest, total, executions };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -225,7 +202,7 @@ async function runScaling() {
         wall_s: +seconds.toFixed(1),
         samples_per_s: +(samples / seconds).toFixed(1),
         peak_worker_rss_mb: Math.round(peakRss),
-        largest_history: history.largest,
+        largest_history: history.largestExecution,
         executions: history.executions,
         judge_scores: counts.scores,
         judge_errors: counts.judge_errors,
