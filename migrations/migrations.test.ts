@@ -43,6 +43,7 @@ const EXPECTED_INDEXES = [
   'idx_eval_runs_project_branch_created',
   'idx_eval_runs_baseline_lookup',
   'idx_eval_results_run_order',
+  'idx_eval_samples_version_category',
   'idx_eval_results_run_status',
   'idx_eval_results_sample_id',
   'idx_judge_scores_run_judge',
