@@ -1,8 +1,11 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localLlmUrl } from '../../runtime/local-llm-model.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
 import { CUSTOMER_SUPPORT_SAMPLES, DEMO_DATASET_NAME } from './customer-support-qa.js';
-import { DEMO_PROJECT_NAME, seedDemoIfEmpty } from './demo.js';
+import { DEMO_PROJECT_NAME, seedDemoIfEmpty, toxicityModelAvailable } from './demo.js';
 
 let db: TestDatabase;
 
@@ -25,7 +28,7 @@ describe('demo seed', () => {
   });
 
   it('creates the demo project into an empty database, once', async () => {
-    const seeded = await seedDemoIfEmpty(db.dataSource);
+    const seeded = await seedDemoIfEmpty(db.dataSource, { toxicityModelAvailable: false });
     expect(seeded).not.toBeNull();
     const [project] = await db.dataSource.query('SELECT name FROM projects WHERE id = $1', [
       seeded!.projectId,
@@ -68,7 +71,7 @@ describe('demo seed', () => {
       api_key_env: null,
     });
     const guardrails = await db.dataSource.query(
-      'SELECT judge_type, is_blocking FROM guardrail_configs WHERE project_id = $1 ORDER BY judge_type',
+      'SELECT judge_type, is_blocking, enabled FROM guardrail_configs WHERE project_id = $1 ORDER BY judge_type',
       [seeded!.projectId],
     );
     expect(guardrails.map((g: { judge_type: string }) => g.judge_type)).toEqual([
@@ -79,9 +82,27 @@ describe('demo seed', () => {
       'similarity',
       'toxicity',
     ]);
+    // No toxicity model offline: its guardrail waits, disabled, instead of filling runs with error scores.
+    expect(
+      guardrails
+        .filter((g: { enabled: boolean }) => !g.enabled)
+        .map((g: { judge_type: string }) => g.judge_type),
+    ).toEqual(['toxicity']);
 
     expect(await seedDemoIfEmpty(db.dataSource)).toBeNull();
     const [{ projects }] = await db.dataSource.query('SELECT count(*)::int AS projects FROM projects');
     expect(projects).toBe(1);
+  });
+
+  it('knows whether the toxicity model can load here', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'evalforge-models-'));
+    expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir })).toBe(false);
+    expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir, EVALFORGE_ALLOW_MODEL_DOWNLOAD: '1' })).toBe(
+      true,
+    );
+    await fs.mkdir(path.join(dir, 'Xenova', 'toxic-bert'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'Xenova', 'toxic-bert', 'config.json'), '{}');
+    expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir })).toBe(true);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });

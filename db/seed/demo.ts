@@ -4,11 +4,15 @@
  * Written through the API's own schemas and dataset service, so demo data obeys the same rules as
  * user data. `npm run seed` calls seedDemo; `npm start` calls seedDemoIfEmpty after migrations.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SampleInput } from '../../api/schemas/datasets.js';
 import { EndpointCreate } from '../../api/schemas/endpoints.js';
 import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
 import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
+import { modelDir, modelSourceFromEnv } from '../../judges/inference/models-dir.js';
+import { DEFAULT_TOXICITY_MODEL } from '../../judges/toxicity.js';
 import { LOCAL_LLM_MODEL_NAME, localLlmUrl } from '../../runtime/local-llm-model.js';
 import { GuardrailConfig, LlmEndpoint, Project } from '../entities/index.js';
 import {
@@ -90,6 +94,20 @@ export const DEMO_GUARDRAILS = [
   },
 ] as const;
 
+export interface DemoSeedOptions {
+  /** Whether the toxicity judge's model can load here; without it its guardrail is seeded disabled, so
+   * the demo run is not full of "model missing" error scores. Default: the models folder has it, or hub
+   * downloads are allowed. */
+  toxicityModelAvailable?: boolean;
+}
+
+export function toxicityModelAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const source = modelSourceFromEnv(env);
+  return (
+    source.allowRemote || fs.existsSync(path.join(modelDir(source, DEFAULT_TOXICITY_MODEL), 'config.json'))
+  );
+}
+
 export interface DemoSeed {
   projectId: string;
   datasetId: string;
@@ -98,7 +116,8 @@ export interface DemoSeed {
   localEndpointId: string;
 }
 
-export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
+export async function seedDemo(dataSource: DataSource, opts: DemoSeedOptions = {}): Promise<DemoSeed> {
+  const toxicityEnabled = opts.toxicityModelAvailable ?? toxicityModelAvailable();
   const samples = CUSTOMER_SUPPORT_SAMPLES.map((sample) => SampleInput.parse(sample));
   const endpoints = DEMO_ENDPOINTS.map((e) => EndpointCreate.parse(e));
   const guardrails = DEMO_GUARDRAILS.map((g) => GuardrailUpsert.parse(g));
@@ -117,9 +136,13 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
       api_key_env: e.api_key_env ?? null,
     })),
   );
-  await dataSource
-    .getRepository(GuardrailConfig)
-    .save(guardrails.map((g) => ({ ...g, project_id: project.id })));
+  await dataSource.getRepository(GuardrailConfig).save(
+    guardrails.map((g) => ({
+      ...g,
+      project_id: project.id,
+      enabled: g.judge_type !== 'toxicity' || toxicityEnabled,
+    })),
+  );
   const datasetId = await createDatasetWithSamples(dataSource, {
     projectId: project.id,
     name: DEMO_DATASET_NAME,
@@ -137,7 +160,10 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
 }
 
 /** Seeds the demo only into a database without any project (a fresh install); null otherwise. */
-export async function seedDemoIfEmpty(dataSource: DataSource): Promise<DemoSeed | null> {
+export async function seedDemoIfEmpty(
+  dataSource: DataSource,
+  opts: DemoSeedOptions = {},
+): Promise<DemoSeed | null> {
   const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM projects');
-  return n === 0 ? seedDemo(dataSource) : null;
+  return n === 0 ? seedDemo(dataSource, opts) : null;
 }
