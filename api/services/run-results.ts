@@ -113,44 +113,61 @@ async function countResults(
   return count;
 }
 
-async function pageIds(
-  dataSource: DataSource,
+/** The statement choosing a page's result ids (and its parameters), run inside the page query. */
+function pageIdsQuery(
   runId: string,
   filter: ResultFilter,
   page: { offset: number; limit: number },
   count?: ResultCount & { repetitions: number },
-): Promise<string[]> {
+): { sql: string; params: unknown[] } | null {
   const { where, params } = whereClause(runId, filter);
+  const next = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   if (count?.dense) {
     // Offset k is (position k / repetitions, repetition k % repetitions): seek straight to it.
-    const rows: Array<{ id: string }> = await dataSource.query(
-      `SELECT r.id FROM eval_results r WHERE ${where}
-          AND (r.sample_position, r.repetition) >= ($${params.length + 1}, $${params.length + 2})
-        ORDER BY r.sample_position, r.repetition LIMIT $${params.length + 3}`,
-      [...params, Math.floor(page.offset / count.repetitions), page.offset % count.repetitions, page.limit],
-    );
-    return rows.map((r) => r.id);
+    const position = next(Math.floor(page.offset / count.repetitions));
+    const repetition = next(page.offset % count.repetitions);
+    return {
+      sql: `SELECT r.id FROM eval_results r WHERE ${where}
+              AND (r.sample_position, r.repetition) >= (${position}, ${repetition})
+            ORDER BY r.sample_position, r.repetition LIMIT ${next(page.limit)}`,
+      params,
+    };
   }
   // An offset walks that many index entries: a page past the middle is found from the end instead.
   const total = count?.total;
   const fromEnd = total !== undefined && page.offset > total / 2;
   const offset = fromEnd ? Math.max(0, total - page.offset - page.limit) : page.offset;
   const limit = fromEnd ? Math.max(0, Math.min(page.limit, total - page.offset)) : page.limit;
-  if (limit === 0) return [];
+  if (limit === 0) return null;
   const direction = fromEnd ? 'DESC' : 'ASC';
-  const rows: Array<{ id: string }> = await dataSource.query(
-    `SELECT r.id FROM eval_results r WHERE ${where}
-      ORDER BY r.sample_position ${direction}, r.repetition ${direction}
-      OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, offset, limit],
+  return {
+    sql: `SELECT r.id FROM eval_results r WHERE ${where}
+          ORDER BY r.sample_position ${direction}, r.repetition ${direction}
+          OFFSET ${next(offset)} LIMIT ${next(limit)}`,
+    params,
+  };
+}
+
+/** The page's rows: ids from the covering index first (a CTE keeps its LIMIT), then just those rows. */
+async function pageRows(dataSource: DataSource, ids: { sql: string; params: unknown[] } | null) {
+  if (!ids) return [];
+  const rows = await dataSource.query(
+    `WITH page AS (${ids.sql})
+     SELECT ${RESULT_COLUMNS} FROM page JOIN eval_results r ON r.id = page.id
+       JOIN eval_samples s ON s.id = r.sample_id
+      ORDER BY r.sample_position, r.repetition`,
+    ids.params,
   );
-  return rows.map((r) => r.id);
+  return rows.map(stripPosition);
 }
 
 /**
- * One page in dataset order. The page's ids come from the (run_id, sample_position, repetition)
- * covering index alone; only then are the columns and scores of just those rows read, so a deep page
- * never builds the scores of every row it skips.
+ * One page in dataset order, in one statement: the page's ids come from the (run_id, sample_position,
+ * repetition) covering index alone; only then are the columns and scores of just those rows read, so a
+ * deep page never builds the scores of every row it skips.
  */
 export async function listResults(
   dataSource: DataSource,
@@ -165,25 +182,17 @@ export async function listResults(
     repetitions,
   });
   let total: number;
-  let ids: string[];
+  let items: Awaited<ReturnType<typeof pageRows>>;
   if (page.offset <= (opts.farPageOffset ?? FAR_PAGE_OFFSET)) {
     let count: ResultCount;
-    [count, ids] = await Promise.all([counting, pageIds(dataSource, runId, filter, page)]);
+    [count, items] = await Promise.all([counting, pageRows(dataSource, pageIdsQuery(runId, filter, page))]);
     total = count.total;
   } else {
     const count = await counting;
     total = count.total;
-    ids = await pageIds(dataSource, runId, filter, page, { ...count, repetitions });
+    items = await pageRows(dataSource, pageIdsQuery(runId, filter, page, { ...count, repetitions }));
   }
-  const rows =
-    ids.length === 0
-      ? []
-      : await dataSource.query(
-          `SELECT ${RESULT_COLUMNS} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
-            WHERE r.id = ANY($1::uuid[]) ORDER BY r.sample_position, r.repetition`,
-          [ids],
-        );
-  return { items: rows.map(stripPosition), total, offset: page.offset, limit: page.limit };
+  return { items, total, offset: page.offset, limit: page.limit };
 }
 
 /** All results in sample order, a page at a time (keyset pagination keeps memory flat for exports). */
