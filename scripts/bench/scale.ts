@@ -9,11 +9,13 @@
  * api: the results API (its own process, scripts/api.ts) over real HTTP on a run with API_SCORES judge scores (written straight with SQL),
  *   under a bounded load (API_REQUESTS requests, API_CONCURRENCY at once, 127.0.0.1 only): p50/p99 of
  *   results pages (first, deep, filtered) and of the compare endpoint; EXPLAIN ANALYZE of the page queries.
+ *   BENCH_API_NODE_ARGS passes Node flags to the API process (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  *
  * Everything runs in throwaway databases (TEST_PG_ADMIN_URL) and a Temporal dev server of its own; all
  * of it is stopped at the end, and the whole script is bounded by BENCH_DEADLINE_MS.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,9 +58,8 @@ const TARGET_HISTORY_EVENTS = 10_000;
 const API_SAMPLES = 200_000;
 const API_JUDGES = ['format', 'pii', 'similarity', 'toxicity', 'llm_judge'];
 const API_REQUESTS = 300;
-const API_WARM_UP_REQUESTS = 100;
-/** The compare endpoint reads every score of both runs: fewer requests keep the benchmark bounded. */
-const COMPARE_REQUESTS = 20;
+/** Untimed requests before the clock runs, spread over every case. */
+const API_WARM_UP_REQUESTS = 300;
 const API_CONCURRENCY = 4;
 const API_PAGE = 50;
 const TARGET_PAGE_P99_MS = 50;
@@ -279,6 +280,26 @@ async function seedScores(db: ThrowawayDatabase) {
   return { baseline: runIds[0], candidate: runIds[1] };
 }
 
+/**
+ * GETs over API_CONCURRENCY kept-alive sockets with node:http, as a load generator would: the client
+ * shares this machine's two cores with the API and PostgreSQL, so it should spend as little as it can.
+ */
+function keepAliveGetter(port: number, sockets: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const get = (urlPath: string) =>
+    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  return Object.assign(get, { agent });
+}
+
 async function apiLatency() {
   const db = await createThrowawayDatabase({
     adminUrl: pgAdminUrlFromEnv(),
@@ -303,6 +324,7 @@ async function apiLatency() {
   cleanups.push(() => temporalServer.stop());
   const port = await freePort();
   const api = spawnNodeChild('bench-api', path.join(PROJECT_ROOT, 'scripts/api.ts'), {
+    nodeArgs: process.env.BENCH_API_NODE_ARGS?.split(' '),
     env: {
       ...process.env,
       DATABASE_URL: db.url,
@@ -314,9 +336,10 @@ async function apiLatency() {
   });
   cleanups.push(() => api.stop());
   await api.ready;
-  const base = `http://127.0.0.1:${port}`;
+  const get = keepAliveGetter(port, API_CONCURRENCY);
+  cleanups.push(async () => get.agent.destroy());
   const deepOffset = API_SAMPLES - API_PAGE;
-  const cases: Array<{ name: string; url: (i: number) => string; requests?: number }> = [
+  const cases: Array<{ name: string; url: (i: number) => string }> = [
     { name: 'results, first page', url: () => `/api/eval/runs/${candidate}/results?limit=${API_PAGE}` },
     {
       name: 'results, random page',
@@ -338,36 +361,35 @@ async function apiLatency() {
     {
       name: 'compare (tests + first side-by-side page)',
       url: () => `/api/eval/compare?run_ids=${baseline},${candidate}&limit=${API_PAGE}`,
-      requests: COMPARE_REQUESTS,
     },
   ];
   // Each case's first request fills what the endpoint keeps (counts, a compared pair): timed on its own.
   const coldMs = new Map<string, number>();
   for (const c of cases) {
     const started = performance.now();
-    const first = await fetch(base + c.url(0));
-    if (first.status !== 200) throw new Error(`${c.name}: HTTP ${first.status} ${await first.text()}`);
-    await first.arrayBuffer();
+    const first = await get(c.url(0));
+    if (first.status !== 200) throw new Error(`${c.name}: HTTP ${first.status} ${first.body}`);
     coldMs.set(c.name, performance.now() - started);
   }
   // Then untimed requests, as any benchmark warms up: V8 compiles the hot paths, and this process (which
   // also seeded 200k samples) collects its garbage before the clock runs.
   for (let i = 0; i < API_WARM_UP_REQUESTS; i++) {
-    await (await fetch(base + cases[i % 2].url(i))).arrayBuffer();
+    await get(cases[i % cases.length].url(i));
   }
   const rows: Record<string, unknown>[] = [];
   for (const c of cases) {
     const times: number[] = [];
+    let bytes = 0;
     let next = 0;
     await Promise.all(
       Array.from({ length: API_CONCURRENCY }, async () => {
-        while (next < (c.requests ?? API_REQUESTS)) {
+        while (next < API_REQUESTS) {
           const i = next++;
           const t = performance.now();
-          const res = await fetch(base + c.url(i));
-          await res.arrayBuffer();
+          const res = await get(c.url(i));
           if (res.status !== 200) throw new Error(`${c.name}: HTTP ${res.status}`);
           times.push(performance.now() - t);
+          bytes = res.body.length;
         }
       }),
     );
@@ -376,6 +398,7 @@ async function apiLatency() {
       endpoint: c.name,
       first_ms: +coldMs.get(c.name)!.toFixed(1),
       requests: times.length,
+      response_kb: +(bytes / 1024).toFixed(1),
       p50_ms: +percentile(times, 50).toFixed(1),
       p99_ms: +percentile(times, 99).toFixed(1),
       max_ms: +times.at(-1)!.toFixed(1),
