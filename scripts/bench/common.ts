@@ -2,6 +2,8 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { createLogger } from '../../runtime/logger.js';
+import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
+import { freePort } from '../../test/helpers/ports.js';
 
 /** Exits the process (status 1) if the benchmark is still running after `ms`: benchmarks stop by themselves. */
 export function exitAfter(ms: number, name: string): void {
@@ -15,6 +17,17 @@ export function exitAfter(ms: number, name: string): void {
 /** Warnings only, unless BENCH_LOG_LEVEL=info. */
 export const benchLogger = () =>
   createLogger('bench', process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn');
+
+/** A headless Temporal dev server of the benchmark's own (no UI), stopped by the benchmark's cleanups. */
+export async function startBenchTemporal(cleanups: Array<() => Promise<unknown>>) {
+  const server = await startTemporalDevServer({
+    cliPath: findTemporalCli(),
+    port: await freePort(),
+    uiPort: null,
+  });
+  cleanups.push(() => server.stop());
+  return server;
+}
 
 /** Events over every execution of a workflow id (a continue-as-new chain), walked from the first. */
 export async function historyOf(client: Client, workflowId: string) {

@@ -19,15 +19,13 @@ import OpenAI from 'openai';
 import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
 import { EvalResult } from '../../db/entities/index.js';
-import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES } from '../../temporal.config.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
-import { freePort } from '../../test/helpers/ports.js';
 import { createThrowawayDatabase, pgAdminUrlFromEnv } from '../../test/helpers/throwaway-database.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
-import { benchLogger, exitAfter, historyOf } from './common.js';
+import { benchLogger, exitAfter, historyOf, startBenchTemporal } from './common.js';
 
 const DEFAULTS = {
   samples: 2_000,
@@ -138,12 +136,7 @@ async function startEvalForge(): Promise<EvalForgeRig> {
     poolSize: 20,
   });
   cleanups.push(() => db.drop());
-  const temporalServer = await startTemporalDevServer({
-    cliPath: findTemporalCli(),
-    port: await freePort(),
-    uiPort: null,
-  });
-  cleanups.push(() => temporalServer.stop());
+  const temporalServer = await startBenchTemporal(cleanups);
   const namespace = 'default';
   const workerConnection = await NativeConnection.connect({ address: temporalServer.address });
   cleanups.push(() => workerConnection.close());

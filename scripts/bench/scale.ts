@@ -29,7 +29,6 @@ import {
   spawnNodeChild,
   WORKER_NODE_ARGS,
 } from '../../runtime/child-process.js';
-import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
 import { freePort } from '../../test/helpers/ports.js';
@@ -39,7 +38,7 @@ import {
   type ThrowawayDatabase,
 } from '../../test/helpers/throwaway-database.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
-import { benchLogger, exitAfter, historyOf } from './common.js';
+import { benchLogger, exitAfter, historyOf, startBenchTemporal } from './common.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 /** The size also run with two worker processes. */
@@ -107,12 +106,7 @@ const percentile = (sorted: number[], p: number) =>
 async function runScaling() {
   const llm = await startFakeLlmServer({ latency: LATENCY_MS, fast: true });
   cleanups.push(() => llm.close());
-  const temporalServer = await startTemporalDevServer({
-    cliPath: findTemporalCli(),
-    port: await freePort(),
-    uiPort: null,
-  });
-  cleanups.push(() => temporalServer.stop());
+  const temporalServer = await startBenchTemporal(cleanups);
   const connection = await Connection.connect({ address: temporalServer.address });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: 'default' });
@@ -316,12 +310,7 @@ async function apiLatency() {
     [candidate],
   );
   // The production API process (scripts/api.ts), so the load generator does not share its event loop.
-  const temporalServer = await startTemporalDevServer({
-    cliPath: findTemporalCli(),
-    port: await freePort(),
-    uiPort: null,
-  });
-  cleanups.push(() => temporalServer.stop());
+  const temporalServer = await startBenchTemporal(cleanups);
   const port = await freePort();
   const api = spawnNodeChild('bench-api', path.join(PROJECT_ROOT, 'scripts/api.ts'), {
     nodeArgs: process.env.BENCH_API_NODE_ARGS?.split(' '),
