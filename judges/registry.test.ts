@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJudge, JUDGE_TYPES, judgeKind } from './registry.js';
+import { createJudge, JUDGE_REGISTRY, JUDGE_TYPES, judgeKind } from './registry.js';
 import { JudgeConfigError, judgeSettingsFromGuardrail } from './settings.js';
 
 describe('judge registry', () => {
@@ -14,6 +14,8 @@ describe('judge registry', () => {
       'llm_judge',
     ]);
     expect(JUDGE_TYPES.map(judgeKind)).toEqual(['model', 'model', 'model', 'model', 'rule', 'rule', 'llm']);
+    // The list the API and the dashboard read is the registry's own.
+    expect(Object.keys(JUDGE_REGISTRY)).toEqual(JUDGE_TYPES);
   });
 
   it('builds a judge from a guardrail row, keeping a "type:name" variant as its type', async () => {

@@ -1,5 +1,6 @@
 import { createAssertionsJudge } from './assertions.js';
 import { createFormatJudge } from './format.js';
+import { JUDGE_TYPES, type JudgeType } from './judge-types.js';
 import { createLlmJudge } from './llm/llm-judge.js';
 import { createPiiJudge } from './pii/pii-judge.js';
 import { JudgeConfigError, type JudgeDeps, type JudgeSettings } from './settings.js';
@@ -46,10 +47,9 @@ export const JUDGE_REGISTRY = {
     description: 'rubric/criteria or pairwise verdict from an LLM',
     create: createLlmJudge,
   },
-} as const satisfies Record<string, JudgeDefinition>;
+} as const satisfies Record<JudgeType, JudgeDefinition>;
 
-export type JudgeType = keyof typeof JUDGE_REGISTRY;
-export const JUDGE_TYPES = Object.keys(JUDGE_REGISTRY) as JudgeType[];
+export { JUDGE_TYPES, type JudgeType };
 
 /** A project may configure one judge several times under "type:name" (e.g. "zero_shot:politeness",
  * "llm_judge:helpfulness"); the part before the colon picks the implementation. */

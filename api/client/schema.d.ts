@@ -4247,7 +4247,7 @@ export interface components {
      */
     GuardrailUpsert: {
       /**
-       * @description toxicity, pii, similarity, zero_shot, format, assertions or llm_judge; "type:name" configures a judge again under another name
+       * @description toxicity, pii, similarity, zero_shot, format, assertions, llm_judge; "type:name" configures a judge again under another name
        * @example toxicity
        */
       judge_type: string;

@@ -76,6 +76,14 @@ describe('guardrails', () => {
       const res = await api.call('POST', `/api/projects/${projectId}/guardrails`, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
+    for (const judge_type of ['toxcity', 'toxcity:strict']) {
+      const res = await api.call('POST', `/api/projects/${projectId}/guardrails`, {
+        judge_type,
+        threshold: 0.5,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain('unknown judge; known: toxicity, pii, similarity');
+    }
     expect((await api.call('PATCH', `/api/guardrails/${crypto.randomUUID()}`, {})).status).toBe(400);
     expect((await api.call('GET', `/api/projects/${crypto.randomUUID()}/guardrails`)).status).toBe(404);
   });

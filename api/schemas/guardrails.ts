@@ -1,11 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import { JUDGE_TYPES } from '../../judges/judge-types.js';
 import { ALL_TASK_QUEUES, isTaskQueueName } from '../../temporal.config.js';
 import { Timestamp, Uuid } from './common.js';
 import { storableJsonObject } from './text.js';
 
 /** A judge type, optionally named ("zero_shot:politeness", "llm_judge:helpfulness") to configure one
- * judge several times. Checked by shape only: the judge registry loads model runtimes, too heavy for the API. */
-export const JUDGE_TYPE = /^[a-z][a-z0-9_]*(:[a-z0-9][a-z0-9_.-]*)?$/;
+ * judge several times. The list comes from judges/judge-types.ts (the registry itself loads model runtimes). */
+const JUDGE_TYPE = /^[a-z][a-z0-9_]*(:[a-z0-9][a-z0-9_.-]*)?$/;
+const isKnownBase = (judgeType: string) =>
+  (JUDGE_TYPES as readonly string[]).includes(judgeType.split(':')[0]);
 
 const GuardrailConfigObject = storableJsonObject()
   .describe(
@@ -27,13 +30,9 @@ export const GuardrailUpsert = z
     judge_type: z
       .string()
       .max(50)
-      .regex(
-        JUDGE_TYPE,
-        'a judge type such as toxicity, pii, similarity, zero_shot, format, assertions, llm_judge, optionally "type:name"',
-      )
-      .describe(
-        'toxicity, pii, similarity, zero_shot, format, assertions or llm_judge; "type:name" configures a judge again under another name',
-      )
+      .regex(JUDGE_TYPE, `a judge type such as ${JUDGE_TYPES.join(', ')}, optionally "type:name"`)
+      .refine(isKnownBase, { error: `unknown judge; known: ${JUDGE_TYPES.join(', ')}` })
+      .describe(`${JUDGE_TYPES.join(', ')}; "type:name" configures a judge again under another name`)
       .openapi({ example: 'toxicity' }),
     threshold: Threshold,
     is_blocking: z

@@ -1,20 +1,11 @@
 import { createSignal, createUniqueId, For, Show } from 'solid-js';
+// The judges a guardrail can name without a suffix ("type:name" configures one again).
+import { JUDGE_TYPES } from '../../../../judges/judge-types';
 import { ApiRequestError } from '../../api/client';
 import type { Guardrail } from '../../api/management';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
 import { SettingsForm } from './SettingsForm';
-
-/** The judges a guardrail can name without a suffix ("type:name" configures one again). */
-export const KNOWN_JUDGES = [
-  'toxicity',
-  'pii',
-  'similarity',
-  'zero_shot',
-  'format',
-  'assertions',
-  'llm_judge',
-];
 
 export interface GuardrailFields {
   judge_type: string;
@@ -120,7 +111,7 @@ export function GuardrailForm(props: {
           </span>
         </div>
         <datalist id={`judges-${id}`}>
-          <For each={KNOWN_JUDGES}>{(j) => <option value={j} />}</For>
+          <For each={JUDGE_TYPES}>{(j) => <option value={j} />}</For>
         </datalist>
       </Show>
       <div class="field">
