@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ALL_TASK_QUEUES } from '../temporal.config.js';
+import { PROJECT_ROOT } from './child-process.js';
 import {
   ConfigError,
   DEFAULT_API_PORT,
@@ -61,5 +63,31 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ EVALFORGE_MODE: 'staging' })).toThrow(/EVALFORGE_MODE/);
+  });
+});
+
+describe('entry points with a bad configuration', () => {
+  it.each([
+    [
+      'scripts/api.ts',
+      { PORT: 'eighty', EVALFORGE_MODE: 'staging' },
+      ['PORT: must be a port number', 'EVALFORGE_MODE'],
+    ],
+    [
+      'scripts/worker.ts',
+      { EVALFORGE_WORKER_QUEUES: 'llm,gpu' },
+      ['EVALFORGE_WORKER_QUEUES: must be a comma-separated list'],
+    ],
+  ])('%s names every bad variable and exits 2, without a stack trace', (script, env, messages) => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toContain('Invalid configuration:');
+    for (const message of messages) expect(child.stderr).toContain(message);
+    expect(child.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -20,7 +20,12 @@ export const DEFAULT_DATA_DIR = '.evalforge';
 /** Where a worker's Temporal SDK exporter listens (127.0.0.1 only) for its metrics server to merge. */
 export const DEFAULT_TEMPORAL_METRICS_PORT = 9465;
 
-const port = z.coerce.number().int().min(1).max(65535);
+const PORT_MESSAGE = 'must be a port number from 1 to 65535';
+const port = z.coerce
+  .number({ error: PORT_MESSAGE })
+  .int({ error: PORT_MESSAGE })
+  .min(1, { error: PORT_MESSAGE })
+  .max(65535, { error: PORT_MESSAGE });
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 const queueList = z
@@ -106,4 +111,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs:
       raw.EVALFORGE_SHUTDOWN_GRACE_MS ?? (raw.EVALFORGE_MODE === 'dev' ? 0 : DEFAULT_SHUTDOWN_GRACE_MS),
   };
+}
+
+/**
+ * For entry points: the configuration, or the reasons it is invalid on stderr and exit status 2 (a
+ * configuration mistake is the operator's to fix: no stack trace).
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }

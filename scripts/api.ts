@@ -2,11 +2,11 @@
 import { serve } from '@hono/node-server';
 import { createApiDeps, createApp } from '../api/index.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { requireDatabaseUrl } from './require-database-url.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('api', config.LOG_LEVEL);
 const deps = await createApiDeps({
   databaseUrl: requireDatabaseUrl(config),

@@ -4,10 +4,10 @@
  */
 import { createDataSource, runMigrations } from '../db/data-source.js';
 import { spawnNodeChild } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 
 const revert = process.argv.includes('--revert');
-const config = loadConfig();
+const config = loadConfigOrExit();
 let url = config.DATABASE_URL;
 const embedded = url
   ? null

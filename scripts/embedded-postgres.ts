@@ -1,11 +1,11 @@
 /** Child process of `npm start`: runs the embedded PostgreSQL until told to stop. */
 import path from 'node:path';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.js';
 import { createLogger } from '../runtime/logger.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('postgres', config.LOG_LEVEL);
 const handle = await startEmbeddedPostgres({
   dataDir: config.dataDir,

@@ -3,12 +3,12 @@
  * (EVALFORGE_LOCAL_LLM_PORT, default 8788); the model comes from `npm run models`.
  */
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { localLlmModelExists, localLlmModelPath } from '../runtime/local-llm-model.js';
 import { startLocalLlmServer } from '../runtime/local-llm-server.js';
 import { createLogger } from '../runtime/logger.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger('local-llm', config.LOG_LEVEL);
 const modelPath = localLlmModelPath();
 if (!localLlmModelExists()) {

@@ -6,10 +6,10 @@
 import { createDataSource, runMigrations } from '../db/data-source.js';
 import { DEMO_PROJECT_NAME, seedDemo } from '../db/seed/index.js';
 import { spawnNodeChild } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 
 const reset = process.argv.includes('--reset');
-const config = loadConfig();
+const config = loadConfigOrExit();
 const embedded = config.DATABASE_URL
   ? null
   : spawnNodeChild('postgres', 'scripts/embedded-postgres.ts', { env: process.env });

@@ -1,20 +1,10 @@
 /** `npm start`: the whole of EvalForge on one machine, on embedded defaults. */
-import { ConfigError, loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startStack } from '../runtime/supervisor.js';
 import { TemporalCliMissingError } from '../runtime/temporal-cli.js';
 
-const config = (() => {
-  try {
-    return loadConfig({ EVALFORGE_MODE: 'dev', ...process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-})();
+const config = loadConfigOrExit({ EVALFORGE_MODE: 'dev', ...process.env });
 const logger = createLogger('supervisor', config.LOG_LEVEL);
 
 // Signals during start-up abort it (stopping what already started); after, they stop the stack.

@@ -4,14 +4,16 @@
  */
 import { createActivityDeps } from '../activities/index.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../runtime/worker.js';
 import { startWorkerMetricsServer } from '../runtime/worker-metrics-server.js';
 import { requireDatabaseUrl } from './require-database-url.js';
 
 const queuesArg = process.argv.find((a) => a.startsWith('--queues='))?.slice('--queues='.length);
-const config = loadConfig(queuesArg ? { ...process.env, EVALFORGE_WORKER_QUEUES: queuesArg } : process.env);
+const config = loadConfigOrExit(
+  queuesArg ? { ...process.env, EVALFORGE_WORKER_QUEUES: queuesArg } : process.env,
+);
 const logger = createLogger('worker', config.LOG_LEVEL);
 
 // With EVALFORGE_METRICS_PORT set, the SDK exports on loopback and our metrics server merges it in.
