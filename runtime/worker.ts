@@ -76,6 +76,15 @@ export async function createWorkerSet(opts: WorkerSetOptions): Promise<WorkerSet
 
 export { NativeConnection };
 
+/** SDK warnings that our layout makes routine: the llm and judges.* queues run activities only. */
+const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+const SDK_TO_PINO = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
+/** The level an SDK log entry gets in our logs: its own, but debug for the routine warnings above. */
+export function sdkLogLevel(entry: { level: keyof typeof SDK_TO_PINO; message: string }) {
+  return EXPECTED_SDK_WARNINGS.has(entry.message) ? 'debug' : SDK_TO_PINO[entry.level];
+}
+
 /**
  * Installs the process-wide Temporal runtime (once per process: Runtime.install throws the second time).
  * It routes the SDK's own logs (worker state, activity failures) into our structured logger and, with a
@@ -86,10 +95,9 @@ export function installTemporalRuntime(opts: {
   metricsBindAddress?: string | null;
   level?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }) {
-  const toPino = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
   Runtime.install({
     logger: new DefaultLogger(opts.level ?? 'WARN', (entry) => {
-      opts.logger[toPino[entry.level]]({ sdk: true, ...entry.meta }, entry.message);
+      opts.logger[sdkLogLevel(entry)]({ sdk: true, ...entry.meta }, entry.message);
     }),
     ...(opts.metricsBindAddress
       ? {
