@@ -4,16 +4,15 @@ import { JudgeConfigError, judgeSettingsFromGuardrail } from './settings.js';
 
 describe('judge registry', () => {
   it('knows every judge with its kind', () => {
-    expect(JUDGE_TYPES).toEqual([
-      'toxicity',
-      'pii',
-      'similarity',
-      'zero_shot',
-      'format',
-      'assertions',
-      'llm_judge',
-    ]);
-    expect(JUDGE_TYPES.map(judgeKind)).toEqual(['model', 'model', 'model', 'model', 'rule', 'rule', 'llm']);
+    expect(Object.fromEntries(JUDGE_TYPES.map((type) => [type, judgeKind(type)]))).toEqual({
+      toxicity: 'model',
+      pii: 'model',
+      similarity: 'model',
+      zero_shot: 'model',
+      format: 'rule',
+      assertions: 'rule',
+      llm_judge: 'llm',
+    });
     // The list the API and the dashboard read is the registry's own.
     expect(Object.keys(JUDGE_REGISTRY)).toEqual(JUDGE_TYPES);
   });
