@@ -3,28 +3,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../api/services/runs.js';
 import { EvalRun, LlmEndpoint } from '../db/entities/index.js';
-import { type FakeChatServer, startFakeChatServer } from '../judges/testing/openai-chat-server.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
+import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';
 import { useRunHarness } from '../test/helpers/index.js';
 
 const harness = useRunHarness();
-let judgeModel: FakeChatServer;
+let judgeModel: FakeLlmServer;
 
 beforeAll(async () => {
   // The judge model grades answers that contain the reference as 5/5, others 1/5.
-  judgeModel = await startFakeChatServer((request) => {
-    const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
-    const reference = /REFERENCE ANSWER[^\n]*\n+([^\n]+)/.exec(user)?.[1]?.trim() ?? '';
-    const response = /RESPONSE[^\n]*\n+([\s\S]*)$/.exec(user)?.[1] ?? '';
-    const correct = reference !== '' && response.includes(reference);
-    return {
-      content: JSON.stringify({
-        reasoning: correct ? 'matches' : 'wrong',
-        criteria: { correct: correct ? 5 : 1 },
-      }),
-      usage: { prompt_tokens: 100, completion_tokens: 20 },
-    };
+  judgeModel = await startFakeLlmServer({
+    respond: ({ input }) => {
+      const reference = /REFERENCE ANSWER[^\n]*\n+([^\n]+)/.exec(input)?.[1]?.trim() ?? '';
+      const response = /RESPONSE[^\n]*\n+([\s\S]*)$/.exec(input)?.[1] ?? '';
+      const correct = reference !== '' && response.includes(reference);
+      return {
+        content: JSON.stringify({
+          reasoning: correct ? 'matches' : 'wrong',
+          criteria: { correct: correct ? 5 : 1 },
+        }),
+        usage: { inputTokens: 100, outputTokens: 20 },
+      };
+    },
   });
 });
 afterAll(async () => {
@@ -42,7 +43,7 @@ describe('LLM-as-judge in a run', () => {
       name: 'judge',
       provider: 'openai',
       model_name: 'judge-model',
-      endpoint_url: judgeModel.baseURL,
+      endpoint_url: judgeModel.openaiBaseUrl,
       config: { temperature: 0, price_per_1k_input: 1, price_per_1k_output: 2 },
       api_key_env: null,
     });

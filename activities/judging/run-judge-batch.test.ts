@@ -3,8 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalRun } from '../../db/entities/index.js';
 import { createOpenAIChatCaller } from '../../judges/llm/chat-caller.js';
-import { type FakeChatServer, startFakeChatServer } from '../../judges/testing/openai-chat-server.js';
 import { requireModels, TEST_MODELS } from '../../judges/testing/test-models.js';
+import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import { createRunRow, insertResults } from '../../test/fixtures/runs.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
@@ -16,7 +16,7 @@ const FAILED_POSITION = 5;
 
 let db: TestDatabase;
 let fx: ProjectFixture;
-let llm: FakeChatServer;
+let llm: FakeLlmServer;
 const logLines: string[] = [];
 
 const outputs: Record<number, string> = {
@@ -30,10 +30,9 @@ const outputs: Record<number, string> = {
 beforeAll(async () => {
   requireModels(TEST_MODELS.ner, TEST_MODELS.embedding);
   db = await createTestDatabase();
-  llm = await startFakeChatServer(() => ({
-    content: '{"criteria": {"quality": 4}}',
-    usage: { prompt_tokens: 50, completion_tokens: 7 },
-  }));
+  llm = await startFakeLlmServer({
+    respond: () => ({ content: '{"criteria": {"quality": 4}}', usage: { inputTokens: 50, outputTokens: 7 } }),
+  });
   fx = await createProjectFixture(db.dataSource, {
     samples: SAMPLES,
     guardrails: [
@@ -183,7 +182,7 @@ describe('runJudgeBatch', () => {
     const { run, resultIds } = await newRun();
     const without = await makeRunJudgeBatch(deps())({ runId: run.id, judgeType: 'llm_judge', resultIds });
     expect(without).toEqual({ scored: 0, errored: 5 });
-    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test' });
+    const client = new OpenAI({ baseURL: llm.openaiBaseUrl, apiKey: 'test' });
     const withCaller = makeRunJudgeBatch(
       deps({ judgeChatCaller: async () => createOpenAIChatCaller({ client, model: 'judge-1' }) }),
     );

@@ -1,39 +1,47 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeLlmServer,
+  type FakeReply,
+  type FakeResponder,
+  type RecordedRequest,
+  startFakeLlmServer,
+} from '../../test/fakes/llm-server.js';
 import { JudgeConfigError } from '../settings.js';
 import { runJudgeConformance } from '../testing/conformance.case.js';
-import {
-  type FakeChatHandler,
-  type FakeChatServer,
-  startFakeChatServer,
-} from '../testing/openai-chat-server.js';
 import { createOpenAIChatCaller } from './chat-caller.js';
 import { createLlmJudge } from './llm-judge.js';
 
 const JUDGE_MODEL = 'judge-model-1';
+/** Every scripted reply reports this usage, so token sums are easy to check. */
+const USAGE = { inputTokens: 100, outputTokens: 20 };
+
+// The judge's prompts are one system and one user message: a recorded request's `system` and `input`.
+type ResponseFormat = { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
+const responseFormat = (sent: RecordedRequest) => sent.body.response_format as ResponseFormat | undefined;
 
 /** A deterministic judge model: scores an answer by its length, so different items get different scores. */
-const lengthJudge: FakeChatHandler = (req) => {
-  const response = /\[RESPONSE\]\n([\s\S]*?)\n\[END RESPONSE\]/.exec(req.messages[1].content)?.[1] ?? '';
+const lengthJudge: FakeResponder = (req) => {
+  const response = /\[RESPONSE\]\n([\s\S]*?)\n\[END RESPONSE\]/.exec(req.input)?.[1] ?? '';
   return { content: JSON.stringify({ reasoning: 'ok', criteria: { quality: 1 + (response.length % 5) } }) };
 };
 
-let server: FakeChatServer;
-let hanging: FakeChatServer;
+let server: FakeLlmServer;
+let hanging: FakeLlmServer;
 const judgeWith = (config: Record<string, unknown> = {}, threshold?: number, on = () => server) =>
   createLlmJudge(
     { config, threshold },
     {
       chatCaller: createOpenAIChatCaller({
-        client: new OpenAI({ baseURL: on().baseURL, apiKey: 'test' }),
+        client: new OpenAI({ baseURL: on().openaiBaseUrl, apiKey: 'test' }),
         model: JUDGE_MODEL,
       }),
     },
   );
 
 beforeAll(async () => {
-  server = await startFakeChatServer(lengthJudge);
-  hanging = await startFakeChatServer(() => ({ delayMs: 30_000, content: '{}' }));
+  server = await startFakeLlmServer({ respond: lengthJudge });
+  hanging = await startFakeLlmServer({ respond: () => ({ delayMs: 30_000, content: '{}' }) });
 });
 afterAll(async () => {
   await server.close();
@@ -43,7 +51,7 @@ afterAll(async () => {
 runJudgeConformance({
   name: 'llm_judge',
   create: () => {
-    server.setHandler(lengthJudge);
+    server.setResponder(lengthJudge);
     return judgeWith({ concurrency: 16 });
   },
   createHanging: () => judgeWith({ timeout_ms: 200 }, undefined, () => hanging),
@@ -53,14 +61,14 @@ runJudgeConformance({
 function replies(
   ...contents: Array<string | { status: number } | { content: string; finishReason: string }>
 ): void {
-  server.requests.length = 0;
-  server.setHandler((_req, i) => {
+  server.reset();
+  server.setResponder((_req, i): FakeReply => {
     const r = contents[Math.min(i, contents.length - 1)];
     return typeof r === 'string'
-      ? { content: r }
+      ? { content: r, usage: USAGE }
       : 'status' in r
         ? { status: r.status, body: '{"error":{"message":"boom"}}' }
-        : r;
+        : { ...r, usage: USAGE };
   });
 }
 
@@ -90,12 +98,12 @@ describe('LLM-as-judge, pointwise', () => {
     });
     expect(r.usage).toEqual({ inputTokens: 100, outputTokens: 20 });
     const [sent] = server.requests;
-    expect(sent).toMatchObject({ model: JUDGE_MODEL, temperature: 0, max_tokens: 512 });
-    expect(sent.messages[0].content).toContain('Customer support answers.');
-    expect(sent.messages[0].content).toContain('- accuracy: Facts are right.');
-    expect(sent.messages[0].content).toContain('2. Check the tone.');
-    expect(sent.messages[1].content).toContain('[QUESTION]\nWhat is 2+2?');
-    expect(sent.messages[1].content).toContain('[REFERENCE ANSWER]\n4');
+    expect(sent.body).toMatchObject({ model: JUDGE_MODEL, temperature: 0, max_tokens: 512 });
+    expect(sent.system).toContain('Customer support answers.');
+    expect(sent.system).toContain('- accuracy: Facts are right.');
+    expect(sent.system).toContain('2. Check the tone.');
+    expect(sent.input).toContain('[QUESTION]\nWhat is 2+2?');
+    expect(sent.input).toContain('[REFERENCE ANSWER]\n4');
     expect(judge.modelInfo()).toEqual({ modelId: JUDGE_MODEL, revision: null, dtype: null, device: 'none' });
   });
 
@@ -118,9 +126,7 @@ describe('LLM-as-judge, pointwise', () => {
     const [r] = await judgeWith().evaluateBatch([item]);
     expect(r).toMatchObject({ score: 1, passed: true, details: { attempts: 2 } });
     expect(r.usage).toEqual({ inputTokens: 200, outputTokens: 40 });
-    expect(server.requests[1].messages[1].content).toMatch(
-      /could not be used: no score for criterion "quality"/,
-    );
+    expect(server.requests[1].input).toMatch(/could not be used: no score for criterion "quality"/);
   });
 
   it('records a judge error after the retry instead of crashing', async () => {
@@ -182,7 +188,7 @@ describe('LLM-as-judge, structured output', () => {
       details: { criteria: { accuracy: 3, tone: 1 }, reasoning: 'right, curt' },
     });
     const [sent] = server.requests;
-    expect(sent.response_format).toEqual({
+    expect(sent.body.response_format).toEqual({
       type: 'json_schema',
       json_schema: {
         name: 'pointwise_verdict',
@@ -206,10 +212,10 @@ describe('LLM-as-judge, structured output', () => {
         },
       },
     });
-    const schema = sent.response_format?.json_schema?.schema as { properties: object };
+    const schema = responseFormat(sent)?.json_schema?.schema as { properties: object };
     expect(Object.keys(schema.properties)).toEqual(['criteria', 'reasoning']);
     // The prompt asks for the same order, with placeholders rather than values to copy.
-    expect(sent.messages[0].content).toContain(
+    expect(sent.system).toContain(
       '{"criteria": {"accuracy": <integer 0-3>, "tone": <integer 0-3>}, "reasoning": "<one short sentence>"}',
     );
   });
@@ -220,7 +226,7 @@ describe('LLM-as-judge, structured output', () => {
       item,
     ]);
     expect(r.score).toBe(0.73);
-    const schema = server.requests[0].response_format?.json_schema?.schema as {
+    const schema = responseFormat(server.requests[0])?.json_schema?.schema as {
       properties: { criteria: { properties: Record<string, unknown> } };
     };
     expect(schema.properties.criteria.properties.quality).toEqual({
@@ -234,7 +240,7 @@ describe('LLM-as-judge, structured output', () => {
     replies('', '{"criteria": {"quality": 2}, "reasoning": "thin"}');
     const [r] = await judgeWith({ structured_output: true }).evaluateBatch([item]);
     expect(r).toMatchObject({ score: 0.25, details: { attempts: 2 } });
-    expect(server.requests.map((q) => q.response_format?.json_schema?.name)).toEqual([
+    expect(server.requests.map((q) => responseFormat(q)?.json_schema?.name)).toEqual([
       'pointwise_verdict',
       'pointwise_verdict',
     ]);
@@ -246,7 +252,7 @@ describe('LLM-as-judge, structured output', () => {
       server.requests.length = 0;
       await judgeWith(config).evaluateBatch([item]);
       expect(server.requests.length, JSON.stringify(config)).toBeGreaterThan(0);
-      for (const sent of server.requests) expect(sent).not.toHaveProperty('response_format');
+      for (const sent of server.requests) expect(sent.body).not.toHaveProperty('response_format');
     }
     expect(() => judgeWith({ structured_output: 'yes' })).toThrow(JudgeConfigError);
   });
@@ -257,7 +263,7 @@ describe('LLM-as-judge, structured output', () => {
     expect(r.score).toBe(0.5);
     expect(server.requests).toHaveLength(2);
     for (const sent of server.requests) {
-      expect(sent.response_format).toEqual({
+      expect(sent.body.response_format).toEqual({
         type: 'json_schema',
         json_schema: {
           name: 'pairwise_verdict',
@@ -279,21 +285,21 @@ describe('LLM-as-judge, structured output', () => {
 
 describe('LLM-as-judge, pairwise with position swap', () => {
   const pairItem = { id: 'p', input: 'Say hi', output: 'GOOD hello there', reference: 'hi' };
-  const contentJudge: FakeChatHandler = (req) => {
-    const a = /\[RESPONSE A\]\n([\s\S]*?)\n\[END RESPONSE A\]/.exec(req.messages[1].content)?.[1] ?? '';
+  const contentJudge: FakeResponder = (req) => {
+    const a = /\[RESPONSE A\]\n([\s\S]*?)\n\[END RESPONSE A\]/.exec(req.input)?.[1] ?? '';
     return { content: JSON.stringify({ reasoning: 'r', winner: a.includes('GOOD') ? 'A' : 'B' }) };
   };
 
   it('asks twice with positions swapped and scores a consistent win as 1', async () => {
-    server.requests.length = 0;
-    server.setHandler(contentJudge);
+    server.reset();
+    server.setResponder(contentJudge);
     const [r] = await judgeWith({ mode: 'pairwise' }).evaluateBatch([pairItem]);
     expect(r).toMatchObject({
       score: 1,
       passed: true,
       details: { consistent: true, verdicts: { output_first: 'A', output_second: 'B' } },
     });
-    const firsts = server.requests.map((q) => /\[RESPONSE A\]\n(.*)/.exec(q.messages[1].content)?.[1]).sort();
+    const firsts = server.requests.map((q) => /\[RESPONSE A\]\n(.*)/.exec(q.input)?.[1]).sort();
     expect(firsts).toEqual(['GOOD hello there', 'hi']);
   });
 
@@ -306,7 +312,7 @@ describe('LLM-as-judge, pairwise with position swap', () => {
   it('scores ties 0.5 and losses 0', async () => {
     replies('{"winner": "tie"}');
     expect((await judgeWith({ mode: 'pairwise' }).evaluateBatch([pairItem]))[0].score).toBe(0.5);
-    server.setHandler((req) => contentJudge(req, 0));
+    server.setResponder(contentJudge);
     const [loss] = await judgeWith({ mode: 'pairwise' }).evaluateBatch([
       { ...pairItem, output: 'meh', reference: 'GOOD hi' },
     ]);

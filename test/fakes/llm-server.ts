@@ -13,6 +13,8 @@
  *   as a provider does when a client's configured limits are too optimistic.
  * - Counts requests (per model, per fault, concurrency high-water mark); `fast: true` keeps only the
  *   counters (benchmarks).
+ * - A scripted responder (`respond` / `setResponder`) can answer instead of the derived answer: a test's
+ *   own model (an LLM judge's verdicts), any status or body, a delay that ends when the client gives up.
  *
  * In tests: `const llm = await startFakeLlmServer()`, point an endpoint at `llm.openaiBaseUrl` or
  * `llm.anthropicBaseUrl`. Standalone: `npm run fake-llm -- --port 8787 --latency-ms 100 --rate-limit 0.2`.
@@ -24,6 +26,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Fault, type FaultRates, type FaultType, faultFromRates, unitHash } from './llm-faults.js';
 import {
+  answerOf,
+  completionBody,
   errorBody,
   type ParsedPrompt,
   type Protocol,
@@ -54,6 +58,27 @@ export interface ModelBehaviour {
   overloadRetryAfterSeconds?: number;
 }
 
+/** A scripted answer to one request (see `FakeLlmServerOptions.respond`). */
+export interface FakeReply {
+  /** The completion's text; usage is counted from it and the prompt unless `usage` says otherwise. */
+  content?: string;
+  /** 200 unless set; ≥ 400 without `body` sends the protocol's error body. */
+  status?: number;
+  /** The whole response body instead of a completion: a string as it is (garbage too), else as JSON. */
+  body?: unknown;
+  /** finish_reason (OpenAI) or stop_reason (Anthropic), in that protocol's words. */
+  finishReason?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Answer after this long (instead of the configured latency); ends early when the client closes. */
+  delayMs?: number;
+}
+
+/** `index`: the request's arrival number (from 0) since start or `reset()`, faulted requests included. */
+export type FakeResponder = (
+  request: RecordedRequest,
+  index: number,
+) => FakeReply | undefined | Promise<FakeReply | undefined>;
+
 export interface FakeLlmServerOptions {
   port?: number;
   host?: string;
@@ -62,6 +87,8 @@ export interface FakeLlmServerOptions {
   rates?: FaultRates;
   /** Counters only: no per-request log (benchmarks, long demos). */
   fast?: boolean;
+  /** Asked for every request that draws no fault; a reply it returns is sent instead of the derived answer. */
+  respond?: FakeResponder;
 }
 
 export interface RecordedRequest {
@@ -96,11 +123,13 @@ export interface FakeLlmServer {
   /** Faults for the next matching requests, one per request (`inputIncludes`: a substring of the user input). */
   queueFaults(faults: Fault[], opts?: { model?: string; inputIncludes?: string }): void;
   setModelBehaviour(model: string, behaviour: ModelBehaviour): void;
+  /** Replaces the scripted responder (undefined: derived answers only). */
+  setResponder(respond: FakeResponder | undefined): void;
   /** Every request in arrival order (empty in fast mode). */
   readonly requests: RecordedRequest[];
   requestsFor(model: string): RecordedRequest[];
   stats(): FakeLlmStats;
-  /** Forget requests, counters, queued faults and model behaviours. */
+  /** Forget requests, counters, queued faults and model behaviours; the responder goes back to `respond`. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -111,7 +140,16 @@ function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ) {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+/** As JSON, whatever the text (malformed bodies too). */
+function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
@@ -124,6 +162,35 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Waits `ms`, or less when the client goes away first (its timeout); false when it has gone. */
+function waitForClient(res: http.ServerResponse, ms: number): Promise<boolean> {
+  if (ms <= 0 || res.destroyed) return Promise.resolve(!res.destroyed);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve(!res.destroyed);
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
+
+function sendScripted(res: http.ServerResponse, protocol: Protocol, prompt: ParsedPrompt, reply: FakeReply) {
+  const status = reply.status ?? 200;
+  if (typeof reply.body === 'string') return sendText(res, status, reply.body);
+  if (reply.body !== undefined) return sendJson(res, status, reply.body);
+  if (status >= 400) {
+    return sendJson(res, status, errorBody(protocol, status, reply.content ?? `fake ${status}`));
+  }
+  const answer = {
+    ...answerOf(prompt, reply.content ?? ''),
+    ...reply.usage,
+    finishReason: reply.finishReason,
+  };
+  sendJson(res, status, completionBody(protocol, prompt, answer));
 }
 
 function presentedKey(req: http.IncomingMessage): string | null {
@@ -142,6 +209,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   let askedCount = new Map<string, number>();
   let requests: RecordedRequest[] = [];
   let stats: FakeLlmStats = freshStats();
+  let responder = options.respond;
 
   function freshStats(): FakeLlmStats {
     return { total: 0, byModel: {}, byFault: {}, inFlight: 0, maxInFlight: 0, maxInFlightByModel: {} };
@@ -211,12 +279,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         return new Promise<void>((resolve) => res.once('close', resolve));
       case 'malformed_json': {
         await delay(latencyFor(prompt));
-        const text = '{"id": "broken", "choices": [{"message": {"content": "unterminated';
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(text)),
-        });
-        return void res.end(text);
+        return sendText(res, 200, '{"id": "broken", "choices": [{"message": {"content": "unterminated');
       }
       case 'truncated_body': {
         await delay(latencyFor(prompt));
@@ -282,23 +345,24 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       statsAtStart.inFlight--;
       inFlightByModel.set(prompt.model, (inFlightByModel.get(prompt.model) ?? 1) - 1);
     });
-    if (!options.fast) {
-      requests.push({
-        at: Date.now(),
-        protocol,
-        model: prompt.model,
-        system: prompt.system,
-        input: prompt.input,
-        apiKey,
-        body,
-        fault: fault?.type ?? null,
-      });
-    }
+    const index = stats.total - 1;
+    const recorded: RecordedRequest = {
+      at: Date.now(),
+      protocol,
+      model: prompt.model,
+      system: prompt.system,
+      input: prompt.input,
+      apiKey,
+      body,
+      fault: fault?.type ?? null,
+    };
+    if (!options.fast) requests.push(recorded);
 
     if (fault) return respondWithFault(res, protocol, prompt, fault, apiKey);
-    const latency = latencyFor(prompt);
-    if (latency > 0) await delay(latency);
-    if (!res.destroyed) sendJson(res, 200, successBody(protocol, prompt, false));
+    const reply = await responder?.(recorded, index);
+    if (!(await waitForClient(res, reply?.delayMs ?? latencyFor(prompt)))) return;
+    if (reply) sendScripted(res, protocol, prompt, reply);
+    else sendJson(res, 200, successBody(protocol, prompt, false));
   }
 
   const server = http.createServer((req, res) => {
@@ -325,6 +389,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     setModelBehaviour(model, behaviour) {
       behaviours.set(model, { ...behaviour, faults: [...(behaviour.faults ?? [])] });
     },
+    setResponder(respond) {
+      responder = respond;
+    },
     get requests() {
       return requests;
     },
@@ -341,6 +408,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       askedCount = new Map();
       requests = [];
       stats = { ...freshStats(), inFlight: stats.inFlight };
+      responder = options.respond;
       inFlightByModel.clear();
     },
     close: () =>

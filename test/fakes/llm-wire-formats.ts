@@ -61,21 +61,38 @@ export function parseAnthropic(body: Record<string, unknown>): ParsedPrompt {
   };
 }
 
-function answerFor(prompt: ParsedPrompt) {
-  let text = fakeAnswer(prompt.model, prompt.system, prompt.input);
-  let truncated = false;
-  if (prompt.maxTokens !== null && tokens(text) > prompt.maxTokens) {
-    text = text.slice(0, prompt.maxTokens * CHARS_PER_TOKEN);
-    truncated = true;
-  }
+/** What a completion says: the derived answer, or a scripted reply's content. */
+export interface Answer {
+  text: string;
+  truncated: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  /** In the protocol's own words (finish_reason / stop_reason); from `truncated` when unset. */
+  finishReason?: string;
+}
+
+/** An answer with this text, its usage counted from the prompt and the text. */
+export function answerOf(prompt: ParsedPrompt, text: string, truncated = false): Answer {
   const inputTokens = tokens(`${prompt.system ?? ''}${prompt.input}`);
   return { text, truncated, inputTokens, outputTokens: text ? tokens(text) : 0 };
+}
+
+function answerFor(prompt: ParsedPrompt) {
+  const text = fakeAnswer(prompt.model, prompt.system, prompt.input);
+  if (prompt.maxTokens !== null && tokens(text) > prompt.maxTokens) {
+    return answerOf(prompt, text.slice(0, prompt.maxTokens * CHARS_PER_TOKEN), true);
+  }
+  return answerOf(prompt, text);
 }
 
 export function successBody(protocol: Protocol, prompt: ParsedPrompt, empty: boolean) {
   const answer = empty
     ? { text: '', truncated: false, inputTokens: tokens(prompt.input), outputTokens: 0 }
     : answerFor(prompt);
+  return completionBody(protocol, prompt, answer);
+}
+
+export function completionBody(protocol: Protocol, prompt: ParsedPrompt, answer: Answer) {
   const id = digest(`${prompt.model}${prompt.input}`).slice(0, 24);
   if (protocol === 'openai') {
     return {
@@ -87,7 +104,7 @@ export function successBody(protocol: Protocol, prompt: ParsedPrompt, empty: boo
         {
           index: 0,
           message: { role: 'assistant', content: answer.text, refusal: null },
-          finish_reason: answer.truncated ? 'length' : 'stop',
+          finish_reason: answer.finishReason ?? (answer.truncated ? 'length' : 'stop'),
           logprobs: null,
         },
       ],
@@ -104,7 +121,7 @@ export function successBody(protocol: Protocol, prompt: ParsedPrompt, empty: boo
     role: 'assistant',
     model: prompt.model,
     content: answer.text ? [{ type: 'text', text: answer.text }] : [],
-    stop_reason: answer.truncated ? 'max_tokens' : 'end_turn',
+    stop_reason: answer.finishReason ?? (answer.truncated ? 'max_tokens' : 'end_turn'),
     stop_sequence: null,
     usage: { input_tokens: answer.inputTokens, output_tokens: answer.outputTokens },
   };
