@@ -13,3 +13,13 @@ export const JUDGE_TYPES = [
 ] as const;
 
 export type JudgeType = (typeof JUDGE_TYPES)[number];
+
+/** A project may configure one judge several times under "type:name" (e.g. "zero_shot:politeness",
+ * "llm_judge:helpfulness"); the part before the colon picks the implementation. */
+export function baseJudgeType(judgeType: string): string {
+  return judgeType.split(':', 1)[0];
+}
+
+export function isKnownJudgeType(judgeType: string): boolean {
+  return (JUDGE_TYPES as readonly string[]).includes(baseJudgeType(judgeType));
+}

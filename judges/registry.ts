@@ -1,6 +1,6 @@
 import { createAssertionsJudge } from './assertions.js';
 import { createFormatJudge } from './format.js';
-import { JUDGE_TYPES, type JudgeType } from './judge-types.js';
+import { baseJudgeType, isKnownJudgeType, JUDGE_TYPES, type JudgeType } from './judge-types.js';
 import { createLlmJudge } from './llm/llm-judge.js';
 import { createPiiJudge } from './pii/pii-judge.js';
 import { JudgeConfigError, type JudgeDeps, type JudgeSettings } from './settings.js';
@@ -49,17 +49,7 @@ export const JUDGE_REGISTRY = {
   },
 } as const satisfies Record<JudgeType, JudgeDefinition>;
 
-export { JUDGE_TYPES, type JudgeType };
-
-/** A project may configure one judge several times under "type:name" (e.g. "zero_shot:politeness",
- * "llm_judge:helpfulness"); the part before the colon picks the implementation. */
-export function baseJudgeType(judgeType: string): string {
-  return judgeType.split(':', 1)[0];
-}
-
-export function isKnownJudgeType(judgeType: string): boolean {
-  return Object.hasOwn(JUDGE_REGISTRY, baseJudgeType(judgeType));
-}
+export { baseJudgeType, isKnownJudgeType, JUDGE_TYPES, type JudgeType };
 
 export function judgeKind(judgeType: string): JudgeKind {
   return definition(judgeType).kind;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { JUDGE_TYPES } from '../../judges/judge-types.js';
+import { isKnownJudgeType, JUDGE_TYPES } from '../../judges/judge-types.js';
 import { ALL_TASK_QUEUES, isTaskQueueName } from '../../temporal.config.js';
 import { Timestamp, Uuid } from './common.js';
 import { storableJsonObject } from './text.js';
@@ -7,8 +7,6 @@ import { storableJsonObject } from './text.js';
 /** A judge type, optionally named ("zero_shot:politeness", "llm_judge:helpfulness") to configure one
  * judge several times. The list comes from judges/judge-types.ts (the registry itself loads model runtimes). */
 const JUDGE_TYPE = /^[a-z][a-z0-9_]*(:[a-z0-9][a-z0-9_.-]*)?$/;
-const isKnownBase = (judgeType: string) =>
-  (JUDGE_TYPES as readonly string[]).includes(judgeType.split(':')[0]);
 
 const GuardrailConfigObject = storableJsonObject()
   .describe(
@@ -31,7 +29,7 @@ export const GuardrailUpsert = z
       .string()
       .max(50)
       .regex(JUDGE_TYPE, `a judge type such as ${JUDGE_TYPES.join(', ')}, optionally "type:name"`)
-      .refine(isKnownBase, { error: `unknown judge; known: ${JUDGE_TYPES.join(', ')}` })
+      .refine(isKnownJudgeType, { error: `unknown judge; known: ${JUDGE_TYPES.join(', ')}` })
       .describe(`${JUDGE_TYPES.join(', ')}; "type:name" configures a judge again under another name`)
       .openapi({ example: 'toxicity' }),
     threshold: Threshold,
