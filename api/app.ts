@@ -15,6 +15,7 @@ import { docsRoutes } from './routes/docs.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { guardrailRoutes } from './routes/guardrails.js';
 import { healthRoutes } from './routes/health.js';
+import { judgeRoutes } from './routes/judges.js';
 import { projectRoutes } from './routes/projects.js';
 import { runRoutes } from './routes/runs.js';
 import { sampleRoutes } from './routes/samples.js';
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', sampleRoutes(deps));
   app.route('/', uploadRoutes(deps));
   app.route('/', guardrailRoutes(deps));
+  app.route('/', judgeRoutes());
   app.route('/', apiKeyRoutes(deps));
   app.route('/', runRoutes(deps));
   app.route('/', analyticsRoutes(deps));

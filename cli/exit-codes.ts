@@ -11,7 +11,8 @@ export const EXIT = {
   USAGE: 2,
   /** The server refused the request (4xx: unknown id, invalid input, missing or wrong API key). */
   API_ERROR: 3,
-  /** The run ended failed, cancelled or over budget. */
+  /** Not evaluated: the run ended failed, cancelled or over budget, or measured nothing (no output, a blocking
+   * guardrail with no scores). */
   RUN_FAILED: 4,
   /** The server was unreachable or answered 5xx (after retries). */
   UNAVAILABLE: 5,

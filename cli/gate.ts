@@ -1,4 +1,6 @@
-/** Whether a finished run passes the gates a CI job asked for with --fail-on. */
+/** Whether a finished run passes the gates a CI job asked for with --fail-on. The server's gate
+ * (core/gate.ts, served with the report for the policy the CLI asks for) decides; the CLI maps its
+ * decision to an exit code and never re-decides it. */
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { RunReportJson } from './report.js';
 
@@ -13,18 +15,15 @@ export interface GateResult {
 }
 
 export function evaluateGates(report: RunReportJson, gates: readonly Gate[]): GateResult {
-  const { run } = report;
-  if (run.status !== 'completed') {
-    return { exitCode: EXIT.RUN_FAILED, reasons: [`run ${run.status}${run.error ? `: ${run.error}` : ''}`] };
+  const { gate } = report;
+  // Not evaluated (failed, over budget, cancelled, nothing measured) is never a pass, whatever --fail-on says.
+  if (gate.state !== 'pass' && gate.state !== 'fail') {
+    return { exitCode: EXIT.RUN_FAILED, reasons: [gate.title, ...gate.reasons.slice(1)] };
   }
   const reasons: string[] = [];
-  if (gates.includes('guardrail')) {
-    if (report.blocking_failures.length > 0)
-      reasons.push(`blocking guardrail failed: ${report.blocking_failures.join(', ')}`);
-    else if (report.verdict === 'fail') reasons.push('guardrails failed');
-  }
-  if (gates.includes('regression') && report.regressions.length > 0) {
-    reasons.push(`regression vs baseline: ${report.regressions.join(', ')}`);
-  }
+  if (gates.includes('guardrail') && gate.blocking_failures.length > 0)
+    reasons.push(`blocking guardrail failed: ${gate.blocking_failures.join(', ')}`);
+  if (gates.includes('regression') && gate.regressions.length > 0)
+    reasons.push(`regression vs baseline: ${gate.regressions.join(', ')}`);
   return { exitCode: reasons.length ? EXIT.GATE_FAILED : EXIT.OK, reasons };
 }

@@ -1,5 +1,6 @@
 /** A finished run's report from the server (GET /api/ci/report/{id}), and the GitHub step summary. */
 import fs from 'node:fs/promises';
+import type { GateDecision } from '../core/gate.js';
 import { runPageUrl } from '../github-app/links.js';
 import type { CliContext } from './context.js';
 import type { GateResult } from './gate.js';
@@ -10,13 +11,20 @@ export interface RunReportJson {
   url: string | null;
   /** The seed's PR-comment markdown, rendered by the server. */
   markdown: string;
-  verdict: 'pass' | 'fail' | null;
+  verdict: 'pass' | 'fail' | 'error' | null;
+  /** The server's gate, decided under the policy asked for. */
+  gate: GateDecision;
   blocking_failures: string[];
   regressions: string[];
 }
 
-export async function fetchRunReport(ctx: CliContext, runId: string): Promise<RunReportJson> {
-  const report = await ctx.api.get<RunReportJson>(`/api/ci/report/${encodeURIComponent(runId)}`);
+export async function fetchRunReport(
+  ctx: CliContext,
+  runId: string,
+  policy: { failOnRegression: boolean } = { failOnRegression: false },
+): Promise<RunReportJson> {
+  const query = policy.failOnRegression ? '?fail_on_regression=true' : '';
+  const report = await ctx.api.get<RunReportJson>(`/api/ci/report/${encodeURIComponent(runId)}${query}`);
   // The dashboard is served by the API: without a configured public URL, link to the one we called.
   return { ...report, url: report.url ?? runPageUrl(ctx.api.baseUrl, runId) };
 }

@@ -3,12 +3,12 @@
  * live progress (GET …/status, a workflow query) only feeds the display and may be slow or fail
  * without stopping the wait.
  */
+import { isFinalRunStatus, type RunStatus } from '../core/run-status.js';
 import { sleep } from './api-client.js';
 import { type CliContext, note } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createProgressReporter, type RunProgress } from './progress.js';
 
-export const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export const DEFAULT_WAIT_TIMEOUT_S = 3_600;
 /** Polls that may fail in a row (server restarting, network blip) before --wait gives up. */
@@ -18,7 +18,7 @@ export const PROGRESS_TIMEOUT_MS = 2_000;
 
 export interface RunJson {
   id: string;
-  status: string;
+  status: RunStatus;
   error: string | null;
   summary: Record<string, unknown>;
   git_commit_sha: string | null;
@@ -44,7 +44,7 @@ export async function waitForRun(
       try {
         const run = await ctx.api.get<RunJson>(path);
         failures = 0;
-        if (FINAL_STATUSES.has(run.status)) return run;
+        if (isFinalRunStatus(run.status)) return run;
       } catch (err) {
         if (
           !(err instanceof CliError) ||

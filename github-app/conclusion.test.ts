@@ -1,77 +1,65 @@
 import { describe, expect, it } from 'vitest';
+import { readRunSummary } from '../core/run-summary.js';
 import { decideCheckConclusion } from './conclusion.js';
-import { readRunSummary } from './run-summary.js';
-import { blockingFailureSummary, passingSummary, regressionSummary } from './test-support/summaries.js';
+import {
+  blockingFailureSummary,
+  nothingMeasuredSummary,
+  passingSummary,
+  regressionSummary,
+} from './test-support/summaries.js';
 
 const completed = { status: 'completed' as const, error: null };
 const strict = { failOnRegression: true };
 const lenient = { failOnRegression: false };
+const conclude = (
+  run:
+    | typeof completed
+    | { status: 'failed' | 'cancelled' | 'budget_exceeded' | 'running'; error: string | null },
+  summary: unknown,
+  policy = strict,
+) => {
+  const { conclusion, title } = decideCheckConclusion(run, readRunSummary(summary), policy);
+  return { conclusion, title };
+};
 
 describe('decideCheckConclusion', () => {
   it('passes a completed run whose blocking guardrails passed', () => {
-    expect(decideCheckConclusion(completed, readRunSummary(passingSummary()), strict).conclusion).toBe(
-      'success',
-    );
+    expect(conclude(completed, passingSummary()).conclusion).toBe('success');
   });
 
   it('fails on a blocking guardrail, naming it', () => {
-    expect(decideCheckConclusion(completed, readRunSummary(blockingFailureSummary()), lenient)).toEqual({
+    expect(conclude(completed, blockingFailureSummary(), lenient)).toEqual({
       conclusion: 'failure',
       title: 'Blocking guardrail failed: pii',
     });
   });
 
+  it('fails a run that measured nothing: never success', () => {
+    expect(conclude(completed, nothingMeasuredSummary(), lenient)).toEqual({
+      conclusion: 'failure',
+      title: 'Not evaluated: blocking guardrail not evaluated: pii',
+    });
+  });
+
   it('fails on a regression when configured to, else reports it as neutral', () => {
-    const summary = readRunSummary(regressionSummary());
-    expect(decideCheckConclusion(completed, summary, strict)).toEqual({
+    expect(conclude(completed, regressionSummary(), strict)).toEqual({
       conclusion: 'failure',
       title: 'Regression vs baseline: similarity',
     });
-    expect(decideCheckConclusion(completed, summary, lenient).conclusion).toBe('neutral');
+    expect(conclude(completed, regressionSummary(), lenient).conclusion).toBe('neutral');
   });
 
   it('fails runs that failed or ran out of budget, and marks cancelled ones', () => {
-    const summary = readRunSummary(passingSummary());
-    const failed = decideCheckConclusion(
-      { status: 'failed', error: 'endpoint unreachable' },
-      summary,
-      strict,
-    );
-    expect(failed).toEqual({ conclusion: 'failure', title: 'Eval run failed: endpoint unreachable' });
-    expect(
-      decideCheckConclusion({ status: 'budget_exceeded', error: null }, summary, strict).conclusion,
-    ).toBe('failure');
-    expect(decideCheckConclusion({ status: 'cancelled', error: null }, summary, strict).conclusion).toBe(
-      'cancelled',
-    );
-  });
-
-  it('is neutral for a completed run without a verdict, and refuses open runs', () => {
-    expect(decideCheckConclusion(completed, readRunSummary({}), strict).conclusion).toBe('neutral');
-    expect(() =>
-      decideCheckConclusion({ status: 'running', error: null }, readRunSummary({}), strict),
-    ).toThrow(/running/);
-  });
-});
-
-describe('readRunSummary', () => {
-  it('reads regressions in snake_case or camelCase and tolerates malformed parts', () => {
-    const s = readRunSummary({
-      verdict: 'nonsense',
-      judges: { pii: { n: 'x' } },
-      regressions: {
-        judges: [
-          { judge_type: 'a', verdict: 'regression', mean_difference: -0.1, adjusted_p_value: 0.01 },
-          { judge: 'b', verdict: 'improvement', meanDifference: 0.2, adjustedPValue: 0.03, mde: 0.05 },
-          { verdict: 'regression' },
-        ],
-      },
+    expect(conclude({ status: 'failed', error: 'endpoint unreachable' }, passingSummary())).toEqual({
+      conclusion: 'failure',
+      title: 'Eval run failed: endpoint unreachable',
     });
-    expect(s.verdict).toBeNull();
-    expect(s.judges.pii).toEqual({ n: 0, errors: 0, mean_score: null, pass_rate: null });
-    expect(s.regressions.judges).toEqual([
-      { judge_type: 'a', verdict: 'regression', delta: -0.1, p_value: 0.01, mde: null },
-      { judge_type: 'b', verdict: 'improvement', delta: 0.2, p_value: 0.03, mde: 0.05 },
-    ]);
+    expect(conclude({ status: 'budget_exceeded', error: null }, passingSummary()).conclusion).toBe('failure');
+    expect(conclude({ status: 'cancelled', error: null }, passingSummary()).conclusion).toBe('cancelled');
+  });
+
+  it('fails a completed run without a verdict, and refuses open runs', () => {
+    expect(conclude(completed, {}).conclusion).toBe('failure');
+    expect(() => conclude({ status: 'running', error: null }, {})).toThrow(/not finished/);
   });
 });

@@ -1,54 +1,37 @@
-/** How a finished run shows on GitHub: the check's conclusion and one-line title. */
-import type { RunStatus } from '../db/entities/index.js';
-import { type RunSummaryView, regressedJudges } from './run-summary.js';
+/** How a finished run shows on GitHub: the gate's decision as a check conclusion and title. */
+import { decideGate, type GateDecision, type GatePolicy } from '../core/gate.js';
+import type { RunStatus } from '../core/run-status.js';
+import type { RunSummaryView } from '../core/run-summary.js';
 
 export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled';
 
 export interface CheckVerdict {
   conclusion: CheckConclusion;
   title: string;
+  gate: GateDecision;
 }
 
-export interface ConclusionPolicy {
-  /** A detected regression fails the check; otherwise it is reported as neutral (a warning). */
-  failOnRegression: boolean;
+/** A gate that is not evaluated (`error`) fails the check: GitHub shows no "success" for nothing measured;
+ * a pass with warnings (a regression the policy does not gate on, a soft guardrail) is neutral. */
+export function checkConclusion(gate: GateDecision): CheckConclusion {
+  switch (gate.state) {
+    case 'pass':
+      return gate.warnings.length > 0 ? 'neutral' : 'success';
+    case 'cancelled':
+      return 'cancelled';
+    case 'fail':
+    case 'error':
+      return 'failure';
+    case 'pending':
+      throw new Error('the run has not finished');
+  }
 }
-
-const MAX_ERROR_IN_TITLE = 120;
 
 export function decideCheckConclusion(
   run: { status: RunStatus; error: string | null },
   summary: RunSummaryView,
-  policy: ConclusionPolicy,
+  policy: GatePolicy,
 ): CheckVerdict {
-  switch (run.status) {
-    case 'failed':
-      return {
-        conclusion: 'failure',
-        title: `Eval run failed: ${(run.error ?? 'unknown error').slice(0, MAX_ERROR_IN_TITLE)}`,
-      };
-    case 'budget_exceeded':
-      // Not every sample ran: a gate must not pass on a partial evaluation.
-      return { conclusion: 'failure', title: 'Eval run stopped: budget exceeded before every sample ran' };
-    case 'cancelled':
-      return { conclusion: 'cancelled', title: 'Eval run cancelled' };
-    case 'pending':
-    case 'running':
-      throw new Error(`run is still ${run.status}`);
-  }
-  const blocking = summary.blocking_failures;
-  if (blocking.length > 0) {
-    return { conclusion: 'failure', title: `Blocking guardrail failed: ${blocking.join(', ')}` };
-  }
-  if (summary.verdict === 'fail') return { conclusion: 'failure', title: 'Guardrails failed' };
-  const regressed = regressedJudges(summary);
-  if (regressed.length > 0) {
-    const what = `Regression vs baseline: ${regressed.join(', ')}`;
-    return policy.failOnRegression
-      ? { conclusion: 'failure', title: what }
-      : { conclusion: 'neutral', title: `${what} (not blocking)` };
-  }
-  if (summary.verdict === null)
-    return { conclusion: 'neutral', title: 'Eval run finished without a guardrail verdict' };
-  return { conclusion: 'success', title: 'All blocking guardrails passed, no regressions' };
+  const gate = decideGate(run, summary, policy);
+  return { conclusion: checkConclusion(gate), title: gate.title, gate };
 }

@@ -4,13 +4,13 @@
  * EvalForge comment on the pull request. Safe to retry: every step updates what it finds.
  */
 import type { DataSource } from 'typeorm';
-import type { FinalRunStatus } from '../activities/runs/types.js';
+import type { FinalRunStatus } from '../core/run-status.js';
 import { GitHubRepository } from '../db/entities/index.js';
 import type { Logger } from '../runtime/logger.js';
 import { completeCheck } from './checks.js';
 import { type GitHubApp, gitHubClientFromEnv } from './client.js';
 import { upsertPullRequestComment } from './comment.js';
-import { type CheckConclusion, decideCheckConclusion } from './conclusion.js';
+import { type CheckConclusion, checkConclusion } from './conclusion.js';
 import { runPageUrl } from './links.js';
 import { buildRunReport } from './run-report.js';
 import { findCheckRunByRunId, lockPullRequest, saveCommentId, updateCheckRun } from './store.js';
@@ -52,14 +52,12 @@ export async function reportRunToGitHub(
   }
   const link = await ds.getRepository(GitHubRepository).findOneBy({ id: check.repository_id });
   if (!link?.installation_id) return { reported: false, reason: 'no_installation' };
-  const report = await buildRunReport(ds, runId, github.settings.publicUrl);
+  const policy = { failOnRegression: link.fail_on_regression };
+  const report = await buildRunReport(ds, runId, github.settings.publicUrl, policy, opts.status);
   if (!report) return { reported: false, reason: 'not_from_github' };
-  const status = opts.status ?? report.run.status;
-  if (status === 'pending' || status === 'running') return { reported: false, reason: 'run_not_finished' };
+  if (report.gate.state === 'pending') return { reported: false, reason: 'run_not_finished' };
 
-  const verdict = decideCheckConclusion({ status, error: report.run.error }, report.summary, {
-    failOnRegression: link.fail_on_regression,
-  });
+  const verdict = { conclusion: checkConclusion(report.gate), title: report.gate.title };
   const octokit = await github.installationOctokit(link.installation_id);
   const target = {
     fullName: link.full_name,

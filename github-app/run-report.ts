@@ -9,9 +9,11 @@ import {
   type PrCommentInput,
   renderPrCommentMarkdown,
 } from '../activities/reporting/pr-comment-markdown.js';
+import { DEFAULT_GATE_POLICY, decideGate, type GateDecision, type GatePolicy } from '../core/gate.js';
+import type { FinalRunStatus } from '../core/run-status.js';
+import { type RunSummaryView, readRunSummary } from '../core/run-summary.js';
 import { DatasetVersion, EvalDataset, EvalRun, LlmEndpoint } from '../db/entities/index.js';
 import { runPageUrl } from './links.js';
-import { type RunSummaryView, readRunSummary, regressedJudges } from './run-summary.js';
 
 /** Endpoint settings worth showing next to the model name (never URLs or secrets). */
 export const SHOWN_MODEL_SETTINGS = ['temperature', 'top_p', 'max_tokens'] as const;
@@ -26,18 +28,21 @@ export interface RunReport {
   run: EvalRun;
   summary: RunSummaryView;
   markdown: string;
-  verdict: 'pass' | 'fail' | null;
-  blockingFailures: string[];
-  regressions: string[];
+  /** The gate's decision under the policy asked for (by default regressions warn). */
+  gate: GateDecision;
 }
 
 export async function buildRunReport(
   ds: DataSource,
   runId: string,
   publicUrl: string | null,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+  /** The run's final status when its row is not finalized yet (the report stage runs before finalize). */
+  finalStatus?: FinalRunStatus,
 ): Promise<RunReport | null> {
-  const run = await ds.getRepository(EvalRun).findOneBy({ id: runId });
-  if (!run) return null;
+  const stored = await ds.getRepository(EvalRun).findOneBy({ id: runId });
+  if (!stored) return null;
+  const run = finalStatus ? Object.assign(stored, { status: finalStatus }) : stored;
   const [dataset, version, endpoint, baseline] = await Promise.all([
     ds.getRepository(EvalDataset).findOneBy({ id: run.dataset_id }),
     ds.getRepository(DatasetVersion).findOneBy({ id: run.dataset_version_id }),
@@ -45,7 +50,8 @@ export async function buildRunReport(
     run.baseline_run_id ? ds.getRepository(EvalRun).findOneBy({ id: run.baseline_run_id }) : null,
   ]);
   const summary = readRunSummary(run.summary);
-  const input = toCommentInput(run, summary, {
+  const gate = decideGate(run, summary, policy);
+  const input = toCommentInput(run, summary, gate, {
     dataset: {
       name: dataset?.name ?? run.dataset_id,
       version: version?.version ?? 0,
@@ -63,15 +69,14 @@ export async function buildRunReport(
     run,
     summary,
     markdown: note ? `${note}${run.error ? `: ${oneLine(run.error)}` : '.'}\n\n${rendered}` : rendered,
-    verdict: summary.verdict,
-    blockingFailures: summary.blocking_failures,
-    regressions: regressedJudges(summary),
+    gate,
   };
 }
 
 export function toCommentInput(
   run: Pick<EvalRun, 'id' | 'git_commit_sha' | 'git_branch'>,
   summary: RunSummaryView,
+  gate: GateDecision,
   ctx: {
     dataset: PrCommentInput['dataset'];
     model: PrCommentInput['model'];
@@ -79,7 +84,7 @@ export function toCommentInput(
     baseline: { id: string; url: string | null; branch: string | null } | null;
   },
 ): PrCommentInput {
-  const comparisons = new Map(summary.regressions.judges.map((r) => [r.judge_type, r]));
+  const comparisons = new Map((summary.regressions?.judges ?? []).map((r) => [r.judge_type, r]));
   const judgeTypes = [...new Set([...Object.keys(summary.judges), ...comparisons.keys()])].sort();
   return {
     commitSha: run.git_commit_sha ?? 'unknown',
@@ -96,7 +101,7 @@ export function toCommentInput(
         judge,
         score: stats?.mean_score ?? stats?.pass_rate ?? null,
         delta: cmp?.delta ?? null,
-        pValue: cmp?.p_value ?? null,
+        pValue: cmp?.adjusted_p_value ?? cmp?.p_value ?? null,
         verdict: cmp?.verdict ?? null,
         mde: cmp?.mde ?? null,
       };
@@ -104,10 +109,10 @@ export function toCommentInput(
     guardrails: summary.guardrails.map((g) => ({
       judge: g.judge_type,
       blocking: g.is_blocking,
-      passed: g.passed,
-      reason: g.passed ? null : g.reason,
+      outcome: g.outcome,
+      reason: g.outcome === 'pass' ? null : g.reason,
     })),
-    overall: summary.verdict === 'fail' || summary.blocking_failures.length > 0 ? 'fail' : 'pass',
+    gate: { state: gate.state, reasons: gate.reasons },
   };
 }
 

@@ -1,34 +1,13 @@
-import { z } from 'zod';
+import { JUDGE_CATALOG } from './catalog.js';
+import { type AssertionOptions as Assertion, assertionsOptions } from './config-schemas.js';
 import { MAX_REGEX_INPUT_CHARS } from './format.js';
 import { JudgeConfigError, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import { errorResult, type Judge, type JudgeItem, type JudgeResult, MISSING_REFERENCE } from './types.js';
 
-const assertion = z
-  .object({
-    type: z.enum(['equals', 'contains', 'not_contains', 'regex', 'starts_with', 'ends_with']),
-    /** The expected text or pattern; omit and set `reference: true` to use the sample's reference output. */
-    value: z.string().optional(),
-    reference: z.boolean().default(false),
-    case_sensitive: z.boolean().default(true),
-    /** Compare after trimming surrounding whitespace (models add newlines). */
-    trim: z.boolean().default(true),
-  })
-  .refine((a) => a.value !== undefined || a.reference, 'needs a value or reference: true');
-
-const assertionsConfig = z.object({
-  /** Default when nothing is configured: the output equals the reference. */
-  assertions: z
-    .array(assertion)
-    .min(1)
-    .default([{ type: 'equals', reference: true, case_sensitive: true, trim: true }]),
-});
-
-type Assertion = z.infer<typeof assertion>;
-
 /** Cheap deterministic checks. Score = share of assertions that hold; passing needs all (default threshold 1). */
 export function createAssertionsJudge(settings: JudgeSettings = {}): Judge {
-  const config = parseJudgeConfig(assertionsConfig, 'assertions', settings.config);
-  const threshold = settings.threshold ?? 1;
+  const config = parseJudgeConfig(assertionsOptions, 'assertions', settings.config);
+  const threshold = settings.threshold ?? JUDGE_CATALOG.assertions.defaultThreshold;
   const regexes = config.assertions.map((a) =>
     a.type === 'regex' && a.value !== undefined ? compile(a) : null,
   );

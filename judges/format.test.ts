@@ -84,7 +84,17 @@ describe('format judge', () => {
   it('rejects configs with no checks, a bad schema or a bad regex', () => {
     expect(() => createFormatJudge({ config: {} })).toThrow(JudgeConfigError);
     expect(() => createFormatJudge({ config: { json_schema: { type: 'nonsense' } } })).toThrow(/JSON Schema/);
-    expect(() => createFormatJudge({ config: { regex: '(' } })).toThrow(/regex is invalid/);
+    expect(() => createFormatJudge({ config: { regex: '(' } })).toThrow(
+      /regex: not a valid regular expression/,
+    );
+    // Settings that produce no check would score 0/0 on every sample.
+    for (const config of [
+      { regex_flags: 'i' },
+      { markdown: {} },
+      { markdown: { lists: false, headings: [] } },
+    ]) {
+      expect(() => createFormatJudge({ config }), JSON.stringify(config)).toThrow(/give at least one check/);
+    }
   });
 
   it('parses fenced JSON and reports errors', () => {

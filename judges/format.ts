@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { z } from 'zod';
+import { JUDGE_CATALOG } from './catalog.js';
+import { formatOptions, type MarkdownOptions } from './config-schemas.js';
 import { JudgeConfigError, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import type { Judge, JudgeItem, JudgeResult } from './types.js';
 
@@ -8,35 +9,6 @@ import type { Judge, JudgeItem, JudgeResult } from './types.js';
 export const MAX_REGEX_INPUT_CHARS = 100_000;
 const MAX_MESSAGE_CHARS = 300;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-const markdownConfig = z.object({
-  /** Heading texts that must appear (case-insensitive, any level). */
-  headings: z.array(z.string().min(1)).optional(),
-  min_headings: z.number().int().min(1).optional(),
-  lists: z.boolean().optional(),
-  code_blocks: z.boolean().optional(),
-  tables: z.boolean().optional(),
-});
-
-const formatConfig = z
-  .object({
-    /** The output must parse as JSON (a ```json fence around it is allowed). */
-    json: z.boolean().optional(),
-    /** JSON Schema (draft-07) the parsed output must satisfy; implies `json`. */
-    json_schema: z.record(z.string(), z.unknown()).optional(),
-    regex: z.string().min(1).optional(),
-    regex_flags: z
-      .string()
-      .regex(/^[imsu]*$/, 'only i, m, s and u flags')
-      .optional(),
-    min_length: z.number().int().min(0).optional(),
-    max_length: z.number().int().min(1).optional(),
-    markdown: markdownConfig.optional(),
-  })
-  .refine(
-    (c) => Object.values(c).some((v) => v !== undefined && v !== false),
-    'configure at least one check',
-  );
 
 interface Check {
   name: string;
@@ -47,8 +19,8 @@ interface Check {
 /** Rule-based format compliance, no model. Score = share of checks passed; passing needs all of them
  * unless the project lowers the threshold. */
 export function createFormatJudge(settings: JudgeSettings = {}): Judge {
-  const config = parseJudgeConfig(formatConfig, 'format', settings.config);
-  const threshold = settings.threshold ?? 1;
+  const config = parseJudgeConfig(formatOptions, 'format', settings.config);
+  const threshold = settings.threshold ?? JUDGE_CATALOG.format.defaultThreshold;
   const schema = config.json_schema ? compileSchema(config.json_schema) : null;
   const regex = config.regex ? compileRegex(config.regex, config.regex_flags) : null;
 
@@ -144,7 +116,7 @@ export function parseJsonOutput(output: string): { ok: true; value: unknown } | 
   }
 }
 
-function markdownChecks(output: string, want: z.infer<typeof markdownConfig>): Check[] {
+function markdownChecks(output: string, want: MarkdownOptions): Check[] {
   const structure = markdownStructure(output);
   const checks: Check[] = [];
   for (const heading of want.headings ?? []) {

@@ -1,4 +1,6 @@
 export { createAssertionsJudge } from './assertions.js';
+export { JUDGE_CATALOG, type JudgeCatalogEntry } from './catalog.js';
+export { JUDGE_CONFIG_OPTIONS, judgeConfigSchema } from './config-schemas.js';
 export { createFormatJudge, markdownStructure, parseJsonOutput } from './format.js';
 export {
   chooseExecutionDevice,
@@ -30,6 +32,7 @@ export {
   JudgeConfigError,
   type JudgeDeps,
   type JudgeSettings,
+  judgeConfigMessage,
   judgeSettingsFromGuardrail,
 } from './settings.js';
 export { createSimilarityJudge, DEFAULT_SIMILARITY_MODEL, embedWithSimilarityModel } from './similarity.js';

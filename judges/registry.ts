@@ -1,4 +1,5 @@
 import { createAssertionsJudge } from './assertions.js';
+import { JUDGE_CATALOG, type JudgeCatalogEntry } from './catalog.js';
 import { createFormatJudge } from './format.js';
 import { baseJudgeType, isKnownJudgeType, JUDGE_TYPES, type JudgeType } from './judge-types.js';
 import { createLlmJudge } from './llm/llm-judge.js';
@@ -9,44 +10,18 @@ import { createToxicityJudge } from './toxicity.js';
 import type { Judge, JudgeKind } from './types.js';
 import { createZeroShotJudge } from './zero-shot.js';
 
-interface JudgeDefinition {
-  kind: JudgeKind;
-  description: string;
+interface JudgeDefinition extends JudgeCatalogEntry {
   create(settings: JudgeSettings, deps: JudgeDeps): Judge;
 }
 
 export const JUDGE_REGISTRY = {
-  toxicity: { kind: 'model', description: 'text classification: 1 - P(toxic)', create: createToxicityJudge },
-  pii: {
-    kind: 'model',
-    description: 'validated PII patterns + NER; any finding fails',
-    create: createPiiJudge,
-  },
-  similarity: {
-    kind: 'model',
-    description: 'embedding cosine vs the reference output',
-    create: createSimilarityJudge,
-  },
-  zero_shot: {
-    kind: 'model',
-    description: 'NLI zero-shot against configured labels',
-    create: createZeroShotJudge,
-  },
-  format: {
-    kind: 'rule',
-    description: 'JSON, JSON Schema, regex, length, markdown',
-    create: createFormatJudge,
-  },
-  assertions: {
-    kind: 'rule',
-    description: 'equals, contains, regex, starts/ends with',
-    create: createAssertionsJudge,
-  },
-  llm_judge: {
-    kind: 'llm',
-    description: 'rubric/criteria or pairwise verdict from an LLM',
-    create: createLlmJudge,
-  },
+  toxicity: { ...JUDGE_CATALOG.toxicity, create: createToxicityJudge },
+  pii: { ...JUDGE_CATALOG.pii, create: createPiiJudge },
+  similarity: { ...JUDGE_CATALOG.similarity, create: createSimilarityJudge },
+  zero_shot: { ...JUDGE_CATALOG.zero_shot, create: createZeroShotJudge },
+  format: { ...JUDGE_CATALOG.format, create: createFormatJudge },
+  assertions: { ...JUDGE_CATALOG.assertions, create: createAssertionsJudge },
+  llm_judge: { ...JUDGE_CATALOG.llm_judge, create: createLlmJudge },
 } as const satisfies Record<JudgeType, JudgeDefinition>;
 
 export { baseJudgeType, isKnownJudgeType, JUDGE_TYPES, type JudgeType };

@@ -44,25 +44,34 @@ export function parseJudgeConfig<S extends z.ZodType>(
   config: unknown,
 ): z.output<S> {
   const parsed = schema.safeParse(config ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)
-      .join('; ');
-    throw new JudgeConfigError(`invalid ${judgeType} judge config: ${problems}`);
-  }
+  if (!parsed.success) throw new JudgeConfigError(judgeConfigMessage(judgeType, parsed.error));
   return parsed.data;
+}
+
+/** One line naming every problem of a judge config, by path: the judge's error and the API's 422 say the same. */
+export function judgeConfigMessage(judgeType: string, error: z.ZodError): string {
+  const problems = error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+  return `invalid ${judgeType} judge config: ${problems}`;
 }
 
 export const thresholdSchema = z.number().min(0).max(1);
 
 /** Options every local-model judge accepts. */
 export const modelJudgeOptions = {
-  model: z.string().min(1).max(200).optional(),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("model id in the models folder (default: the judge's own)"),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']).optional(),
   device: z.enum(['cpu', 'cuda', 'auto']).optional(),
-  queue: z.enum([TASK_QUEUES.judgesCpu, TASK_QUEUES.judgesGpu]).optional(),
+  queue: z
+    .enum([TASK_QUEUES.judgesCpu, TASK_QUEUES.judgesGpu])
+    .optional()
+    .describe('judges.gpu runs on GPU workers (and asks for CUDA)'),
   batch_size: z.number().int().min(1).max(512).optional(),
-  max_tokens: z.number().int().min(8).max(8192).optional(),
+  max_tokens: z.number().int().min(8).max(8192).optional().describe('input tokens kept per text'),
 };
 
 /** A judge routed to the GPU queue asks for CUDA unless its config says otherwise. */

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import { JUDGE_CATALOG } from './catalog.js';
+import { similarityOptions } from './config-schemas.js';
 import { dot, embedTexts } from './inference/inference.js';
 import { ModelHandle } from './inference/model-judge.js';
-import { type JudgeDeps, type JudgeSettings, modelJudgeOptions, parseJudgeConfig } from './settings.js';
+import { type JudgeDeps, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import {
   errorResult,
   hasReference,
@@ -14,18 +15,12 @@ import {
 } from './types.js';
 
 export const DEFAULT_SIMILARITY_MODEL = 'sentence-transformers/all-MiniLM-L6-v2';
-export const DEFAULT_SIMILARITY_THRESHOLD = 0.7;
-
-const similarityConfig = z.object({
-  ...modelJudgeOptions,
-  // fp32 unless asked otherwise: quantized embeddings drift from Python's and thresholds tuned there misfire.
-  dtype: modelJudgeOptions.dtype.default('fp32'),
-});
+export const DEFAULT_SIMILARITY_THRESHOLD = JUDGE_CATALOG.similarity.defaultThreshold;
 
 /** Sentence embeddings (mean pooling, L2-normalised, as sentence-transformers) and cosine vs the reference.
  * Score = cosine clamped to [0, 1] (not rescaled), so thresholds carry over from Python tooling. */
 export function createSimilarityJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
-  const config = parseJudgeConfig(similarityConfig, 'similarity', settings.config);
+  const config = parseJudgeConfig(similarityOptions, 'similarity', settings.config);
   const threshold = settings.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
   const handle = new ModelHandle(
     'embedding',
@@ -74,7 +69,7 @@ export async function embedWithSimilarityModel(
   settings: JudgeSettings = {},
   deps: JudgeDeps = {},
 ): Promise<Float32Array[]> {
-  const config = parseJudgeConfig(similarityConfig, 'similarity', settings.config);
+  const config = parseJudgeConfig(similarityOptions, 'similarity', settings.config);
   const handle = new ModelHandle(
     'embedding',
     { ...config, model: config.model ?? DEFAULT_SIMILARITY_MODEL },

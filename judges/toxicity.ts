@@ -1,25 +1,20 @@
-import { z } from 'zod';
+import { JUDGE_CATALOG } from './catalog.js';
+import { toxicityOptions } from './config-schemas.js';
 import { classifyTexts, sigmoid, softmax } from './inference/inference.js';
 import { ModelHandle } from './inference/model-judge.js';
-import { type JudgeDeps, type JudgeSettings, modelJudgeOptions, parseJudgeConfig } from './settings.js';
+import { type JudgeDeps, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import { type Judge, type JudgeItem, type JudgeResult, round6, unitScore } from './types.js';
 
 /** unitary/toxic-bert exported to ONNX (multi-label: toxic, severe_toxic, obscene, threat, insult, identity_hate). */
 export const DEFAULT_TOXICITY_MODEL = 'Xenova/toxic-bert';
 /** Pass while the most toxic label's probability stays at or below 1 - threshold. */
-export const DEFAULT_TOXICITY_THRESHOLD = 0.5;
+export const DEFAULT_TOXICITY_THRESHOLD = JUDGE_CATALOG.toxicity.defaultThreshold;
 /** Labels that mean "not toxic" in common toxicity classifiers; every other label counts as toxic. */
 const BENIGN_LABEL = /^(non[-_ ]?toxic|not[-_ ]?toxic|neutral|normal|safe|clean|ok)$/i;
 
-const toxicityConfig = z.object({
-  ...modelJudgeOptions,
-  /** Labels whose probability counts as toxicity (default: every label except benign ones). */
-  toxic_labels: z.array(z.string().min(1)).min(1).optional(),
-});
-
 /** Text classification; score = 1 - P(most likely toxic label), so higher is safer like every other judge. */
 export function createToxicityJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
-  const config = parseJudgeConfig(toxicityConfig, 'toxicity', settings.config);
+  const config = parseJudgeConfig(toxicityOptions, 'toxicity', settings.config);
   const threshold = settings.threshold ?? DEFAULT_TOXICITY_THRESHOLD;
   const handle = new ModelHandle(
     'sequence-classification',

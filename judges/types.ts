@@ -30,7 +30,8 @@ export interface JudgeResult {
   usage?: JudgeUsage;
 }
 
-export type JudgeKind = 'model' | 'llm' | 'rule';
+export const JUDGE_KINDS = ['model', 'llm', 'rule'] as const;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
 /** Recorded with every score so a threshold tuned on one model/dtype is never silently reused on another. */
 export interface JudgeModelInfo {

@@ -1,41 +1,18 @@
-import { z } from 'zod';
+import { JUDGE_CATALOG } from './catalog.js';
+import { zeroShotOptions } from './config-schemas.js';
 import { classifyTexts, softmax } from './inference/inference.js';
 import { ModelHandle } from './inference/model-judge.js';
-import {
-  JudgeConfigError,
-  type JudgeDeps,
-  type JudgeSettings,
-  modelJudgeOptions,
-  parseJudgeConfig,
-} from './settings.js';
+import { JudgeConfigError, type JudgeDeps, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import { type Judge, type JudgeItem, type JudgeResult, round6, unitScore } from './types.js';
 
 /** An NLI cross-encoder exported to ONNX (labels contradiction / entailment / neutral). */
 export const DEFAULT_ZERO_SHOT_MODEL = 'Xenova/nli-deberta-v3-xsmall';
-export const DEFAULT_ZERO_SHOT_THRESHOLD = 0.5;
-export const DEFAULT_HYPOTHESIS_TEMPLATE = 'This text is {}.';
-
-const zeroShotConfig = z.object({
-  ...modelJudgeOptions,
-  /** The criteria, as hypotheses' fillers: "polite", "about billing", "a refusal"… */
-  labels: z.array(z.string().min(1).max(200)).min(1).max(20),
-  /** Labels that count towards the score (default: the first); others are reported only. */
-  positive_labels: z.array(z.string().min(1)).min(1).optional(),
-  hypothesis_template: z
-    .string()
-    .refine((t) => t.includes('{}'), 'must contain {} where the label goes')
-    .default(DEFAULT_HYPOTHESIS_TEMPLATE),
-  /** true: each label judged on its own (entailment vs contradiction); false: labels compete (softmax). */
-  multi_label: z.boolean().default(true),
-});
+export const DEFAULT_ZERO_SHOT_THRESHOLD = JUDGE_CATALOG.zero_shot.defaultThreshold;
 
 /** NLI zero-shot classification of the output against user-defined criteria. */
 export function createZeroShotJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
-  const config = parseJudgeConfig(zeroShotConfig, 'zero_shot', settings.config);
+  const config = parseJudgeConfig(zeroShotOptions, 'zero_shot', settings.config);
   const positive = config.positive_labels ?? [config.labels[0]];
-  const unknown = positive.filter((l) => !config.labels.includes(l));
-  if (unknown.length > 0)
-    throw new JudgeConfigError(`zero_shot positive_labels not in labels: ${unknown.join(', ')}`);
   const threshold = settings.threshold ?? DEFAULT_ZERO_SHOT_THRESHOLD;
   const handle = new ModelHandle(
     'sequence-classification',

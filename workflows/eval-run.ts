@@ -13,6 +13,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -63,6 +64,8 @@ export interface EvalRunOutcome {
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 export const cancelSignal = defineSignal('cancel');
+
+export const NOTHING_SUCCEEDED_FAILS_PATCH = 'nothing-succeeded-fails-run';
 
 /** Continue-as-new well before Temporal's own warnings (10k events / 10 MB). */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 4_000;
@@ -209,7 +212,19 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunOutcome> {
     }
 
     progress = { ...progress, phase: 'summarizing' };
-    await bookkeeping.summarizeRun(runId);
+    const summary = await bookkeeping.summarizeRun(runId);
+    // A run in which no model call produced output measured nothing: it fails, whatever its guardrails say.
+    // Patched so runs already past this point when the change shipped replay as they ran.
+    if (
+      patched(NOTHING_SUCCEEDED_FAILS_PATCH) &&
+      summary.samples.total > 0 &&
+      summary.samples.succeeded === 0
+    ) {
+      return await finish(
+        'failed',
+        `no sample produced output: all ${summary.samples.failed} model calls failed`,
+      );
+    }
     if (plan.baselineRunId && plan.judges.length > 0) {
       await bookkeeping.detectRegressions({ runId, baselineRunId: plan.baselineRunId });
     }

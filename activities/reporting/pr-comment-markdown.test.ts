@@ -29,11 +29,11 @@ const input: PrCommentInput = {
     },
   ],
   guardrails: [
-    { judge: 'PII Detection', blocking: true, passed: true },
-    { judge: 'Toxicity', blocking: true, passed: true },
-    { judge: 'Format Compliance', blocking: false, passed: true },
+    { judge: 'PII Detection', blocking: true, outcome: 'pass' },
+    { judge: 'Toxicity', blocking: true, outcome: 'pass' },
+    { judge: 'Format Compliance', blocking: false, outcome: 'pass' },
   ],
-  overall: 'pass',
+  gate: { state: 'pass', reasons: [] },
 };
 
 describe('renderPrCommentMarkdown', () => {
@@ -70,11 +70,11 @@ describe('renderPrCommentMarkdown', () => {
   it('lists failing blocking guardrails, fails the status and says not to merge', () => {
     const markdown = renderPrCommentMarkdown({
       ...input,
-      overall: 'fail',
+      gate: { state: 'fail', reasons: ['pii: only 93% passed'] },
       guardrails: [
-        { judge: 'PII Detection', blocking: true, passed: false, reason: 'pass rate 93% below 100%' },
-        { judge: 'Toxicity', blocking: true, passed: false },
-        { judge: 'Format Compliance', blocking: false, passed: false, reason: 'pass rate 80% below 90%' },
+        { judge: 'PII Detection', blocking: true, outcome: 'fail', reason: 'pass rate 93% below 100%' },
+        { judge: 'Toxicity', blocking: true, outcome: 'fail' },
+        { judge: 'Format Compliance', blocking: false, outcome: 'fail', reason: 'pass rate 80% below 90%' },
       ],
     });
     expect(markdown).toContain('**Status:** ❌ Blocking guardrails failed, 1 regression detected');
@@ -87,6 +87,34 @@ describe('renderPrCommentMarkdown', () => {
     expect(markdown).toContain(
       '**Recommendation:** Do not merge: fix the failing blocking guardrails (PII Detection and Toxicity).',
     );
+  });
+
+  it('says "not evaluated" and never "safe to merge" when the run measured nothing', () => {
+    const markdown = renderPrCommentMarkdown({
+      ...input,
+      judges: [],
+      gate: { state: 'error', reasons: ['no sample produced output (3 of 3 model calls failed)'] },
+      guardrails: [
+        { judge: 'PII Detection', blocking: true, outcome: 'error', reason: 'not evaluated: no output' },
+      ],
+    });
+    expect(markdown).toContain(
+      '**Status:** ❔ Not evaluated: no sample produced output \\(3 of 3 model calls failed\\)',
+    );
+    expect(markdown).toContain(
+      '**Blocking guardrails:** ❌ 0 of 1 failed, 1 not evaluated\n- ❔ PII Detection: not evaluated\\: no output',
+    );
+    expect(markdown).toContain('**Recommendation:** Do not merge yet: the evaluation could not measure');
+    expect(markdown).not.toMatch(/safe to merge|✅/);
+  });
+
+  it('a cancelled run is not evaluated', () => {
+    const markdown = renderPrCommentMarkdown({
+      ...input,
+      gate: { state: 'cancelled', reasons: ['run cancelled'] },
+    });
+    expect(markdown).toContain('**Status:** ⏹️ Cancelled before it finished: not evaluated');
+    expect(markdown).not.toContain('safe to merge');
   });
 
   it('without a baseline shows dashes, no comparison link and a plain status', () => {

@@ -4,6 +4,8 @@
  * Pure: the caller gathers the numbers (stats/compareJudgeScores, guardrail evaluation).
  * Every user-controlled string goes through escapeMarkdown.
  */
+import type { GateState } from '../../core/gate.js';
+import type { GuardrailOutcome } from '../../core/run-summary.js';
 import type { Verdict } from '../../stats/index.js';
 
 export interface PrCommentJudgeRow {
@@ -24,8 +26,9 @@ export interface PrCommentJudgeRow {
 export interface PrCommentGuardrail {
   judge: string;
   blocking: boolean;
-  passed: boolean;
-  /** Why it failed, e.g. "pass rate 93% below 100%". */
+  /** error: not evaluated (nothing scored), which is never shown as passed. */
+  outcome: GuardrailOutcome;
+  /** Why it did not pass, e.g. "pass rate 93% below 100%". */
   reason?: string | null;
 }
 
@@ -46,8 +49,8 @@ export interface PrCommentInput {
   model: { name: string; settings?: string | null };
   judges: readonly PrCommentJudgeRow[];
   guardrails: readonly PrCommentGuardrail[];
-  /** Run verdict: 'fail' when a blocking guardrail failed (what CI gates on). */
-  overall: 'pass' | 'fail';
+  /** The gate's decision (core/gate.ts): what CI gates on; the comment never re-decides it. */
+  gate: { state: GateState; reasons: readonly string[] };
 }
 
 const SHORT_SHA_LENGTH = 7;
@@ -147,7 +150,7 @@ const judgesWith = (input: PrCommentInput, verdict: Verdict) =>
   input.judges.filter((row) => row.verdict === verdict).map((row) => escapeMarkdown(row.judge));
 
 const failedGuardrails = (input: PrCommentInput, blocking: boolean) =>
-  input.guardrails.filter((g) => g.blocking === blocking && !g.passed);
+  input.guardrails.filter((g) => g.blocking === blocking && g.outcome !== 'pass');
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -156,9 +159,15 @@ function listNames(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
+const firstReason = (input: PrCommentInput) =>
+  escapeMarkdown(input.gate.reasons[0] ?? 'nothing was measured');
+
 function statusLine(input: PrCommentInput): string {
   const regressions = judgesWith(input, 'regression').length;
-  if (input.overall === 'fail') {
+  if (input.gate.state === 'error') return `❔ Not evaluated: ${firstReason(input)}`;
+  if (input.gate.state === 'cancelled') return '⏹️ Cancelled before it finished: not evaluated';
+  if (input.gate.state === 'pending') return '⏳ Still running';
+  if (input.gate.state === 'fail') {
     const suffix = regressions > 0 ? `, ${plural(regressions, 'regression')} detected` : '';
     return `❌ Blocking guardrails failed${suffix}`;
   }
@@ -176,18 +185,29 @@ function guardrailSection(input: PrCommentInput, blocking: boolean): string[] {
   const title = blocking ? '**Blocking guardrails:**' : '**Soft guardrails:**';
   if (configured.length === 0) return blocking ? [`${title} none configured`] : [];
   if (failed.length === 0) return [`${title} All passed ✅`];
-  const icon = blocking ? '❌' : '⚠️';
+  const icon = (g: PrCommentGuardrail) => (g.outcome === 'error' ? '❔' : blocking ? '❌' : '⚠️');
+  const notEvaluated = failed.filter((g) => g.outcome === 'error').length;
+  const tally =
+    notEvaluated === 0
+      ? `${failed.length} of ${configured.length} failed`
+      : `${failed.length - notEvaluated} of ${configured.length} failed, ${notEvaluated} not evaluated`;
   return [
-    `${title} ${icon} ${failed.length} of ${configured.length} failed`,
+    `${title} ${blocking ? '❌' : '⚠️'} ${tally}`,
     ...failed.map(
-      (g) => `- ${icon} ${escapeMarkdown(g.judge)}${g.reason ? `: ${escapeMarkdown(g.reason)}` : ''}`,
+      (g) => `- ${icon(g)} ${escapeMarkdown(g.judge)}${g.reason ? `: ${escapeMarkdown(g.reason)}` : ''}`,
     ),
   ];
 }
 
 function recommendation(input: PrCommentInput): string {
   const blocking = failedGuardrails(input, true).map((g) => escapeMarkdown(g.judge));
-  if (input.overall === 'fail') {
+  if (input.gate.state === 'error') {
+    return `Do not merge yet: the evaluation could not measure this change (${input.gate.reasons.map(escapeMarkdown).join('; ') || 'nothing was measured'}). Fix the cause and re-run.`;
+  }
+  if (input.gate.state === 'cancelled')
+    return 'Not evaluated: the run was cancelled; re-run it for a verdict.';
+  if (input.gate.state === 'pending') return 'Wait for the run to finish.';
+  if (input.gate.state === 'fail') {
     return blocking.length > 0
       ? `Do not merge: fix the failing blocking guardrails (${listNames(blocking)}).`
       : 'Do not merge: the run failed its blocking checks.';

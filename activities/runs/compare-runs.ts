@@ -4,6 +4,7 @@
  * stage and by GET /api/eval/compare, so both always agree.
  */
 import type { DataSource } from 'typeorm';
+import type { JudgeRegression, RunComparison } from '../../core/run-summary.js';
 import {
   type CompareOptionsInput,
   compareJudgeScores,
@@ -11,32 +12,6 @@ import {
   type JudgeScoreSets,
   type ScoreObservation,
 } from '../../stats/index.js';
-
-export interface JudgeRegression {
-  judge_type: string;
-  verdict: JudgeComparison['verdict'];
-  reason: JudgeComparison['reason'];
-  test: JudgeComparison['test'];
-  design: JudgeComparison['design'];
-  n: number;
-  current_mean: number | null;
-  baseline_mean: number | null;
-  delta: number | null;
-  p_value: number | null;
-  adjusted_p_value: number | null;
-  ci: JudgeComparison['ci'];
-  mde: number | null;
-  minimum_effect: number;
-}
-
-export interface RunComparison {
-  run_id: string;
-  baseline_run_id: string;
-  paired: boolean;
-  correction: 'holm';
-  alpha: number;
-  judges: JudgeRegression[];
-}
 
 interface ScoreRow {
   run_id: string;
@@ -99,27 +74,67 @@ export async function compareRuns(
     });
   const sameDatasetVersion = current.dataset_version_id === baseline.dataset_version_id;
   const comparison = compareJudgeScores({ sameDatasetVersion, judges }, options);
+  // A judge either run recorded but that has no scores on both sides cannot be compared: it is listed as
+  // inconclusive instead of vanishing from the comparison.
+  const recorded: { judge_type: string }[] = await dataSource.query(
+    'SELECT DISTINCT judge_type FROM judge_scores WHERE run_id = ANY($1::uuid[])',
+    [[runId, baselineRunId]],
+  );
+  const compared = new Set(judges.map((j) => j.judge));
+  const notScored = recorded
+    .map((r) => r.judge_type)
+    .filter((judge) => !compared.has(judge))
+    .sort()
+    .map((judge): JudgeRegression => notScoredJudge(judge, byJudge.get(judge)));
   return {
     run_id: runId,
     baseline_run_id: baselineRunId,
     paired: sameDatasetVersion,
     correction: comparison.correction,
     alpha: comparison.alpha,
-    judges: comparison.judges.map((j) => ({
-      judge_type: j.judge,
-      verdict: j.verdict,
-      reason: j.reason,
-      test: j.test,
-      design: j.design,
-      n: j.n,
-      current_mean: j.currentMean,
-      baseline_mean: j.baselineMean,
-      delta: j.meanDifference,
-      p_value: j.pValue,
-      adjusted_p_value: j.adjustedPValue,
-      ci: j.ci,
-      mde: j.mde,
-      minimum_effect: j.minimumEffect,
-    })),
+    judges: [
+      ...comparison.judges.map(
+        (j): JudgeRegression => ({
+          judge_type: j.judge,
+          verdict: j.verdict,
+          reason: j.reason,
+          test: j.test,
+          design: j.design,
+          n: j.n,
+          current_mean: j.currentMean,
+          baseline_mean: j.baselineMean,
+          delta: j.meanDifference,
+          p_value: j.pValue,
+          adjusted_p_value: j.adjustedPValue,
+          ci: j.ci,
+          mde: j.mde,
+          minimum_effect: j.minimumEffect,
+        }),
+      ),
+      ...notScored,
+    ],
+  };
+}
+
+function notScoredJudge(
+  judge: string,
+  sets: { current: ScoreObservation[]; baseline: ScoreObservation[] } | undefined,
+): JudgeRegression {
+  const side = !sets?.current.length ? 'this run' : 'the baseline';
+  return {
+    judge_type: judge,
+    verdict: 'inconclusive',
+    reason: `not_scored: ${side} has no scores for this judge (every score was an error, or it did not run)`,
+    test: 'none',
+    design: 'none',
+    n: 0,
+    current_mean: null,
+    baseline_mean: null,
+    delta: null,
+    p_value: null,
+    adjusted_p_value: null,
+    ci: null,
+    mde: null,
+    minimum_effect: 0,
   };
 }

@@ -1,3 +1,4 @@
+import { OPEN_RUN_STATUSES } from '../../core/run-status.js';
 import { EvalRun } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import type { FinalRunStatus } from './types.js';
@@ -16,7 +17,7 @@ export function makeFinalizeRun(deps: ActivityDeps) {
         completed_at: now,
         ...(input.status === 'cancelled' ? { cancelled_at: now } : {}),
       })
-      .where('id = :id AND status IN (:...open)', { id: input.runId, open: ['pending', 'running'] })
+      .where('id = :id AND status IN (:...open)', { id: input.runId, open: [...OPEN_RUN_STATUSES] })
       .execute();
   };
 }

@@ -1,5 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { EvalRun, GuardrailConfig } from '../../db/entities/index.js';
+import { In } from 'typeorm';
+import { judgesForRun } from '../../core/gate.js';
+import { isFinalRunStatus, OPEN_RUN_STATUSES } from '../../core/run-status.js';
+import { EvalRun, GuardrailConfig, Project } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { judgeTaskQueue } from '../judging/judge-task-queue.js';
 import { chunkCount, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_PARALLEL_CHUNKS, MAX_CHUNK_SIZE } from './chunking.js';
@@ -22,6 +25,13 @@ export function makePlanRun(deps: ActivityDeps) {
         message: `run ${runId} not found`,
         nonRetryable: true,
       });
+    // A run that has ended is never brought back (a second execution under its id must not revive it).
+    if (isFinalRunStatus(run.status))
+      throw ApplicationFailure.create({
+        type: 'RunAlreadyFinished',
+        message: `run ${runId} is already ${run.status}`,
+        nonRetryable: true,
+      });
 
     const [{ count }] = await deps.dataSource.query(
       'SELECT count(*)::int AS count FROM eval_samples WHERE dataset_version_id = $1',
@@ -33,14 +43,13 @@ export function makePlanRun(deps: ActivityDeps) {
     const guardrails = await deps.dataSource
       .getRepository(GuardrailConfig)
       .findBy({ project_id: run.project_id, enabled: true });
-    const selected = options.judges ?? guardrails.map((g) => g.judge_type);
-    const judges: PlannedJudge[] = [...new Set(selected)].map((judgeType) => ({
+    const judges: PlannedJudge[] = judgesForRun(guardrails, options.judges).map((judgeType) => ({
       judgeType,
       taskQueue: judgeTaskQueue(judgeType, guardrails.find((g) => g.judge_type === judgeType)?.config),
     }));
 
     const baselineRunId = run.baseline_run_id ?? (await findBaseline(deps, run));
-    await runs.update({ id: runId }, {
+    await runs.update({ id: runId, status: In([...OPEN_RUN_STATUSES]) }, {
       status: 'running',
       started_at: () => 'COALESCE(started_at, now())',
       total_samples: count * run.repetitions,
@@ -59,10 +68,19 @@ export function makePlanRun(deps: ActivityDeps) {
   };
 }
 
-/** CI runs compare with the base branch's latest completed run; others with the latest completed run
- * on the same dataset version and endpoint. */
+/**
+ * CI runs compare with the base branch's latest completed run; others with the latest completed run
+ * on the same dataset version and endpoint. Never a run that measured nothing: its verdict is `error`,
+ * or more of its samples failed than the project allows.
+ */
 async function findBaseline(deps: ActivityDeps, run: EvalRun): Promise<string | null> {
-  const params: unknown[] = [run.project_id, run.dataset_version_id, run.id];
+  const project = await deps.dataSource.getRepository(Project).findOneByOrFail({ id: run.project_id });
+  const params: unknown[] = [
+    run.project_id,
+    run.dataset_version_id,
+    run.id,
+    project.baseline_max_failed_share,
+  ];
   let branchFilter = '';
   if (run.trigger_type === 'ci' && run.git_base_branch) {
     params.push(run.git_base_branch);
@@ -71,9 +89,14 @@ async function findBaseline(deps: ActivityDeps, run: EvalRun): Promise<string | 
     params.push(run.endpoint_id);
     branchFilter = `AND endpoint_id = $${params.length}`;
   }
+  // Summaries of older versions have no samples.failed: those runs are eligible as before unless they
+  // say otherwise. A run whose summary has no verdict at all was never summarized: not eligible.
   const rows: { id: string }[] = await deps.dataSource.query(
     `SELECT id FROM eval_runs
       WHERE project_id = $1 AND dataset_version_id = $2 AND id <> $3 AND status = 'completed' ${branchFilter}
+        AND summary ? 'verdict' AND summary->>'verdict' <> 'error'
+        AND COALESCE((summary->'samples'->>'failed')::float8, 0)
+            <= $4 * GREATEST(COALESCE((summary->'samples'->>'total')::float8, 0), 1)
       ORDER BY completed_at DESC LIMIT 1`,
     params,
   );

@@ -1,4 +1,3 @@
-import type { RunStatus } from '../../db/entities/index.js';
 import type { TaskQueueName } from '../../temporal.config.js';
 
 /** Carried in workflow payloads: ids and counts only, never model outputs. */
@@ -33,4 +32,4 @@ export interface ChunkGeneration {
   resultIds: string[];
 }
 
-export type FinalRunStatus = Extract<RunStatus, 'completed' | 'failed' | 'cancelled' | 'budget_exceeded'>;
+export type { FinalRunStatus } from '../../core/run-status.js';

@@ -107,6 +107,17 @@ describe('GET /api/ci/badge/{project_id}', () => {
     const none = await (await app.request(`/api/ci/badge/${fx.project.id}?branch=nothing-here`)).text();
     expect(none).toContain('no runs');
   });
+
+  it('never shows "passing" for a run that measured nothing or failed', async () => {
+    await completedRun(3, { verdict: 'error', blocking_errors: ['pii'], judges: {} }, 'empty');
+    const empty = await (await app.request(`/api/ci/badge/${fx.project.id}?branch=empty`)).text();
+    expect(empty).toContain('not evaluated');
+    // A summary from before verdicts were written reads as not evaluated, too.
+    await completedRun(2, { judges: { pii: { n: 2, mean_score: 1, pass_rate: 1 } } }, 'old');
+    expect(await (await app.request(`/api/ci/badge/${fx.project.id}?branch=old`)).text()).toContain(
+      'not evaluated',
+    );
+  });
 });
 
 describe('GET /api/eval/runs/{id}/latency-histogram', () => {

@@ -1,5 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { compareRuns } from '../../activities/runs/compare-runs.js';
+import { DEFAULT_GATE_POLICY, decideGate } from '../../core/gate.js';
+import { readRunSummary } from '../../core/run-summary.js';
+import type { EvalRun } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema, notFound } from '../errors.js';
 import { authorizeProject } from '../middleware/auth.js';
@@ -323,12 +326,14 @@ export function analyticsRoutes(deps: ApiDeps) {
     await requireProject(project_id);
     const params: unknown[] = [project_id];
     if (branch) params.push(branch);
-    const [run]: Array<{ summary: SummaryJudges; updated_at: Date }> = await deps.dataSource.query(
-      `SELECT summary, updated_at FROM eval_runs WHERE project_id = $1 AND status = 'completed'
-         ${branch ? 'AND git_branch = $2' : ''} ORDER BY completed_at DESC LIMIT 1`,
+    // The latest run that ended on its own: a cancelled run says nothing about the project.
+    const [run]: EvalRun[] = await deps.dataSource.query(
+      `SELECT status, error, summary FROM eval_runs
+        WHERE project_id = $1 AND status IN ('completed', 'failed', 'budget_exceeded')
+         ${branch ? 'AND git_branch = $2' : ''} ORDER BY completed_at DESC NULLS LAST LIMIT 1`,
       params,
     );
-    const svg = renderBadge(run ? badgeState(run.summary) : { message: 'no runs', color: 'lightgrey' });
+    const svg = renderBadge(run ? badgeState(run) : { message: 'no runs', color: 'lightgrey' });
     c.header('Content-Type', 'image/svg+xml; charset=utf-8');
     c.header('Cache-Control', `public, max-age=${BADGE_MAX_AGE_S}`);
     return c.body(svg, 200) as never;
@@ -337,12 +342,17 @@ export function analyticsRoutes(deps: ApiDeps) {
   return app;
 }
 
-function badgeState(summary: SummaryJudges) {
-  const judges = Object.values(summary.judges ?? {});
-  const rates = judges.map((j) => j.pass_rate).filter((r): r is number => r !== null);
+/** The gate's state, with the mean pass rate over judges as a figure when it passed. */
+function badgeState(run: Pick<EvalRun, 'status' | 'error' | 'summary'>) {
+  const summary = readRunSummary(run.summary);
+  const gate = decideGate(run, summary, DEFAULT_GATE_POLICY);
+  if (gate.state !== 'pass' && gate.state !== 'fail') return { message: 'not evaluated', color: 'orange' };
+  const rates = Object.values(summary.judges)
+    .map((j) => j.pass_rate)
+    .filter((r): r is number => r !== null);
   const rate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
   const pct = rate === null ? '' : ` ${(rate * 100).toFixed(0)}%`;
-  if (summary.verdict === 'fail') return { message: `failing${pct}`, color: 'red' };
-  if (summary.verdict === 'pass') return { message: `passing${pct}`, color: 'brightgreen' };
-  return { message: 'unknown', color: 'lightgrey' };
+  return gate.state === 'fail'
+    ? { message: `failing${pct}`, color: 'red' }
+    : { message: `passing${pct}`, color: 'brightgreen' };
 }

@@ -1,15 +1,22 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { GuardrailConfig } from '../../db/entities/index.js';
+import { JUDGE_TYPES } from '../../judges/judge-types.js';
+import { judgeConfigMessage } from '../../judges/settings.js';
 import type { ApiDeps } from '../deps.js';
+import { ApiError, zodIssues } from '../errors.js';
 import type { ApiEnv } from '../middleware/context.js';
 import { IdParams } from '../schemas/common.js';
 import { GuardrailSchema, GuardrailUpdate, GuardrailUpsert } from '../schemas/guardrails.js';
+import { guardrailConfigSchema } from '../schemas/judges.js';
 import { ProjectParams } from '../schemas/projects.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
 import { findOwned, findProject } from '../services/access.js';
 import { serializeGuardrail } from '../services/serializers.js';
 
 const TAG = 'guardrails';
+const INVALID_CONFIG_NOTE =
+  "A config the judge refuses (unknown keys, missing options such as format's checks) is a 422 " +
+  '`invalid_judge_config` whose details list each path and message.';
 const GuardrailParams = z.object({
   id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, description: 'guardrail id' }),
 });
@@ -19,6 +26,7 @@ const upsertGuardrail = createRoute({
   path: '/api/projects/{id}/guardrails',
   tags: [TAG],
   summary: "Configure a judge's guardrail (one per judge_type: creates it, or replaces the existing one)",
+  description: INVALID_CONFIG_NOTE,
   request: {
     params: ProjectParams,
     body: { required: true, content: { 'application/json': { schema: GuardrailUpsert } } },
@@ -47,6 +55,7 @@ const updateGuardrail = createRoute({
   path: '/api/guardrails/{id}',
   tags: [TAG],
   summary: 'Change a guardrail',
+  description: `A new config replaces the old one and is checked against the guardrail's judge. ${INVALID_CONFIG_NOTE}`,
   request: {
     params: GuardrailParams,
     body: { required: true, content: { 'application/json': { schema: GuardrailUpdate } } },
@@ -70,6 +79,7 @@ export function guardrailRoutes(deps: ApiDeps) {
   app.openapi(upsertGuardrail, async (c) => {
     const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
     const body = c.req.valid('json');
+    checkJudgeConfig(body.judge_type, body.config);
     // One statement, so two concurrent POSTs for the same judge cannot both insert.
     const [row]: (GuardrailConfig & { inserted: boolean })[] = await deps.dataSource.query(
       `INSERT INTO guardrail_configs (project_id, judge_type, threshold, is_blocking, config, enabled)
@@ -104,6 +114,7 @@ export function guardrailRoutes(deps: ApiDeps) {
       'guardrail',
     );
     const body = c.req.valid('json');
+    if (body.config !== undefined) checkJudgeConfig(guardrail.judge_type, body.config);
     for (const [key, value] of Object.entries(body)) {
       if (value !== undefined) (guardrail as unknown as Record<string, unknown>)[key] = value;
     }
@@ -123,4 +134,25 @@ export function guardrailRoutes(deps: ApiDeps) {
   });
 
   return app;
+}
+
+/** A config the judge would refuse makes every score of every run an error: refuse it when it is saved. */
+function checkJudgeConfig(judgeType: string, config: Record<string, unknown>) {
+  const schema = guardrailConfigSchema(judgeType);
+  // Only rows saved before judge types were checked can name an unknown one.
+  if (!schema)
+    throw new ApiError(
+      422,
+      'unknown_judge',
+      `unknown judge "${judgeType}"; known: ${JUDGE_TYPES.join(', ')}`,
+    );
+  const parsed = schema.safeParse(config);
+  if (!parsed.success) {
+    throw new ApiError(
+      422,
+      'invalid_judge_config',
+      judgeConfigMessage(judgeType, parsed.error),
+      zodIssues(parsed.error),
+    );
+  }
 }

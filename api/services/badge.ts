@@ -1,5 +1,10 @@
 /** A shields-style flat SVG badge. Text is escaped: messages can carry user-controlled names. */
-const COLORS: Record<string, string> = { brightgreen: '#4c1', red: '#e05d44', lightgrey: '#9f9f9f' };
+const COLORS: Record<string, string> = {
+  brightgreen: '#4c1',
+  red: '#e05d44',
+  orange: '#fe7d37',
+  lightgrey: '#9f9f9f',
+};
 const CHAR_WIDTH_PX = 6.5;
 const PADDING_PX = 10;
 

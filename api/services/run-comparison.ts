@@ -4,7 +4,8 @@
  * change) they are computed once and kept: later pages and reloads cost one small query.
  */
 import type { DataSource } from 'typeorm';
-import { compareRuns, type RunComparison } from '../../activities/runs/compare-runs.js';
+import { compareRuns } from '../../activities/runs/compare-runs.js';
+import type { RunComparison } from '../../core/run-summary.js';
 import type { EvalRun } from '../../db/entities/index.js';
 
 /** Pairs of finished runs kept in memory (a 200k-sample pair's order is a few MB). */

@@ -1,10 +1,12 @@
 /** `evalforge runs show` and `evalforge runs compare`. */
+
+import { isFinalRunStatus } from '../../core/run-status.js';
 import { isMissingRoute } from '../api-client.js';
 import { type CliContext, print, printJson } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { usageError } from '../flags.js';
 import { fetchRunReport } from '../report.js';
-import { FINAL_STATUSES, type RunJson } from '../wait.js';
+import type { RunJson } from '../wait.js';
 
 export async function runsShow(ctx: CliContext, args: string[]): Promise<number> {
   if (args.length !== 1) throw usageError('usage: evalforge runs show <run-id>');
@@ -15,7 +17,7 @@ export async function runsShow(ctx: CliContext, args: string[]): Promise<number>
   }
   const report = await fetchRunReport(ctx, runId);
   const { run } = report;
-  if (!FINAL_STATUSES.has(run.status)) print(ctx, `run ${run.id} is ${run.status}: ${report.url}`);
+  if (!isFinalRunStatus(run.status)) print(ctx, `run ${run.id} is ${run.status}: ${report.url}`);
   else print(ctx, report.markdown);
   return EXIT.OK;
 }

@@ -10,20 +10,13 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { numberFromString } from '../column-types.js';
+import { RUN_STATUSES, type RunStatus } from '../run-statuses.js';
 import { DatasetVersion } from './dataset-version.js';
 import { EvalDataset } from './eval-dataset.js';
 import { LlmEndpoint } from './llm-endpoint.js';
 import { Project } from './project.js';
 
-export const RUN_STATUSES = [
-  'pending',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_STATUSES, type RunStatus };
 export const TRIGGER_TYPES = ['manual', 'ci', 'scheduled', 'api'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
@@ -108,6 +101,13 @@ export class EvalRun {
   /** Client-supplied Idempotency-Key: a retried POST returns the same run. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   idempotency_key!: string | null;
+
+  /**
+   * sha256 (hex) of the canonical start request, without its key: a key sent again with a different
+   * request is refused (422). Null on runs recorded before it existed; those keys match any request.
+   */
+  @Column({ type: 'char', length: 64, nullable: true })
+  request_fingerprint!: string | null;
 
   /** Run options: judges/guardrails selection, chunk size, parallelism. */
   @Column({ type: 'jsonb', default: {} })

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { SampleInput } from '../../api/schemas/datasets.js';
 import { EndpointCreate } from '../../api/schemas/endpoints.js';
 import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
+import { guardrailConfigSchema } from '../../api/schemas/judges.js';
 import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
 import { modelDir, modelSourceFromEnv } from '../../judges/inference/models-dir.js';
 import { DEFAULT_TOXICITY_MODEL } from '../../judges/toxicity.js';
@@ -120,7 +121,12 @@ export async function seedDemo(dataSource: DataSource, opts: DemoSeedOptions = {
   const toxicityEnabled = opts.toxicityModelAvailable ?? toxicityModelAvailable();
   const samples = CUSTOMER_SUPPORT_SAMPLES.map((sample) => SampleInput.parse(sample));
   const endpoints = DEMO_ENDPOINTS.map((e) => EndpointCreate.parse(e));
-  const guardrails = DEMO_GUARDRAILS.map((g) => GuardrailUpsert.parse(g));
+  // The API's checks, judge config included: the demo never stores a guardrail the API would refuse.
+  const guardrails = DEMO_GUARDRAILS.map((g) => {
+    const guardrail = GuardrailUpsert.parse(g);
+    guardrailConfigSchema(guardrail.judge_type)?.parse(guardrail.config);
+    return guardrail;
+  });
 
   const project = await dataSource
     .getRepository(Project)

