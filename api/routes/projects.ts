@@ -81,7 +81,13 @@ export function projectRoutes(deps: ApiDeps) {
   app.openapi(createProject, async (c) => {
     requireAdmin(c, 'creating a project');
     const body = c.req.valid('json');
-    const project = await projects().save({ name: body.name, description: body.description ?? null });
+    const project = await projects().save({
+      name: body.name,
+      description: body.description ?? null,
+      ...(body.baseline_max_failed_share === undefined
+        ? {}
+        : { baseline_max_failed_share: body.baseline_max_failed_share }),
+    });
     return c.json(serializeProject(project), 201);
   });
 
@@ -114,6 +120,8 @@ export function projectRoutes(deps: ApiDeps) {
     const body = c.req.valid('json');
     if (body.name !== undefined) project.name = body.name;
     if (body.description !== undefined) project.description = body.description;
+    if (body.baseline_max_failed_share !== undefined)
+      project.baseline_max_failed_share = body.baseline_max_failed_share;
     return c.json(serializeProject(await projects().save(project)), 200);
   });
 

@@ -16,6 +16,7 @@ export const serializeProject = (p: Project) => ({
   id: p.id,
   name: p.name,
   description: p.description,
+  baseline_max_failed_share: p.baseline_max_failed_share,
   created_at: iso(p.created_at),
   updated_at: iso(p.updated_at),
 });
