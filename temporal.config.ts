@@ -4,6 +4,7 @@
  * stays deterministic (no process.env reads outside functions).
  */
 import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
+import { JUDGE_QUEUES } from './judges/judge-types.js';
 
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 export const DEFAULT_TEMPORAL_PORT = 7233;
@@ -15,9 +16,9 @@ export const TASK_QUEUES = {
   /** model calls and LLM-as-judge: network bound, rate limited per endpoint */
   llm: 'llm',
   /** local model judges on CPU */
-  judgesCpu: 'judges.cpu',
+  judgesCpu: JUDGE_QUEUES.cpu,
   /** local model judges on GPU nodes */
-  judgesGpu: 'judges.gpu',
+  judgesGpu: JUDGE_QUEUES.gpu,
 } as const;
 
 export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../db/data-source.js';
-import { createLogger, type Logger } from '../runtime/logger.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { type ApiSettings, apiSettingsFromEnv } from './settings.js';
 
 export interface ApiDeps {

@@ -86,6 +86,12 @@ const PG_INPUT_ERRORS: Record<string, { status: ContentfulStatusCode; code: stri
   },
   '22P02': { status: 400, code: 'bad_request', message: 'a value has the wrong format' },
   '22001': { status: 422, code: 'value_too_long', message: 'a value is longer than its column allows' },
+  // numeric_value_out_of_range: the schemas bound every number (db/column-bounds.ts); this is the last resort.
+  '22003': {
+    status: 400,
+    code: 'value_out_of_range',
+    message: 'a number is outside the range its column can hold',
+  },
   '23505': { status: 409, code: 'conflict', message: 'a record with the same unique key already exists' },
   '23503': {
     status: 409,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { PROJECT_ROOT } from '../runtime/child-process.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 
 export const DASHBOARD_DIR = path.join(PROJECT_ROOT, 'web/dist');
 /** Vite puts content-hashed files under assets/: they never change, so browsers may keep them. */

@@ -2,7 +2,7 @@
  * API test helpers: the real app over a test database and a test Temporal namespace, requested
  * in-process with app.request() (same routing, middleware and error handling as over HTTP).
  */
-import { createLogger } from '../runtime/logger.js';
+import { createLogger } from '../lib/logger.js';
 import {
   createTestDatabase,
   createTestTemporal,

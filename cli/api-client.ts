@@ -14,7 +14,10 @@ export interface RequestOptions {
   json?: unknown;
   body?: BodyInit;
   headers?: Record<string, string>;
-  /** Repeat on network errors and 5xx. Only for idempotent requests. */
+  /**
+   * Repeat on network errors, 5xx and 429, waiting as Retry-After says when the server sends it. Only for
+   * idempotent requests: a POST repeats with the same headers, so its Idempotency-Key finds the first attempt's run.
+   */
   retry?: boolean;
   /** Give up on one attempt after this long. */
   timeoutMs?: number;
@@ -22,6 +25,20 @@ export interface RequestOptions {
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY_MS = 1_000;
+/** A Retry-After longer than this is not waited for: the CLI gives up and says why. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Answers worth repeating as they are: the server could not take the request now. */
+const isRetryableStatus = (status: number) => status >= 500 || status === 429;
+
+/** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
 
 interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
@@ -55,8 +72,11 @@ export class ApiClient {
     }
     const attempts = opts.retry ? (this.opts.retries ?? DEFAULT_RETRIES) : 1;
     let lastError: CliError | undefined;
+    let serverDelayMs: number | null = null;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await sleep((this.opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * (attempt - 1));
+      if (attempt > 1)
+        await sleep(serverDelayMs ?? (this.opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * (attempt - 1));
+      serverDelayMs = null;
       let res: Response;
       try {
         res = await fetch(url, {
@@ -77,7 +97,10 @@ export class ApiClient {
       }
       if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
       const error = await errorFrom(method, url, res);
-      if (res.status < 500) throw error;
+      if (!isRetryableStatus(res.status)) throw error;
+      serverDelayMs = retryAfterMs(res.headers.get('retry-after'));
+      // Not worth waiting for (or not retrying at all): fail now with the server's answer.
+      if (serverDelayMs !== null && serverDelayMs > MAX_RETRY_AFTER_MS) throw error;
       lastError = error;
     }
     throw lastError!;

@@ -19,8 +19,8 @@ import {
   passingSummary,
   regressionSummary,
 } from '../github-app/test-support/summaries.js';
+import { createLogger } from '../lib/logger.js';
 import { PROJECT_ROOT } from '../runtime/child-process.js';
-import { createLogger } from '../runtime/logger.js';
 import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
 import {
   createTestDatabase,
@@ -157,6 +157,40 @@ function actionsEnv(opts: { headSha: string; prNumber: number; runId: string }) 
   };
 }
 
+/**
+ * A proxy to the API that forwards the first POST /api/eval/run and then drops the connection instead of
+ * answering: the run exists on the server, but the CLI never hears of it.
+ */
+async function startLossyProxy(target: string) {
+  const startKeys: string[] = [];
+  const proxy = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string> = {};
+    for (const h of ['accept', 'authorization', 'content-type', 'idempotency-key']) {
+      if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
+    }
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const text = await upstream.text();
+    if (req.method === 'POST' && req.url === '/api/eval/run') {
+      startKeys.push(headers['idempotency-key']);
+      if (startKeys.length === 1) return void req.socket.destroy();
+    }
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+    res.end(text);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    startKeys,
+    close: () => new Promise((r) => proxy.close(r)),
+  };
+}
+
 describe('evalforge run', () => {
   it('starts a run and prints where to find it', async () => {
     const res = await cli([...runArgs(), '--sha', 'abcdef1', '--branch', 'dev']);
@@ -201,6 +235,32 @@ describe('evalforge run', () => {
     const second = await cli([...runArgs(), '--json'], env);
     expect(first.code, first.stderr).toBe(EXIT.OK);
     expect(JSON.parse(second.stdout).id).toBe(JSON.parse(first.stdout).id);
+  });
+
+  it('a second run in the same job with other options gets its own run, not a refused key', async () => {
+    const { env } = actionsEnv({ headSha: '9'.repeat(40), prNumber: 45, runId: '1004' });
+    const first = await cli([...runArgs(), '--json'], env);
+    const other = await cli([...runArgs(), '--repetitions', '2', '--json'], env);
+    const retried = await cli([...runArgs(), '--json'], env);
+    for (const r of [first, other, retried]) expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(other.stdout).id).not.toBe(JSON.parse(first.stdout).id);
+    expect(JSON.parse(other.stdout).repetitions).toBe(2);
+    expect(JSON.parse(retried.stdout).id).toBe(JSON.parse(first.stdout).id);
+  });
+
+  it('retries the start with the same Idempotency-Key when its answer is lost: one run', async () => {
+    const sha = 'a'.repeat(40);
+    const proxy = await startLossyProxy(url);
+    try {
+      const res = await cli([...runArgs(), '--sha', sha, '--json'], { EVALFORGE_URL: proxy.url });
+      expect(res.code, res.stderr).toBe(EXIT.OK);
+      expect(proxy.startKeys).toHaveLength(2);
+      expect(proxy.startKeys[1]).toBe(proxy.startKeys[0]);
+      const runs = await db.dataSource.getRepository(EvalRun).findBy({ git_commit_sha: sha });
+      expect(runs.map((r) => r.id)).toEqual([JSON.parse(res.stdout).id]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('passes the guardrail gate, fails the regression gate when asked, with plain log lines in CI', async () => {

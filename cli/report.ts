@@ -1,9 +1,8 @@
 /** A finished run's report from the server (GET /api/ci/report/{id}), and the GitHub step summary. */
 import fs from 'node:fs/promises';
 import type { GateDecision } from '../core/gate.js';
-import { runPageUrl } from '../github-app/links.js';
+import { runPageUrl } from '../core/links.js';
 import type { CliContext } from './context.js';
-import type { GateResult } from './gate.js';
 import type { RunJson } from './wait.js';
 
 export interface RunReportJson {
@@ -30,9 +29,9 @@ export async function fetchRunReport(
 }
 
 /** The report plus the gate's outcome, as the job's step summary and terminal output. */
-export function withGate(markdown: string, gate: GateResult): string {
-  if (gate.reasons.length === 0) return markdown;
-  return `${markdown}\n**EvalForge CLI:** ❌ ${gate.reasons.join('; ')}\n`;
+export function withGate(markdown: string, reasons: readonly string[]): string {
+  if (reasons.length === 0) return markdown;
+  return `${markdown}\n**EvalForge CLI:** ❌ ${reasons.join('; ')}\n`;
 }
 
 /** Appends to $GITHUB_STEP_SUMMARY (GitHub Actions shows it on the run's summary page) when set. */

@@ -4,7 +4,7 @@
  * worker only uses it to report finished runs.
  */
 import { Probot, ProbotOctokit } from 'probot';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../lib/logger.js';
 import { type GitHubAppSettings, gitHubAppSettingsFromEnv } from './settings.js';
 
 export type InstallationOctokit = ProbotOctokit;

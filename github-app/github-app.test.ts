@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
 import { EvalDataset, EvalRun, GitHubPullRequest } from '../db/entities/index.js';
-import { createLogger } from '../runtime/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
 import {
   createTestDatabase,
@@ -16,8 +16,8 @@ import {
   type TestDatabase,
   type TestTemporal,
 } from '../test/helpers/index.js';
-import { COMMENT_MARKER } from './comment.js';
-import { reportRunToGitHub } from './report.js';
+import { COMMENT_MARKER } from './reporting/comment.js';
+import { reportRunToGitHub } from './reporting/report.js';
 import { gitHubRoutes } from './routes.js';
 import { signBody } from './signature.js';
 import { type FakeGitHub, startFakeGitHub } from './test-support/fake-github.js';

@@ -4,11 +4,11 @@
  */
 import type { Context } from 'probot';
 import type { ApiDeps } from '../api/deps.js';
+import { splitFullName } from '../core/links.js';
 import { EvalRun, GitHubRepository } from '../db/entities/index.js';
-import { completeCheck } from './checks.js';
 import type { GitHubApp } from './client.js';
-import { splitFullName } from './links.js';
 import { touchesPaths } from './path-filter.js';
+import { completeCheck } from './reporting/checks.js';
 import { pullRequestRunKey, rerunKey } from './run-keys.js';
 import { startCiRun } from './start-ci-run.js';
 import {

@@ -1,10 +1,10 @@
 export { createGitHubClient, type GitHubApp, gitHubClientFromEnv } from './client.js';
-export { type CheckConclusion, decideCheckConclusion } from './conclusion.js';
+export { type CheckConclusion, decideCheckConclusion } from './reporting/conclusion.js';
 export {
   type GitHubReportDeps,
   type GitHubReportOptions,
   type GitHubReportOutcome,
   reportRunToGitHub,
-} from './report.js';
+} from './reporting/report.js';
 export { gitHubRoutes } from './routes.js';
 export { type GitHubAppSettings, gitHubAppSettingsFromEnv } from './settings.js';

@@ -7,8 +7,8 @@ import type { ApiDeps } from '../api/deps.js';
 import { ErrorBodySchema, notFound } from '../api/errors.js';
 import { authorizeProject, projectScope } from '../api/middleware/auth.js';
 import { Timestamp, Uuid } from '../api/schemas/common.js';
+import { normalizeFullName } from '../core/links.js';
 import { EvalDataset, GitHubRepository, LlmEndpoint } from '../db/entities/index.js';
-import { normalizeFullName } from './links.js';
 
 const MAX_PATH_FILTERS = 50;
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;

@@ -5,7 +5,7 @@
  * Pure (no database imports): the CLI uses boundedKey too.
  */
 import crypto from 'node:crypto';
-import { normalizeFullName } from './links.js';
+import { normalizeFullName } from '../core/links.js';
 
 /** eval_runs.idempotency_key is varchar(255): longer keys (long branch names) are hashed. */
 const MAX_KEY_LENGTH = 255;

@@ -2,10 +2,12 @@
 import type { ApiDeps } from '../api/deps.js';
 import { ApiError } from '../api/errors.js';
 import { startRun } from '../api/services/runs.js';
+import { runPageUrl } from '../core/links.js';
+import { FINAL_RUN_STATUSES } from '../core/run-status.js';
 import type { GitHubRepository } from '../db/entities/index.js';
-import { completeCheck, createInProgressCheck } from './checks.js';
 import type { GitHubApp, InstallationOctokit } from './client.js';
-import { runPageUrl } from './links.js';
+import { completeCheck, createInProgressCheck } from './reporting/checks.js';
+import { reportRunToGitHub } from './reporting/report.js';
 import { claimCheckRun, updateCheckRun } from './store.js';
 
 export interface CiCommit {
@@ -49,6 +51,15 @@ export async function startCiRun(
       idempotency_key: commit.idempotencyKey,
     });
   } catch (err) {
+    // This commit was already evaluated under this key with other settings (the link or the PR's base changed
+    // since): its run keeps its check; a "Re-run" on that check starts a run with the current settings.
+    if (err instanceof ApiError && err.code === 'idempotency_key_reused') {
+      deps.logger.warn(
+        { repository: commit.fullName, sha: commit.headSha, key: commit.idempotencyKey },
+        'CI event for an already evaluated commit with different settings; not started again',
+      );
+      return { started: false, reason: err.code };
+    }
     // A configuration problem (archived dataset, empty dataset…) shows on the PR instead of vanishing
     // into a log; anything else (Temporal down) fails the delivery so it can be redelivered.
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
@@ -67,6 +78,20 @@ export async function startCiRun(
     head_sha: commit.headSha,
   });
   if (!claimed) return { started: true, runId: run.id, created, checkRunId: null };
+  if (FINAL_RUN_STATUSES.has(run.status)) {
+    // A redelivery found a run that finished (or was cancelled) before its check was ever opened: show how
+    // it ended rather than an in-progress check that nothing would complete. The run is not started again.
+    const reported = await reportRunToGitHub(
+      { dataSource: deps.dataSource, logger: deps.logger, github },
+      run.id,
+    );
+    return {
+      started: true,
+      runId: run.id,
+      created,
+      checkRunId: reported.reported ? reported.checkRunId : null,
+    };
+  }
   const checkRunId = await createInProgressCheck(octokit, {
     ...target,
     runId: run.id,

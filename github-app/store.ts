@@ -1,7 +1,7 @@
 /** Database access for the GitHub integration: repository links, pull requests, check runs. */
 import type { DataSource, EntityManager } from 'typeorm';
+import { normalizeFullName } from '../core/links.js';
 import { GitHubCheckRun, GitHubPullRequest, GitHubRepository } from '../db/entities/index.js';
-import { normalizeFullName } from './links.js';
 
 export async function findRepositoryLink(ds: DataSource, fullName: string) {
   const link = await ds.getRepository(GitHubRepository).findOneBy({ full_name: normalizeFullName(fullName) });

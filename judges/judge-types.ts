@@ -23,3 +23,7 @@ export function baseJudgeType(judgeType: string): string {
 export function isKnownJudgeType(judgeType: string): boolean {
   return (JUDGE_TYPES as readonly string[]).includes(baseJudgeType(judgeType));
 }
+
+/** Task queues a local-model judge can run on, as plain strings: the judge library needs no Temporal.
+ * temporal.config.ts takes its judge queue names from here. */
+export const JUDGE_QUEUES = { cpu: 'judges.cpu', gpu: 'judges.gpu' } as const;

@@ -1,4 +1,4 @@
-import { createLogger } from '../runtime/logger.js';
+import { createLogger } from '../lib/logger.js';
 
 /** The two calls judges make; pino's logger satisfies it, and so does a test's recording logger. */
 export interface JudgeLogger {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { TASK_QUEUES } from '../temporal.config.js';
 import type { DevicePreference } from './inference/execution-device.js';
 import type { ModelSource } from './inference/models-dir.js';
+import { JUDGE_QUEUES } from './judge-types.js';
 import type { ChatCaller } from './llm/chat-caller.js';
 import type { JudgeLogger } from './logger.js';
 
@@ -67,7 +67,7 @@ export const modelJudgeOptions = {
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']).optional(),
   device: z.enum(['cpu', 'cuda', 'auto']).optional(),
   queue: z
-    .enum([TASK_QUEUES.judgesCpu, TASK_QUEUES.judgesGpu])
+    .enum([JUDGE_QUEUES.cpu, JUDGE_QUEUES.gpu])
     .optional()
     .describe('judges.gpu runs on GPU workers (and asks for CUDA)'),
   batch_size: z.number().int().min(1).max(512).optional(),
@@ -76,5 +76,5 @@ export const modelJudgeOptions = {
 
 /** A judge routed to the GPU queue asks for CUDA unless its config says otherwise. */
 export function devicePreference(options: { device?: DevicePreference; queue?: string }): DevicePreference {
-  return options.device ?? (options.queue === TASK_QUEUES.judgesGpu ? 'cuda' : 'cpu');
+  return options.device ?? (options.queue === JUDGE_QUEUES.gpu ? 'cuda' : 'cpu');
 }

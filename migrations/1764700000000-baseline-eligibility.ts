@@ -9,7 +9,7 @@ export class BaselineEligibility1764700000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE "projects" ADD "baseline_max_failed_share" double precision NOT NULL DEFAULT 0.05`,
+      `ALTER TABLE "projects" ADD "baseline_max_failed_share" double precision NOT NULL DEFAULT '0.05'`,
     );
     await q.query(
       `ALTER TABLE "projects" ADD CONSTRAINT "chk_projects_baseline_max_failed_share" CHECK ("baseline_max_failed_share" >= 0 AND "baseline_max_failed_share" <= 1)`,

@@ -3,12 +3,16 @@ export { SampleKeys1764200000000 } from './1764200000000-sample-keys.js';
 export { RateLimits1764300000000 } from './1764300000000-rate-limits.js';
 export { GitHub1764400000000 } from './1764400000000-github.js';
 export { ResultOrder1764500000000 } from './1764500000000-result-order.js';
+export { IdempotencyFingerprint1764600000000 } from './1764600000000-idempotency-fingerprint.js';
+export { BaselineEligibility1764700000000 } from './1764700000000-baseline-eligibility.js';
 
 import { Initial1764160000000 } from './1764160000000-initial.js';
 import { SampleKeys1764200000000 } from './1764200000000-sample-keys.js';
 import { RateLimits1764300000000 } from './1764300000000-rate-limits.js';
 import { GitHub1764400000000 } from './1764400000000-github.js';
 import { ResultOrder1764500000000 } from './1764500000000-result-order.js';
+import { IdempotencyFingerprint1764600000000 } from './1764600000000-idempotency-fingerprint.js';
+import { BaselineEligibility1764700000000 } from './1764700000000-baseline-eligibility.js';
 
 /** In order of application (TypeORM sorts by timestamp); new migrations are appended here. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +21,6 @@ export const ALL_MIGRATIONS = [
   RateLimits1764300000000,
   GitHub1764400000000,
   ResultOrder1764500000000,
+  IdempotencyFingerprint1764600000000,
+  BaselineEligibility1764700000000,
 ];

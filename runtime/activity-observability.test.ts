@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger.js';
+import { activityDuration } from '../lib/metrics.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
 import { observeActivities } from './activity-observability.js';
-import { createLogger } from './logger.js';
-import { activityDuration } from './metrics.js';
 
 function capturingLogger() {
   const lines: Record<string, unknown>[] = [];

@@ -3,8 +3,9 @@
  * runs it inside a log context, so whatever the activity logs names its workflow and eval run.
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { evalRunIdOf, withLogContext } from './log-context.js';
-import { activityDuration } from './metrics.js';
+import { withLogContext } from '../lib/log-context.js';
+import { activityDuration } from '../lib/metrics.js';
+import { evalRunWorkflowId } from '../temporal.config.js';
 
 export const observeActivities: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
@@ -27,3 +28,9 @@ export const observeActivities: ActivityInterceptorsFactory = (ctx) => ({
     },
   },
 });
+
+const EVAL_RUN_PREFIX = evalRunWorkflowId('');
+
+export function evalRunIdOf(workflowId: string): string | undefined {
+  return workflowId.startsWith(EVAL_RUN_PREFIX) ? workflowId.slice(EVAL_RUN_PREFIX.length) : undefined;
+}

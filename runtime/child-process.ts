@@ -4,9 +4,9 @@
  * which then stops them in order (API, worker, Temporal, PostgreSQL) and loses nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { PROJECT_ROOT };
 export const STOP_GRACE_MS = 20_000;
 
 export interface ReadyMessage {

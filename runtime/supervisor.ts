@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createDataSource, runMigrations } from '../db/data-source.js';
-import { seedDemoIfEmpty } from '../db/seed/index.js';
+import type { Logger } from '../lib/logger.js';
 import {
   type ManagedChild,
   manage,
@@ -18,7 +18,7 @@ import {
 import type { AppConfig } from './config.js';
 import { startDemoRun } from './demo-run.js';
 import { localLlmModelExists, localLlmModelPath } from './local-llm-model.js';
-import type { Logger } from './logger.js';
+import { seedDemoIfEmpty } from './seed/index.js';
 import { findTemporalCli, startTemporalDevServer } from './temporal-cli.js';
 
 /** A child that crashes more often than this is not restarted; the stack stops instead. */

@@ -7,8 +7,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from './logger.js';
-import { enableProcessMetrics, workerRegistry } from './metrics.js';
+import type { Logger } from '../lib/logger.js';
+import { enableProcessMetrics, workerRegistry } from '../lib/metrics.js';
 import type { WorkerSet } from './worker.js';
 
 export const WORKER_METRICS_PATH = '/metrics';

@@ -5,9 +5,9 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.js';
+import type { Logger } from '../lib/logger.js';
 import { TASK_QUEUES, type TaskQueueName } from '../temporal.config.js';
 import { observeActivities } from './activity-observability.js';
-import type { Logger } from './logger.js';
 
 const HEARTBEAT_THROTTLE = '2s';
 

@@ -1,9 +1,9 @@
 /** The API process: `npm run api`. Drains open requests on SIGINT/SIGTERM, then closes its pools. */
 import { serve } from '@hono/node-server';
 import { createApiDeps, createApp } from '../api/index.js';
+import { createLogger } from '../lib/logger.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
 import { loadConfigOrExit } from '../runtime/config.js';
-import { createLogger } from '../runtime/logger.js';
 import { requireDatabaseUrl } from './require-database-url.js';
 
 const config = loadConfigOrExit();

@@ -1,9 +1,9 @@
 /** Child process of `npm start`: runs the embedded PostgreSQL until told to stop. */
 import path from 'node:path';
+import { createLogger } from '../lib/logger.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
 import { loadConfigOrExit } from '../runtime/config.js';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.js';
-import { createLogger } from '../runtime/logger.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger('postgres', config.LOG_LEVEL);

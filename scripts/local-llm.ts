@@ -2,11 +2,12 @@
  * The local chat model server: `npm run local-llm`. OpenAI-compatible on 127.0.0.1
  * (EVALFORGE_LOCAL_LLM_PORT, default 8788); the model comes from `npm run models`.
  */
+
+import { createLogger } from '../lib/logger.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
 import { loadConfigOrExit } from '../runtime/config.js';
 import { localLlmModelExists, localLlmModelPath } from '../runtime/local-llm-model.js';
 import { startLocalLlmServer } from '../runtime/local-llm-server.js';
-import { createLogger } from '../runtime/logger.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger('local-llm', config.LOG_LEVEL);

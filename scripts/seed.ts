@@ -4,9 +4,9 @@
  * Uses DATABASE_URL, or the embedded PostgreSQL of `npm start` (started just for this) when unset.
  */
 import { createDataSource, runMigrations } from '../db/data-source.js';
-import { DEMO_PROJECT_NAME, seedDemo } from '../db/seed/index.js';
 import { spawnNodeChild } from '../runtime/child-process.js';
 import { loadConfigOrExit } from '../runtime/config.js';
+import { DEMO_PROJECT_NAME, seedDemo } from '../runtime/seed/index.js';
 
 const reset = process.argv.includes('--reset');
 const config = loadConfigOrExit();

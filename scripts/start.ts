@@ -1,6 +1,7 @@
 /** `npm start`: the whole of EvalForge on one machine, on embedded defaults. */
+
+import { createLogger } from '../lib/logger.js';
 import { loadConfigOrExit } from '../runtime/config.js';
-import { createLogger } from '../runtime/logger.js';
 import { startStack } from '../runtime/supervisor.js';
 import { TemporalCliMissingError } from '../runtime/temporal-cli.js';
 

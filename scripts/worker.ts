@@ -2,10 +2,11 @@
  * A worker process: `npm run worker` (queues from EVALFORGE_WORKER_QUEUES or --queues=a,b).
  * Stops on SIGINT/SIGTERM after in-flight activities finish (Temporal's shutdown drains them).
  */
-import { createActivityDeps } from '../activities/index.js';
+
+import { createLogger } from '../lib/logger.js';
+import { createActivityDeps } from '../runtime/activity-deps.js';
 import { announceReady, exitWhenParentDies } from '../runtime/child-process.js';
 import { loadConfigOrExit } from '../runtime/config.js';
-import { createLogger } from '../runtime/logger.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../runtime/worker.js';
 import { startWorkerMetricsServer } from '../runtime/worker-metrics-server.js';
 import { requireDatabaseUrl } from './require-database-url.js';

@@ -31,13 +31,18 @@ function nonFiniteNumbers(value: unknown, path = '$'): string[] {
 describe('compareJudgeScores', () => {
   it('matches scipy ttest_rel + statsmodels Holm for three judges, with one regression only', () => {
     const reference = loadReferenceVectors().comparison.judges;
-    const result = compareJudgeScores({
-      sameDatasetVersion: true,
-      judges: reference.map((entry) => {
-        const [current, baseline] = materialisePair({ recipe: entry.recipe });
-        return judge(entry.judge, current, baseline);
-      }),
-    });
+    const result = compareJudgeScores(
+      {
+        sameDatasetVersion: true,
+        judges: reference.map((entry) => {
+          const [current, baseline] = materialisePair({ recipe: entry.recipe });
+          return judge(entry.judge, current, baseline);
+        }),
+      },
+      // 40 samples cannot rule out a shift below 1 − 0.05^(1/40) = 0.072 (see noChangeUpperBound), so
+      // `no_change` needs a minimum effect above that; p-values and verdict directions are unaffected.
+      { minimumEffect: 0.1 },
+    );
     result.judges.forEach((outcome, i) => {
       const expected = reference[i].expected;
       expect(outcome.test).toBe('paired_t');
@@ -95,7 +100,7 @@ describe('compareJudgeScores', () => {
     for (const outcome of result.judges) expect(Object.keys(outcome).sort()).toEqual(expectedKeys);
   });
 
-  it('identical runs give p = 1, no_change and no NaN anywhere', () => {
+  it('identical runs give p = 1 and no NaN anywhere; 30 samples are too few to call it no_change', () => {
     const scores = noisyScores(1, 30, 0.7, 0.4);
     const passFail = scores.map((s) => (s > 0.7 ? 1 : 0));
     const result = compareJudgeScores({
@@ -110,12 +115,94 @@ describe('compareJudgeScores', () => {
         pValue: 1,
         adjustedPValue: 1,
         meanDifference: 0,
-        verdict: 'no_change',
-        mde: 0,
+        verdict: 'inconclusive',
+        reason: 'underpowered',
       });
+      // 1 − 0.05^(1/30): the exact bound when none of 30 samples changed.
+      expect(outcome.mde).toBeCloseTo(0.09503385285530419, 12);
     }
     expect(nonFiniteNumbers(result)).toEqual([]);
     expect(result.judges[0].statistic).toBe(0);
+  });
+
+  describe('identical runs: the MDE is the exact bound 1 − α^(1/n), not 0', () => {
+    const identical = (n: number, scale: 'continuous' | 'pass_fail') => {
+      const scores = noisyScores(12, n, 0.6, 0.6);
+      const values = scale === 'pass_fail' ? scores.map((s) => (s > 0.6 ? 1 : 0)) : scores;
+      return { ...judge(scale, values, values), scale };
+    };
+
+    it.each(['continuous', 'pass_fail'] as const)('%s, n = 10: inconclusive (MDE 0.25887)', (scale) => {
+      const [outcome] = compareJudgeScores({
+        sameDatasetVersion: true,
+        judges: [identical(10, scale)],
+      }).judges;
+      expect(outcome).toMatchObject({ verdict: 'inconclusive', reason: 'underpowered', pValue: 1, n: 10 });
+      expect(outcome.mde).toBeCloseTo(0.2588655508930523, 12);
+    });
+
+    it.each(['continuous', 'pass_fail'] as const)('%s, n = 200: no_change (MDE 0.014867)', (scale) => {
+      const [outcome] = compareJudgeScores({
+        sameDatasetVersion: true,
+        judges: [identical(200, scale)],
+      }).judges;
+      expect(outcome).toMatchObject({ verdict: 'no_change', reason: 'not_significant', n: 200 });
+      expect(outcome.mde).toBeCloseTo(0.014867039231272083, 12);
+      expect(outcome.mde!).toBeLessThanOrEqual(outcome.minimumEffect);
+    });
+
+    it('uses the configured alpha: 1 − 0.01^(1/200) = 0.02276 is above the 0.02 minimum effect', () => {
+      const [outcome] = compareJudgeScores(
+        { sameDatasetVersion: true, judges: [identical(200, 'pass_fail')] },
+        { alpha: 0.01 },
+      ).judges;
+      expect(outcome.mde).toBeCloseTo(1 - 0.01 ** (1 / 200), 12);
+      expect(outcome).toMatchObject({ verdict: 'inconclusive', reason: 'underpowered' });
+    });
+
+    it('one sample off by 1e-12 does not make 10 samples look sensitive', () => {
+      const baseline = noisyScores(13, 10, 0.6, 0.4);
+      const current = baseline.map((score, i) => (i === 0 ? score + 1e-12 : score));
+      const [outcome] = compareJudgeScores({
+        sameDatasetVersion: true,
+        judges: [judge('quality', current, baseline)],
+      }).judges;
+      expect(outcome.mde).toBeCloseTo(0.2588655508930523, 12);
+      expect(outcome).toMatchObject({ verdict: 'inconclusive', reason: 'underpowered' });
+    });
+
+    it('Welch with two constant groups is floored by the smaller group', () => {
+      const judgeSets = (nCurrent: number, nBaseline: number): JudgeScoreSets => ({
+        judge: 'format',
+        scale: 'continuous',
+        current: observations(Array(nCurrent).fill(1), 'c'),
+        baseline: observations(Array(nBaseline).fill(1), 'b'),
+      });
+      const [small] = compareJudgeScores({ sameDatasetVersion: false, judges: [judgeSets(10, 300)] }).judges;
+      expect(small).toMatchObject({
+        design: 'unpaired',
+        n: 10,
+        verdict: 'inconclusive',
+        reason: 'underpowered',
+      });
+      expect(small.mde).toBeCloseTo(0.2588655508930523, 12);
+      const [large] = compareJudgeScores({ sameDatasetVersion: false, judges: [judgeSets(200, 250)] }).judges;
+      expect(large).toMatchObject({ n: 200, verdict: 'no_change' });
+      expect(large.mde).toBeCloseTo(0.014867039231272083, 12);
+    });
+
+    it('clustered repetitions are floored by the number of samples, not of observations', () => {
+      const scores: ScoreObservation[] = [];
+      for (let sample = 0; sample < 10; sample++)
+        for (let repetition = 0; repetition < 3; repetition++)
+          scores.push({ sampleKey: `k${sample}`, repetition, score: 0.5 });
+      const [outcome] = compareJudgeScores({
+        sameDatasetVersion: true,
+        judges: [{ judge: 'quality', scale: 'continuous', current: scores, baseline: scores }],
+      }).judges;
+      expect(outcome).toMatchObject({ design: 'clustered', n: 10, verdict: 'inconclusive' });
+      expect(outcome.mde).toBeCloseTo(0.2588655508930523, 12);
+    });
   });
 
   it('a 10-sample comparison with a small difference is inconclusive (MDE above the minimum effect)', () => {
@@ -151,8 +238,9 @@ describe('compareJudgeScores', () => {
   });
 
   it('pass/fail scores use exact McNemar: all-pass vs all-pass is no_change, all-fail vs all-pass a regression', () => {
-    const allPass = Array(25).fill(1);
-    const allFail = Array(25).fill(0);
+    // 200 samples: enough for the exact no-change bound (0.0149) to be under the 0.02 minimum effect.
+    const allPass = Array(200).fill(1);
+    const allFail = Array(200).fill(0);
     const result = compareJudgeScores({
       sameDatasetVersion: true,
       judges: [
@@ -162,7 +250,7 @@ describe('compareJudgeScores', () => {
     });
     expect(result.judges.map((j) => [j.test, j.verdict, j.pValue])).toEqual([
       ['mcnemar_exact', 'no_change', 1],
-      ['mcnemar_exact', 'regression', 2 * 0.5 ** 25],
+      ['mcnemar_exact', 'regression', 2 * 0.5 ** 200],
     ]);
     // The constant shift makes the paired t statistic infinite: reported as null, JSON-safe.
     expect(result.judges[1].secondary[0]).toMatchObject({ test: 'paired_t', statistic: null, pValue: 0 });

@@ -71,7 +71,8 @@ export interface JudgeTestOutcome {
   /** t-based interval of the mean difference (paired, clustered or Welch). */
   ci: ConfidenceInterval | null;
   bootstrapCi: ConfidenceInterval | null;
-  /** Minimum detectable effect at the configured alpha and power; null when not estimable. */
+  /** Minimum detectable effect at the configured alpha and power, never below what n samples can show
+   * (1 − α^(1/n), see minimumDetectableEffectWithFloor); null when not estimable. */
   mde: number | null;
   secondary: SecondaryTest[];
 }

@@ -6,7 +6,7 @@ import { arithmeticMean } from './descriptive.js';
 import { cohenDz } from './effect-size.js';
 import { finiteOrNull, meanOrNull, untestedOutcome } from './judge-outcome.js';
 import { countDiscordantPairs, exactMcNemar } from './mcnemar.js';
-import { minimumDetectableEffect } from './minimum-detectable-effect.js';
+import { minimumDetectableEffectWithFloor } from './minimum-detectable-effect.js';
 import { pairedTTest } from './paired-t-test.js';
 import type { PairedSample } from './pairing.js';
 import type { TTestResult } from './types.js';
@@ -82,8 +82,10 @@ function sharedFields(judge: string, samples: readonly PairedSample[], repetitio
   return { counts, current, baseline };
 }
 
-function mdeOf(test: TTestResult, options: CompareOptions): number | null {
-  const mde = minimumDetectableEffect({
+/** n: pairs, or samples when clustered (each sample's repetitions are one unit). */
+function mdeOf(test: TTestResult, n: number, options: CompareOptions): number | null {
+  const mde = minimumDetectableEffectWithFloor({
+    n,
     standardError: test.standardError,
     df: test.df,
     alpha: options.alpha,
@@ -129,7 +131,7 @@ function compareOneToOne(
     bootstrapCi: options.bootstrap
       ? bootstrapMeanCi(differences, { ...options.bootstrap, level: options.confidenceLevel })
       : null,
-    mde: mdeOf(t, options),
+    mde: mdeOf(t, samples.length, options),
     secondary: primary.secondary,
   };
 }
@@ -171,7 +173,7 @@ function compareClustered(
     bootstrapCi: options.bootstrap
       ? bootstrapClusteredMeanCi(clusters, { ...options.bootstrap, level: options.confidenceLevel })
       : null,
-    mde: mdeOf(test, options),
+    mde: mdeOf(test, samples.length, options),
     secondary: [wilcoxonAsSecondary(clusterMeans)],
   };
 }

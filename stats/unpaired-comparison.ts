@@ -4,7 +4,7 @@ import type { JudgeTestOutcome } from './comparison-types.js';
 import { arithmeticMean } from './descriptive.js';
 import { cohenD } from './effect-size.js';
 import { finiteOrNull, untestedOutcome } from './judge-outcome.js';
-import { minimumDetectableEffect } from './minimum-detectable-effect.js';
+import { minimumDetectableEffectWithFloor } from './minimum-detectable-effect.js';
 import { welchTTest } from './welch-t-test.js';
 
 /**
@@ -36,7 +36,9 @@ export function compareUnpairedSamples(
     });
   }
   const welch = welchTTest(current, baseline, options.confidenceLevel);
-  const mde = minimumDetectableEffect({
+  // Floored by the smaller group: two constant groups give SE = 0 but show no more than n samples can.
+  const mde = minimumDetectableEffectWithFloor({
+    n: shared.n,
     standardError: welch.standardError,
     df: welch.df,
     alpha: options.alpha,

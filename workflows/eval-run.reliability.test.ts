@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../api/deps.js';
 import { startRun } from '../api/services/runs.js';
-import { createLogger } from '../runtime/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';

@@ -148,12 +148,14 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunOutcome> {
           } else if (isCancellation(outcome.reason)) {
             throw outcome.reason;
           } else {
-            progress.judgeErrors += await bookkeeping.recordJudgeFailure({
+            // Awaited before the +=: chunks record failures concurrently, and `a += await b` reads `a` first.
+            const recorded = await bookkeeping.recordJudgeFailure({
               runId,
               judgeType: plan.judges[i].judgeType,
               resultIds: generated.resultIds,
               error: describeFailure(outcome.reason),
             });
+            progress.judgeErrors += recorded;
           }
         }
       }

@@ -30,6 +30,7 @@ afterAll(async () => {
 
 const api = async (pathAndQuery: string) => {
   const res = await fetch(`${apiUrl}${pathAndQuery}`);
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of several routes, read field by field
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 };
 

@@ -20,7 +20,9 @@ const GUARDRAILS = [
     is_blocking: true,
     config: { assertions: [{ type: 'contains', reference: true }] },
   },
-  { judge_type: 'format', threshold: 1, config: { max_length: 10_000 } },
+  // 30 identical outcomes can only rule out shifts above 1 − 0.05^(1/30) ≈ 0.095: the minimum effect that
+  // matters for this guardrail is set above it, so "no change" is an answer the data can give.
+  { judge_type: 'format', threshold: 1, config: { max_length: 10_000, min_effect: 0.1 } },
 ];
 
 async function endpointFor(fx: ProjectFixture, model: string) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { atMost, PRICE_PER_1K_TOKENS_MAX, RATE_LIMIT_MAX, TOKEN_COUNT_MAX } from '../../db/column-bounds.js';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -12,16 +13,27 @@ import {
 export const endpointConfigSchema = z.object({
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
-  max_tokens: z.number().int().positive().optional(),
+  // Output tokens are stored in an integer column; a provider honouring max_tokens stays within it.
+  max_tokens: z.number().int().positive().max(TOKEN_COUNT_MAX, atMost(TOKEN_COUNT_MAX)).optional(),
   /** Used when a sample has no system prompt of its own. */
   system_prompt: z.string().optional(),
   timeout_ms: z.number().int().positive().max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
   concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
-  rpm: z.number().positive().optional(),
-  tpm: z.number().positive().optional(),
+  rpm: z.number().positive().max(RATE_LIMIT_MAX, atMost(RATE_LIMIT_MAX)).optional(),
+  tpm: z.number().positive().max(RATE_LIMIT_MAX, atMost(RATE_LIMIT_MAX)).optional(),
   max_attempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(DEFAULT_MAX_ATTEMPTS),
-  price_per_1k_input: z.number().min(0).optional(),
-  price_per_1k_output: z.number().min(0).optional(),
+  // Checked here, before any call: a cost the result row cannot hold would otherwise surface after the
+  // (paid) call, when the row is written.
+  price_per_1k_input: z
+    .number()
+    .min(0)
+    .max(PRICE_PER_1K_TOKENS_MAX, atMost(PRICE_PER_1K_TOKENS_MAX))
+    .optional(),
+  price_per_1k_output: z
+    .number()
+    .min(0)
+    .max(PRICE_PER_1K_TOKENS_MAX, atMost(PRICE_PER_1K_TOKENS_MAX))
+    .optional(),
 });
 
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;

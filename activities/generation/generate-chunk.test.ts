@@ -4,8 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRICE_PER_1K_TOKENS_MAX, RESULT_COST_USD_MAX, TOKEN_COUNT_MAX } from '../../db/column-bounds.js';
 import { EvalRun, type EvalSample, type LlmProvider } from '../../db/entities/index.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { type FakeLlmServer, fakeAnswer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import { createTestDatabase, type TestDatabase, testActivityDeps } from '../../test/helpers/index.js';
@@ -352,5 +353,84 @@ describe('generateChunk', () => {
       sampleIds: [],
     }).catch((e) => e);
     expect(failure).toMatchObject({ type: 'NotFoundError', nonRetryable: true });
+  });
+  describe('results the database cannot hold', () => {
+    /** Runs the chunk as Temporal would (up to 10 attempts while it fails retryably); the last outcome. */
+    async function runLikeTemporal(runId: string, ids: string[]) {
+      const generate = makeGenerateChunk(deps, OPTIONS);
+      let last: unknown;
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        last = await generate({ runId, sampleIds: ids }).catch((e) => e);
+        if (!(last instanceof Error) || (last instanceof ApplicationFailure && last.nonRetryable))
+          return last;
+      }
+      return last;
+    }
+
+    it('an old endpoint row priced past the bound fails the chunk before any model call, non-retryable', async () => {
+      // The API refuses this price now; a row stored before the bound existed still reaches the worker.
+      const f = await fixture({ samples: 2, config: { price_per_1k_input: 1e12 } });
+      const run = await createRun(f);
+      const failure = await runLikeTemporal(run.id, await sampleIds(f));
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: 'ValidationError', nonRetryable: true });
+      expect((failure as Error).message).toMatch(
+        new RegExp(`price_per_1k_input: at most ${PRICE_PER_1K_TOKENS_MAX}`),
+      );
+      expect(requestsTo(f)).toBe(0);
+      expect(await results(run.id)).toEqual([]);
+    });
+
+    it('a cost or token count past its column fails that sample after exactly one call, never retried', async () => {
+      const f = await fixture({ samples: 3, config: { price_per_1k_input: PRICE_PER_1K_TOKENS_MAX } });
+      // Question 0: a cost of 200,000,000 USD; question 1: more input tokens than an integer holds.
+      llm.setResponder((request) => {
+        if (request.model !== f.endpoint.model_name) return undefined;
+        if (request.input.includes('Question 0:'))
+          return { content: 'ok', usage: { inputTokens: 2e8, outputTokens: 1 } };
+        if (request.input.includes('Question 1:'))
+          return { content: 'ok', usage: { inputTokens: 3e9, outputTokens: 1 } };
+        return undefined;
+      });
+      try {
+        const run = await createRun(f);
+        const ids = await sampleIds(f);
+        const outcome = await runLikeTemporal(run.id, ids);
+        expect(outcome).toMatchObject({ succeeded: 1, failed: 2 });
+        expect(requestsTo(f)).toBe(3);
+        const [cost, tokens, fine] = await results(run.id);
+        expect(cost).toMatchObject({ status: 'failed', llm_output: '', cost_usd: null, attempts: 1 });
+        expect(cost.error).toMatch(new RegExp(`exceeds the ${RESULT_COST_USD_MAX} USD.*price_per_1k_input`));
+        expect(tokens).toMatchObject({ status: 'failed', token_count_input: null, cost_usd: null });
+        expect(tokens.error).toMatch(new RegExp(`3000000000 input tokens.*${TOKEN_COUNT_MAX}`));
+        expect(fine.status).toBe('succeeded');
+        // A retry of the chunk finds every sample recorded: no further (paid) call.
+        expect(await runLikeTemporal(run.id, ids)).toMatchObject({ skipped: 3, succeeded: 0, failed: 0 });
+        expect(requestsTo(f)).toBe(3);
+      } finally {
+        llm.setResponder(undefined);
+      }
+    });
+
+    it('text PostgreSQL rejects (NUL in the answer) fails that sample with the reason after one call', async () => {
+      const f = await fixture({ samples: 2 });
+      llm.setResponder((request) =>
+        request.model === f.endpoint.model_name && request.input.includes('Question 0:')
+          ? { content: 'before\u0000after' }
+          : undefined,
+      );
+      try {
+        const run = await createRun(f);
+        const outcome = await runLikeTemporal(run.id, await sampleIds(f));
+        expect(outcome).toMatchObject({ succeeded: 1, failed: 1 });
+        expect(requestsTo(f)).toBe(2);
+        const [rejected, fine] = await results(run.id);
+        expect(rejected).toMatchObject({ status: 'failed', llm_output: '', attempts: 1 });
+        expect(rejected.error).toMatch(/^the result could not be stored: /);
+        expect(fine.status).toBe('succeeded');
+      } finally {
+        llm.setResponder(undefined);
+      }
+    });
   });
 });

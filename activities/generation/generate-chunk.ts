@@ -5,16 +5,25 @@
  */
 import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { DataSource } from 'typeorm';
 import { EvalRun, type EvalSample } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { currentActivityControl } from './activity-context.js';
 import { BudgetGuard } from './budget.js';
-import { HEARTBEAT_INTERVAL_MS, SAMPLES_IN_PROGRESS_PER_SLOT } from './constants.js';
+import { HEARTBEAT_INTERVAL_MS, MAX_ERROR_LENGTH, SAMPLES_IN_PROGRESS_PER_SLOT } from './constants.js';
 import { EndpointConfigError } from './endpoint-config.js';
 import { createModelRunner, type ModelRunner, type ModelRunnerOptions } from './model-runner.js';
 import { UnsupportedEndpointError } from './providers/create-chat-client.js';
 import { readCachedResponse, storeCachedResponse } from './response-cache.js';
-import { existingResultKeys, resultKey, upsertResult } from './result-store.js';
+import {
+  existingResultKeys,
+  isUnstorableRowError,
+  type ResultRow,
+  resultKey,
+  storableTokenCount,
+  unstorableNumbers,
+  upsertResult,
+} from './result-store.js';
 
 export interface GenerateChunkInput {
   runId: string;
@@ -44,6 +53,45 @@ interface WorkItem {
 
 const invalid = (message: string) =>
   ApplicationFailure.create({ type: 'ValidationError', message, nonRetryable: true });
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Writes a result; one the database can never hold (a cost or token count out of range, text it rejects)
+ * is recorded as a failed sample with the reason instead. Throwing would retry the chunk, and every retry
+ * would pay for the same model call again. Returns the status written.
+ */
+async function recordResult(dataSource: DataSource, row: ResultRow): Promise<ResultRow['status']> {
+  let problem = unstorableNumbers(row);
+  if (!problem) {
+    try {
+      await upsertResult(dataSource, row);
+      return row.status;
+    } catch (err) {
+      if (!isUnstorableRowError(err)) throw err;
+      problem = `the result could not be stored: ${errorText(err)}`;
+    }
+  }
+  try {
+    await upsertResult(dataSource, {
+      ...row,
+      status: 'failed',
+      output: '',
+      error: problem.slice(0, MAX_ERROR_LENGTH),
+      inputTokens: storableTokenCount(row.inputTokens),
+      outputTokens: storableTokenCount(row.outputTokens),
+      costUsd: null,
+    });
+  } catch (err) {
+    if (!isUnstorableRowError(err)) throw err;
+    throw ApplicationFailure.create({
+      type: 'UnstorableResult',
+      message: `result of sample ${row.sampleId} cannot be stored, not even as failed: ${errorText(err)} (after: ${problem})`,
+      nonRetryable: true,
+    });
+  }
+  return 'failed';
+}
 
 export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOptions = {}) {
   const { dataSource } = deps;
@@ -120,7 +168,7 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
       if (cacheKey) {
         const hit = await readCachedResponse(dataSource, cacheKey);
         if (hit) {
-          await upsertResult(dataSource, {
+          const status = await recordResult(dataSource, {
             ...base,
             status: 'succeeded',
             output: hit.output,
@@ -133,7 +181,7 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
             cached: true,
             attempts: 0,
           });
-          result.succeeded++;
+          result[status]++;
           return;
         }
       }
@@ -146,7 +194,7 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
         const outcome = await runner.call(prompt, signal);
         if (outcome.status === 'cancelled') return;
         const cost = runner.costOf(outcome, prompt);
-        await upsertResult(dataSource, {
+        const status = await recordResult(dataSource, {
           ...base,
           status: outcome.status,
           output: outcome.output,
@@ -159,7 +207,7 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
           cached: false,
           attempts: outcome.attempts,
         });
-        if (outcome.status === 'failed') {
+        if (status === 'failed') {
           result.failed++;
           return;
         }

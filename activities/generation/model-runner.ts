@@ -8,7 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { LlmEndpoint } from '../../db/entities/index.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { type EnvReader, processEnv, redactSecret, resolveApiKey } from './api-key.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
 import { type EndpointConfig, generationParams, parseEndpointConfig } from './endpoint-config.js';

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { RESULT_COST_USD_MAX, TOKEN_COUNT_MAX } from '../../db/column-bounds.js';
 import type { ResultStatus } from '../../db/entities/index.js';
 
 export interface ResultRow {
@@ -66,4 +67,40 @@ export async function upsertResult(dataSource: DataSource, row: ResultRow): Prom
       row.attempts,
     ],
   );
+}
+
+/** A token count as its column can hold it, else null (the failed row of a sample keeps what fits). */
+export const storableTokenCount = (tokens: number | null) =>
+  tokens !== null && tokens <= TOKEN_COUNT_MAX ? tokens : null;
+
+/** SQLSTATE of a database error (TypeORM's QueryFailedError or a plain pg error). */
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Classes 22 (data exception: a number out of range, a NUL in text…) and 23 (integrity constraint
+ * violation): the row as given can never be written, so retrying the chunk — and its paid model calls —
+ * cannot help.
+ */
+export function isUnstorableRowError(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && /^2[23]/.test(state);
+}
+
+/** Why a row's numbers do not fit its columns (a huge price or token count), or null; checked before the
+ * write so the sample fails with a reason a person can act on. */
+export function unstorableNumbers(row: ResultRow): string | null {
+  for (const [name, tokens] of [
+    ['input', row.inputTokens],
+    ['output', row.outputTokens],
+  ] as const) {
+    if (tokens !== null && !(tokens <= TOKEN_COUNT_MAX))
+      return `the provider reported ${tokens} ${name} tokens, more than the ${TOKEN_COUNT_MAX} a result can record`;
+  }
+  if (row.costUsd !== null && !(Math.abs(row.costUsd) <= RESULT_COST_USD_MAX))
+    return `cost ${row.costUsd} USD exceeds the ${RESULT_COST_USD_MAX} USD a result can record: check the endpoint's price_per_1k_input / price_per_1k_output`;
+  return null;
 }

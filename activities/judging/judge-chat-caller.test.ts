@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_REPORTER } from '../../core/run-reporter.js';
 import { LlmEndpoint, type LlmProvider } from '../../db/entities/index.js';
 import { pointwiseVerdictSchema } from '../../judges/llm/verdicts.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
@@ -44,7 +45,7 @@ async function judgeCaller(provider: LlmProvider) {
     api_key_env: KEY_ENV,
   });
   const factory = makeJudgeChatCaller(
-    { dataSource: db.dataSource, logger: createLogger('judge-caller-test', 'silent') },
+    { dataSource: db.dataSource, logger: createLogger('judge-caller-test', 'silent'), reporter: NO_REPORTER },
     { env },
   );
   const caller = await factory({

@@ -10,7 +10,7 @@ import type { ChatCaller } from '../../judges/llm/chat-caller.js';
 import { createJudge } from '../../judges/registry.js';
 import { JudgeConfigError, type JudgeDeps, judgeSettingsFromGuardrail } from '../../judges/settings.js';
 import type { Judge, JudgeItem, JudgeResult } from '../../judges/types.js';
-import { recordJudgeBatch } from '../../runtime/metrics.js';
+import { recordJudgeBatch } from '../../lib/metrics.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadJudgeContext, type PendingResult, type ScoreRow, upsertScores } from './judge-score-store.js';
 import { JUDGE_BATCH_SIZES, judgeTaskQueue } from './judge-task-queue.js';

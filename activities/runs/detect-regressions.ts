@@ -1,5 +1,5 @@
+import { compareRuns } from '../../core/compare-runs.js';
 import type { ActivityDeps } from '../deps.js';
-import { compareRuns } from './compare-runs.js';
 
 /** The regression stage: compares the run with its baseline and stores the verdicts in its summary. */
 export function makeDetectRegressions(deps: ActivityDeps) {

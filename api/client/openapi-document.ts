@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { PROJECT_ROOT } from '../../runtime/child-process.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { createApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 

@@ -2120,7 +2120,10 @@ export interface paths {
       };
     };
     put?: never;
-    /** Configure a judge's guardrail (one per judge_type: creates it, or replaces the existing one) */
+    /**
+     * Configure a judge's guardrail (one per judge_type: creates it, or replaces the existing one)
+     * @description A config the judge refuses (unknown keys, missing options such as format's checks) is a 422 `invalid_judge_config` whose details list each path and message.
+     */
     post: {
       parameters: {
         query?: never;
@@ -2314,7 +2317,10 @@ export interface paths {
     };
     options?: never;
     head?: never;
-    /** Change a guardrail */
+    /**
+     * Change a guardrail
+     * @description A new config replaces the old one and is checked against the guardrail's judge. A config the judge refuses (unknown keys, missing options such as format's checks) is a 422 `invalid_judge_config` whose details list each path and message.
+     */
     patch: {
       parameters: {
         query?: never;
@@ -2414,6 +2420,81 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/judges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The judge types a guardrail can use, with the JSON Schema of each config
+     * @description Any API key may read it (it is the same for every project). A guardrail config is the judge's options plus the gate settings (min_pass_rate, on_error, min_effect, higher_is_better, queue); unknown keys are refused.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description every judge type */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['JudgeInfo'][];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/projects/{id}/api-keys': {
@@ -2696,7 +2777,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start an eval run (idempotent with an Idempotency-Key header) */
+    /**
+     * Start an eval run (idempotent with an Idempotency-Key header)
+     * @description With an `Idempotency-Key` header (IETF Idempotency-Key draft) the key is bound to the request: sending it again with the same body answers 200 with the run it created, whatever state that run is in (a finished or cancelled run is never started again); sending it with a different body is refused with 422 `idempotency_key_reused`.
+     */
     post: {
       parameters: {
         query?: never;
@@ -2712,7 +2796,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description a run with this Idempotency-Key already exists */
+        /** @description a run with this Idempotency-Key and the same request already exists */
         200: {
           headers: {
             [name: string]: unknown;
@@ -2757,7 +2841,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description dataset version has no samples */
+        /** @description dataset version has no samples, or the Idempotency-Key was used with a different request (`idempotency_key_reused`) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2903,7 +2987,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live progress (from the workflow's progress query while it runs) */
+    /** Live progress (from the workflow's progress query while it runs; from the stored run when it has finished or the query does not answer; `source` says which) */
     get: {
       parameters: {
         query?: never;
@@ -3577,6 +3661,8 @@ export interface paths {
       parameters: {
         query?: {
           project_id?: string;
+          /** @description a regression against the baseline fails the state, as it fails the check run by default */
+          fail_on_regression?: 'true' | 'false';
         };
         header?: never;
         path: {
@@ -3597,6 +3683,15 @@ export interface paths {
         };
         /** @description not a commit SHA */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description project_id of another project */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3633,7 +3728,10 @@ export interface paths {
     /** A run's report: the PR-comment markdown and the lists a CI gate needs */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description the gate's policy: a regression fails it (the CLI's --fail-on regression) */
+          fail_on_regression?: 'true' | 'false';
+        };
         header?: never;
         path: {
           run_id: string;
@@ -3805,6 +3903,310 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    JudgeConfig_toxicity: {
+      /** @description model id in the models folder (default: the judge's own) */
+      model?: string;
+      /** @enum {string} */
+      dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+      /** @enum {string} */
+      device?: 'cpu' | 'cuda' | 'auto';
+      /**
+       * @description judges.gpu runs on GPU workers (and asks for CUDA)
+       * @enum {string}
+       */
+      queue?: 'judges.cpu' | 'judges.gpu';
+      batch_size?: number;
+      /** @description input tokens kept per text */
+      max_tokens?: number;
+      /** @description labels whose probability counts as toxicity (default: every label except benign ones) */
+      toxic_labels?: string[];
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+    };
+    JudgeConfig_pii: {
+      /** @description model id in the models folder (default: the judge's own) */
+      model?: string;
+      /** @enum {string} */
+      dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+      /** @enum {string} */
+      device?: 'cpu' | 'cuda' | 'auto';
+      /**
+       * @description judges.gpu runs on GPU workers (and asks for CUDA)
+       * @enum {string}
+       */
+      queue?: 'judges.cpu' | 'judges.gpu';
+      batch_size?: number;
+      /** @description input tokens kept per text */
+      max_tokens?: number;
+      /**
+       * @description false: validated patterns only, no model (fast, no models folder)
+       * @default true
+       */
+      ner: boolean;
+      /** @default 0.5 */
+      ner_confidence: number;
+      /**
+       * @description finding types that do not fail the check (e.g. "email" for a bot that quotes its own address)
+       * @default [
+       *       "organization",
+       *       "misc",
+       *       "url"
+       *     ]
+       */
+      ignore_types: string[];
+      /**
+       * @description what to scan: the model's output, and optionally the sample's input
+       * @default [
+       *       "output"
+       *     ]
+       */
+      scan: ('output' | 'input')[];
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+    };
+    JudgeConfig_similarity: {
+      /** @description model id in the models folder (default: the judge's own) */
+      model?: string;
+      /**
+       * @default fp32
+       * @enum {string}
+       */
+      dtype: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+      /** @enum {string} */
+      device?: 'cpu' | 'cuda' | 'auto';
+      /**
+       * @description judges.gpu runs on GPU workers (and asks for CUDA)
+       * @enum {string}
+       */
+      queue?: 'judges.cpu' | 'judges.gpu';
+      batch_size?: number;
+      /** @description input tokens kept per text */
+      max_tokens?: number;
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+    };
+    JudgeConfig_zero_shot: {
+      /** @description model id in the models folder (default: the judge's own) */
+      model?: string;
+      /** @enum {string} */
+      dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+      /** @enum {string} */
+      device?: 'cpu' | 'cuda' | 'auto';
+      /**
+       * @description judges.gpu runs on GPU workers (and asks for CUDA)
+       * @enum {string}
+       */
+      queue?: 'judges.cpu' | 'judges.gpu';
+      batch_size?: number;
+      /** @description input tokens kept per text */
+      max_tokens?: number;
+      /** @description the criteria, as hypotheses' fillers: "polite", "about billing", "a refusal"… */
+      labels: string[];
+      /** @description labels that count towards the score (default: the first); others are reported only */
+      positive_labels?: string[];
+      /** @default This text is {}. */
+      hypothesis_template: string;
+      /**
+       * @description true: each label judged on its own (entailment vs contradiction); false: labels compete
+       * @default true
+       */
+      multi_label: boolean;
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+    };
+    JudgeConfig_format: {
+      /** @description the output must parse as JSON (a ```json fence around it is allowed) */
+      json?: boolean;
+      /** @description JSON Schema (draft-07) the parsed output must satisfy; implies json */
+      json_schema?: {
+        [key: string]: unknown;
+      };
+      /** @description pattern the output must match */
+      regex?: string;
+      regex_flags?: string;
+      /** @description in characters */
+      min_length?: number;
+      /** @description in characters */
+      max_length?: number;
+      /** @description Markdown structure the output must have */
+      markdown?: {
+        /** @description heading texts that must appear (case-insensitive, any level) */
+        headings?: string[];
+        min_headings?: number;
+        lists?: boolean;
+        code_blocks?: boolean;
+        tables?: boolean;
+      };
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+      /** @description task queue the judge runs on */
+      queue?: string;
+    };
+    JudgeConfig_assertions: {
+      /**
+       * @description all must hold to pass; default: the output equals the reference
+       * @default [
+       *       {
+       *         "type": "equals",
+       *         "reference": true,
+       *         "case_sensitive": true,
+       *         "trim": true
+       *       }
+       *     ]
+       */
+      assertions: {
+        /** @enum {string} */
+        type: 'equals' | 'contains' | 'not_contains' | 'regex' | 'starts_with' | 'ends_with';
+        /** @description the expected text or pattern; omit and set reference: true to use the sample's reference */
+        value?: string;
+        /** @default false */
+        reference: boolean;
+        /** @default true */
+        case_sensitive: boolean;
+        /**
+         * @description compare after trimming surrounding whitespace
+         * @default true
+         */
+        trim: boolean;
+      }[];
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+      /** @description task queue the judge runs on */
+      queue?: string;
+    };
+    JudgeConfig_llm_judge: {
+      /**
+       * Format: uuid
+       * @description the project endpoint that judges (e.g. a stronger model); default: the run's own endpoint
+       */
+      endpoint_id?: string;
+      /**
+       * @default pointwise
+       * @enum {string}
+       */
+      mode: 'pointwise' | 'pairwise';
+      rubric?: string;
+      /**
+       * @default [
+       *       {
+       *         "name": "quality",
+       *         "description": "Correct, complete, relevant and clearly written for the question.",
+       *         "weight": 1
+       *       }
+       *     ]
+       */
+      criteria: {
+        name: string;
+        description: string;
+        /** @default 1 */
+        weight: number;
+      }[];
+      evaluation_steps?: string[];
+      /**
+       * @default {
+       *       "min": 1,
+       *       "max": 5
+       *     }
+       */
+      scale: {
+        min: number;
+        max: number;
+      };
+      /**
+       * @description 0: the same output gets the same verdict as far as the judge model allows
+       * @default 0
+       */
+      temperature: number;
+      /** @default 512 */
+      max_tokens: number;
+      /**
+       * @description items judged at once; the endpoint's own limits still apply underneath
+       * @default 4
+       */
+      concurrency: number;
+      /**
+       * @description deadline per judge call; a call past it counts as a failed attempt
+       * @default 60000
+       */
+      timeout_ms: number;
+      /**
+       * @description pointwise: show the reference answer to the judge when the sample has one
+       * @default true
+       */
+      use_reference: boolean;
+      /**
+       * @description send the verdict's JSON Schema as response_format (json_schema, strict)
+       * @default false
+       */
+      structured_output: boolean;
+      /** @description share of samples that must pass (default 1 for pii and toxicity, 0.8 for other judges) */
+      min_pass_rate?: number;
+      /**
+       * @description fail (default): a judge error counts as a failed sample; skip: left out of the pass rate
+       * @enum {string}
+       */
+      on_error?: 'fail' | 'skip';
+      /** @description smallest change in mean score that matters for the regression verdict */
+      min_effect?: number;
+      /** @description direction of the score for regression verdicts */
+      higher_is_better?: boolean;
+      /** @description task queue the judge runs on */
+      queue?: string;
+    };
     Health: {
       /** @enum {string} */
       status: 'ok' | 'degraded';
@@ -3840,6 +4242,7 @@ export interface components {
       id: string;
       name: string;
       description: string | null;
+      baseline_max_failed_share: number;
       /**
        * Format: date-time
        * @example 2026-11-26T12:00:00.000Z
@@ -3868,6 +4271,8 @@ export interface components {
       /** @description display name */
       name: string;
       description?: string | null;
+      /** @description a run with a larger share of failed samples (or a verdict of error) is never picked as a baseline; default 0.05 */
+      baseline_max_failed_share?: number;
     };
     ProjectDetail: components['schemas']['Project'] & {
       counts: {
@@ -3885,6 +4290,8 @@ export interface components {
     ProjectUpdate: {
       name?: string;
       description?: string | null;
+      /** @description a run with a larger share of failed samples (or a verdict of error) is never picked as a baseline; default 0.05 */
+      baseline_max_failed_share?: number;
     };
     Endpoint: {
       /**
@@ -4259,7 +4666,7 @@ export interface components {
        */
       is_blocking: boolean;
       /**
-       * @description judge settings: model_id, labels, rubric, min_pass_rate, min_effect, queue (one of orchestration, llm, judges.cpu, judges.gpu)…
+       * @description the judge's options plus the gate's settings (min_pass_rate, on_error, min_effect, higher_is_better, queue: one of orchestration, llm, judges.cpu, judges.gpu); each judge's schema is components.schemas.JudgeConfig_<type> and GET /api/judges; unknown keys are refused
        * @default {}
        */
       config: {
@@ -4282,6 +4689,38 @@ export interface components {
         [key: string]: unknown;
       };
       enabled?: boolean;
+    };
+    /**
+     * @example {
+     *       "type": "format",
+     *       "kind": "rule",
+     *       "description": "JSON, JSON Schema, regex, length, markdown",
+     *       "default_threshold": 1,
+     *       "config_schema": {
+     *         "type": "object",
+     *         "properties": {
+     *           "max_length": {
+     *             "type": "integer"
+     *           }
+     *         }
+     *       }
+     *     }
+     */
+    JudgeInfo: {
+      /** @enum {string} */
+      type: 'toxicity' | 'pii' | 'similarity' | 'zero_shot' | 'format' | 'assertions' | 'llm_judge';
+      /**
+       * @description model: local model; llm: LLM-as-judge; rule: no model
+       * @enum {string}
+       */
+      kind: 'model' | 'llm' | 'rule';
+      description: string;
+      /** @description threshold used when a guardrail sets none; null when the score alone decides */
+      default_threshold: number | null;
+      /** @description JSON Schema of the guardrail's config for this judge (also components.schemas.JudgeConfig_<type>) */
+      config_schema: {
+        [key: string]: unknown;
+      };
     };
     CreatedApiKey: components['schemas']['ApiKey'] & {
       /**
@@ -4395,6 +4834,18 @@ export interface components {
       summary: {
         [key: string]: unknown;
       };
+      /** @description the gate's decision for this run (pass, fail, error = not evaluated, cancelled, pending); regressions warn */
+      gate: {
+        /** @enum {string} */
+        state: 'pending' | 'pass' | 'fail' | 'error' | 'cancelled';
+        title: string;
+        reasons: string[];
+        warnings: string[];
+        blocking_failures: string[];
+        blocking_errors: string[];
+        /** @description judges that regressed against the baseline */
+        regressions: string[];
+      };
       config: {
         [key: string]: unknown;
       };
@@ -4432,7 +4883,7 @@ export interface components {
        * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
        */
       endpoint_id: string;
-      /** @description judge types; the project's enabled guardrails when omitted */
+      /** @description judge types ("type" or "type:name"); the project's enabled guardrails when omitted */
       judges?: string[];
       /** @enum {string} */
       trigger_type?: 'manual' | 'ci' | 'scheduled' | 'api';
@@ -4470,6 +4921,11 @@ export interface components {
       chunksDone: number;
       chunkCount: number;
       judgeErrors: number;
+      /**
+       * @description `workflow`: the live progress query; `database`: stored phase and counts (the run has finished, or its workflow did not answer in time); chunk counts are 0 there
+       * @enum {string}
+       */
+      source: 'workflow' | 'database';
     };
     EvalResult: {
       /**
@@ -4618,7 +5074,7 @@ export interface components {
     CommitStatus: {
       commit_sha: string;
       /**
-       * @description over each project's latest run for the commit
+       * @description over each project's latest run for the commit: success only when every one passed its gate (a run that failed, was cancelled or measured nothing is a failure)
        * @enum {string}
        */
       state: 'pending' | 'success' | 'failure';
@@ -4634,8 +5090,22 @@ export interface components {
          */
         project_id: string;
         status: string;
-        /** @enum {string|null} */
-        verdict: 'pass' | 'fail' | null;
+        /**
+         * @description guardrail verdict; error: not evaluated
+         * @enum {string|null}
+         */
+        verdict: 'pass' | 'fail' | 'error' | null;
+        gate: {
+          /** @enum {string} */
+          state: 'pending' | 'pass' | 'fail' | 'error' | 'cancelled';
+          title: string;
+          reasons: string[];
+          warnings: string[];
+          blocking_failures: string[];
+          blocking_errors: string[];
+          /** @description judges that regressed against the baseline */
+          regressions: string[];
+        };
         blocking_failures: string[];
         /** @description judges that regressed against the baseline */
         regressions: string[];
@@ -4660,8 +5130,23 @@ export interface components {
       url: string | null;
       /** @description the seed's PR-comment markdown */
       markdown: string;
-      /** @enum {string|null} */
-      verdict: 'pass' | 'fail' | null;
+      /**
+       * @description guardrail verdict; error: not evaluated
+       * @enum {string|null}
+       */
+      verdict: 'pass' | 'fail' | 'error' | null;
+      /** @description the gate's decision (regressions warn); the CLI applies its own --fail-on */
+      gate: {
+        /** @enum {string} */
+        state: 'pending' | 'pass' | 'fail' | 'error' | 'cancelled';
+        title: string;
+        reasons: string[];
+        warnings: string[];
+        blocking_failures: string[];
+        blocking_errors: string[];
+        /** @description judges that regressed against the baseline */
+        regressions: string[];
+      };
       blocking_failures: string[];
       /** @description judges that regressed against the baseline */
       regressions: string[];

@@ -1,5 +1,5 @@
 /** What the shared middleware puts on a request's context; route apps type `c.get(...)` with ApiEnv. */
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../lib/logger.js';
 
 export type AuthContext =
   /** Dev mode without a key: full access (the API is bound to localhost). */

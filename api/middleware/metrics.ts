@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { enableProcessMetrics } from '../../runtime/metrics.js';
+import { enableProcessMetrics } from '../../lib/metrics.js';
 
 export const METRICS_PATH = '/metrics';
 /** The label of requests that matched no route (404s), instead of their raw paths. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalRun } from '../../db/entities/index.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import { createRunRow, insertResults } from '../../test/fixtures/runs.js';
 import {

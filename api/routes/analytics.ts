@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { compareRuns } from '../../activities/runs/compare-runs.js';
+import { compareRuns } from '../../core/compare-runs.js';
 import { DEFAULT_GATE_POLICY, decideGate } from '../../core/gate.js';
 import { readRunSummary } from '../../core/run-summary.js';
 import type { EvalRun } from '../../db/entities/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_GUARDRAILS } from '../../db/seed/demo.js';
+import { DEMO_GUARDRAILS } from '../../runtime/seed/demo.js';
 import { createTestApi, type TestApi } from '../test-support.js';
 
 let api: TestApi;

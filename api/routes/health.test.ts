@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import {
   createTestDatabase,
   createTestTemporal,

@@ -2,6 +2,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
+import { DEFAULT_GATE_POLICY, decideGate } from '../../core/gate.js';
+import { isFinalRunStatus } from '../../core/run-status.js';
+import { readRunSummary } from '../../core/run-summary.js';
 import type { EvalRun } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, ErrorBodySchema, notFound } from '../errors.js';
@@ -61,6 +64,7 @@ export function serializeRun(run: EvalRun) {
     cancelled_at: iso(run.cancelled_at),
     error: run.error,
     summary: run.summary,
+    gate: decideGate(run, readRunSummary(run.summary), DEFAULT_GATE_POLICY),
     config: run.config,
     created_at: new Date(run.created_at).toISOString(),
   };
@@ -71,16 +75,21 @@ const startRoute = createRoute({
   path: '/api/eval/run',
   tags: ['runs'],
   summary: 'Start an eval run (idempotent with an Idempotency-Key header)',
+  description:
+    'With an `Idempotency-Key` header (IETF Idempotency-Key draft) the key is bound to the request: sending it again with the same body answers 200 with the run it created, whatever state that run is in (a finished or cancelled run is never started again); sending it with a different body is refused with 422 `idempotency_key_reused`.',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
     body: { required: true, content: { 'application/json': { schema: StartRunBody } } },
   },
   responses: {
     201: json(RunSchema, 'run created and its workflow started'),
-    200: json(RunSchema, 'a run with this Idempotency-Key already exists'),
+    200: json(RunSchema, 'a run with this Idempotency-Key and the same request already exists'),
     ...errors,
     409: json(ErrorBodySchema, 'dataset or endpoint archived'),
-    422: json(ErrorBodySchema, 'dataset version has no samples'),
+    422: json(
+      ErrorBodySchema,
+      'dataset version has no samples, or the Idempotency-Key was used with a different request (`idempotency_key_reused`)',
+    ),
     503: json(ErrorBodySchema, 'Temporal unavailable; retry'),
   },
 });
@@ -107,7 +116,8 @@ const statusRoute = createRoute({
   method: 'get',
   path: '/api/eval/runs/{id}/status',
   tags: ['runs'],
-  summary: "Live progress (from the workflow's progress query while it runs)",
+  summary:
+    "Live progress (from the workflow's progress query while it runs; from the stored run when it has finished or the query does not answer; `source` says which)",
   request: { params: IdParams },
   responses: { 200: json(ProgressSchema, 'progress'), ...errors },
 });
@@ -172,8 +182,6 @@ const exportRoute = createRoute({
   },
 });
 
-const FINAL = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
-
 export function runRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono();
   /** The run, if the caller's key may see its project (404 when missing, 403 when another project's). */
@@ -236,7 +244,7 @@ export function runRoutes(deps: ApiDeps) {
       id,
       filter,
       { offset, limit },
-      { runFinished: FINAL.has(run.status), repetitions: run.repetitions },
+      { runFinished: isFinalRunStatus(run.status), repetitions: run.repetitions },
     );
     return c.json(page, 200);
   });
@@ -276,7 +284,7 @@ export function runRoutes(deps: ApiDeps) {
           });
           lastSeen = r.created_at;
         }
-        if (FINAL.has(run.status) && fresh.length < 500) {
+        if (isFinalRunStatus(run.status) && fresh.length < 500) {
           await sse.writeSSE({ event: 'done', data: JSON.stringify(serializeRun(run)) });
           return;
         }

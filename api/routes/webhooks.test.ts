@@ -5,7 +5,7 @@ import { EvalRun, GitHubRepository } from '../../db/entities/index.js';
 import { signBody } from '../../github-app/signature.js';
 import { EXAMPLE_REPOSITORY, pullRequestEvent, pushEvent } from '../../github-app/test-support/payloads.js';
 import { blockingFailureSummary, passingSummary } from '../../github-app/test-support/summaries.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import {
   createTestDatabase,

@@ -5,12 +5,13 @@
  * `GET /api/ci/report/{run_id}` gives a run's PR-comment markdown (the CLI's step summary).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { EvalRun, type RunStatus } from '../../db/entities/index.js';
-import { runPageUrl } from '../../github-app/links.js';
+import { decideGate, GateDecisionSchema, type GatePolicy, type GateState } from '../../core/gate.js';
+import { runPageUrl } from '../../core/links.js';
+import { buildRunReport } from '../../core/run-report.js';
+import { RUN_VERDICTS, readRunSummary } from '../../core/run-summary.js';
+import { EvalRun } from '../../db/entities/index.js';
 import { touchesPaths } from '../../github-app/path-filter.js';
 import { pullRequestRunKey, pushRunKey } from '../../github-app/run-keys.js';
-import { buildRunReport } from '../../github-app/run-report.js';
-import { readRunSummary } from '../../github-app/run-summary.js';
 import { signatureMatches } from '../../github-app/signature.js';
 import { findRepositoryLink } from '../../github-app/store.js';
 import type { ApiDeps } from '../deps.js';
@@ -20,6 +21,9 @@ import { Timestamp, Uuid } from '../schemas/common.js';
 import { RunSchema } from '../schemas/runs.js';
 import { startRun } from '../services/runs.js';
 import { serializeRun } from './runs.js';
+
+/** `true` or `false` in a query string. */
+const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const HANDLED_PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 const ZERO_SHA = /^0+$/;
@@ -89,7 +93,10 @@ export function webhookRoutes(deps: ApiDeps, env: NodeJS.ProcessEnv = process.en
 
   app.openapi(statusRoute, async (c) => {
     const sha = c.req.valid('param').commit_sha.toLowerCase();
-    const scope = c.req.valid('query').project_id ?? projectScope(c);
+    const query = c.req.valid('query');
+    // A project key only ever sees its own project's runs, whatever project_id it asks for.
+    if (query.project_id) authorizeProject(c, query.project_id);
+    const scope = query.project_id ?? projectScope(c);
     const qb = deps.dataSource
       .getRepository(EvalRun)
       .createQueryBuilder('r')
@@ -97,12 +104,13 @@ export function webhookRoutes(deps: ApiDeps, env: NodeJS.ProcessEnv = process.en
     if (scope) qb.andWhere('r.project_id = :p', { p: scope });
     const runs = await qb.orderBy('r.created_at', 'DESC').take(MAX_STATUS_RUNS).getMany();
     if (runs.length === 0) throw notFound('runs for commit', sha);
-    return c.json(commitStatus(sha, runs), 200);
+    return c.json(commitStatus(sha, runs, { failOnRegression: query.fail_on_regression }), 200);
   });
 
   app.openapi(reportRoute, async (c) => {
     const { run_id } = c.req.valid('param');
-    const report = await buildRunReport(deps.dataSource, run_id, publicUrl);
+    const policy = { failOnRegression: c.req.valid('query').fail_on_regression };
+    const report = await buildRunReport(deps.dataSource, run_id, publicUrl, policy);
     if (!report) throw notFound('run', run_id);
     authorizeProject(c, report.run.project_id);
     return c.json(
@@ -110,9 +118,10 @@ export function webhookRoutes(deps: ApiDeps, env: NodeJS.ProcessEnv = process.en
         run: serializeRun(report.run) as z.infer<typeof RunSchema>,
         url: runPageUrl(publicUrl, run_id),
         markdown: report.markdown,
-        verdict: report.verdict,
-        blocking_failures: report.blockingFailures,
-        regressions: report.regressions,
+        verdict: report.summary.verdict,
+        gate: report.gate,
+        blocking_failures: report.gate.blocking_failures,
+        regressions: report.gate.regressions,
       },
       200,
     );
@@ -182,7 +191,8 @@ const RunStateSchema = z.object({
   id: Uuid,
   project_id: Uuid,
   status: z.string(),
-  verdict: z.enum(['pass', 'fail']).nullable(),
+  verdict: z.enum(RUN_VERDICTS).nullable().describe('guardrail verdict; error: not evaluated'),
+  gate: GateDecisionSchema,
   blocking_failures: z.array(z.string()),
   regressions: z.array(z.string()).describe('judges that regressed against the baseline'),
   trigger_type: z.string().nullable(),
@@ -197,7 +207,9 @@ const CommitStatusSchema = z
     commit_sha: z.string(),
     state: z
       .enum(['pending', 'success', 'failure'])
-      .describe("over each project's latest run for the commit"),
+      .describe(
+        "over each project's latest run for the commit: success only when every one passed its gate (a run that failed, was cancelled or measured nothing is a failure)",
+      ),
     runs: z.array(RunStateSchema),
   })
   .openapi('CommitStatus');
@@ -211,7 +223,12 @@ const statusRoute = createRoute({
     params: z.object({
       commit_sha: Sha.openapi({ param: { name: 'commit_sha', in: 'path' }, example: 'abc1234' }),
     }),
-    query: z.object({ project_id: Uuid.optional() }),
+    query: z.object({
+      project_id: Uuid.optional(),
+      fail_on_regression: BooleanQuery.default(true).describe(
+        'a regression against the baseline fails the state, as it fails the check run by default',
+      ),
+    }),
   },
   responses: {
     200: {
@@ -219,6 +236,10 @@ const statusRoute = createRoute({
       content: { 'application/json': { schema: CommitStatusSchema } },
     },
     400: { description: 'not a commit SHA', content: { 'application/json': { schema: ErrorBodySchema } } },
+    403: {
+      description: 'project_id of another project',
+      content: { 'application/json': { schema: ErrorBodySchema } },
+    },
     404: {
       description: 'no runs for this commit',
       content: { 'application/json': { schema: ErrorBodySchema } },
@@ -231,7 +252,10 @@ const RunReportSchema = z
     run: RunSchema,
     url: z.string().nullable().describe('dashboard page (needs EVALFORGE_PUBLIC_URL)'),
     markdown: z.string().describe("the seed's PR-comment markdown"),
-    verdict: z.enum(['pass', 'fail']).nullable(),
+    verdict: z.enum(RUN_VERDICTS).nullable().describe('guardrail verdict; error: not evaluated'),
+    gate: GateDecisionSchema.describe(
+      "the gate's decision (regressions warn); the CLI applies its own --fail-on",
+    ),
     blocking_failures: z.array(z.string()),
     regressions: z.array(z.string()).describe('judges that regressed against the baseline'),
   })
@@ -242,26 +266,32 @@ const reportRoute = createRoute({
   path: '/api/ci/report/{run_id}',
   tags: ['ci'],
   summary: "A run's report: the PR-comment markdown and the lists a CI gate needs",
-  request: { params: z.object({ run_id: Uuid.openapi({ param: { name: 'run_id', in: 'path' } }) }) },
+  request: {
+    params: z.object({ run_id: Uuid.openapi({ param: { name: 'run_id', in: 'path' } }) }),
+    query: z.object({
+      fail_on_regression: BooleanQuery.default(false).describe(
+        "the gate's policy: a regression fails it (the CLI's --fail-on regression)",
+      ),
+    }),
+  },
   responses: {
     200: { description: 'the report', content: { 'application/json': { schema: RunReportSchema } } },
     404: { description: 'no such run', content: { 'application/json': { schema: ErrorBodySchema } } },
   },
 });
 
-const OPEN = new Set<RunStatus>(['pending', 'running']);
-const UNSUCCESSFUL = new Set<RunStatus>(['failed', 'cancelled', 'budget_exceeded']);
-
-function commitStatus(sha: string, runs: EvalRun[]) {
+function commitStatus(sha: string, runs: EvalRun[], policy: GatePolicy) {
   const rows = runs.map((r) => {
-    const s = readRunSummary(r.summary);
+    const summary = readRunSummary(r.summary);
+    const gate = decideGate(r, summary, policy);
     return {
       id: r.id,
       project_id: r.project_id,
       status: r.status,
-      verdict: s.verdict,
-      blocking_failures: s.blocking_failures,
-      regressions: s.regressions.judges.filter((j) => j.verdict === 'regression').map((j) => j.judge_type),
+      verdict: summary.verdict,
+      gate,
+      blocking_failures: gate.blocking_failures,
+      regressions: gate.regressions,
       trigger_type: r.trigger_type,
       git_branch: r.git_branch,
       pr_number: r.pr_number,
@@ -270,13 +300,14 @@ function commitStatus(sha: string, runs: EvalRun[]) {
     };
   });
   // Rows are newest first: the first per project is its latest run, which decides that project's state.
-  const latestByProject = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) if (!latestByProject.has(r.project_id)) latestByProject.set(r.project_id, r);
-  const latest = [...latestByProject.values()];
-  const state = latest.some((r) => OPEN.has(r.status as RunStatus))
+  const latestByProject = new Map<string, GateState>();
+  for (const r of rows)
+    if (!latestByProject.has(r.project_id)) latestByProject.set(r.project_id, r.gate.state);
+  const states = [...latestByProject.values()];
+  const state = states.includes('pending')
     ? 'pending'
-    : latest.some((r) => UNSUCCESSFUL.has(r.status as RunStatus) || r.verdict === 'fail')
-      ? 'failure'
-      : 'success';
+    : states.every((s) => s === 'pass')
+      ? 'success'
+      : 'failure';
   return { commit_sha: sha, state, runs: rows } as const;
 }

@@ -1,5 +1,6 @@
 /** Schemas every route shares: ids, pagination, the paginated envelope. */
 import { z } from '@hono/zod-openapi';
+import { atMost, PAGE_OFFSET_MAX } from '../../db/column-bounds.js';
 
 export const Uuid = z.uuid().openapi({ example: '7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b' });
 
@@ -8,15 +9,18 @@ export const IdParams = z.object({ id: Uuid.openapi({ param: { name: 'id', in: '
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** A whole number in [min, max] whose 400 names the bound ("at most 2147483647"); max usually comes
+ * from db/column-bounds.ts, so nothing out of the column's range reaches PostgreSQL. */
+export const boundedInt = (min: number, max: number) =>
+  z.number().int().min(min, `at least ${min}`).max(max, atMost(max));
+
+/** boundedInt for query parameters (strings coerced to numbers). */
+export const boundedQueryInt = (min: number, max: number) =>
+  z.coerce.number().int().min(min, `at least ${min}`).max(max, atMost(max));
+
 export const PaginationQuery = z.object({
-  offset: z.coerce.number().int().min(0).default(0).openapi({ example: 0 }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .openapi({ example: 50 }),
+  offset: boundedQueryInt(0, PAGE_OFFSET_MAX).default(0).openapi({ example: 0 }),
+  limit: boundedQueryInt(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).openapi({ example: 50 }),
 });
 
 export function paginated<T extends z.ZodType>(item: T) {

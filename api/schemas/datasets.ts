@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { PaginationQuery, Timestamp, Uuid } from './common.js';
+import { DATASET_VERSION_MAX } from '../../db/column-bounds.js';
+import { boundedInt, boundedQueryInt, PaginationQuery, Timestamp, Uuid } from './common.js';
 import { Description, Name } from './projects.js';
 import { storableJsonObject, storableString } from './text.js';
 
@@ -48,11 +49,9 @@ export const SampleInput = z
 export type SampleInput = z.infer<typeof SampleInput>;
 
 const Tags = z.array(storableString().min(1).max(50)).max(MAX_TAGS);
-const BaseVersion = z
-  .number()
-  .int()
-  .min(1)
-  .describe('the version this change is based on; 409 when the dataset has moved on (optimistic locking)');
+const BaseVersion = boundedInt(1, DATASET_VERSION_MAX).describe(
+  'the version this change is based on; 409 when the dataset has moved on (optimistic locking)',
+);
 const Note = storableString().max(1000).describe('what changed, shown in the version list');
 
 export const DatasetCreate = z
@@ -184,7 +183,7 @@ export const SampleKeyParams = DatasetParams.extend({
 });
 
 export const SampleListQuery = PaginationQuery.extend({
-  version: z.coerce.number().int().min(1).optional().describe('the latest when omitted'),
+  version: boundedQueryInt(1, DATASET_VERSION_MAX).optional().describe('the latest when omitted'),
 });
 
 export const DatasetListQuery = PaginationQuery.extend({
@@ -195,7 +194,9 @@ export const DatasetListQuery = PaginationQuery.extend({
 });
 
 export const VersionQuery = z.object({
-  base_version: z.coerce.number().int().min(1).optional().describe('409 when the latest version differs'),
+  base_version: boundedQueryInt(1, DATASET_VERSION_MAX)
+    .optional()
+    .describe('409 when the latest version differs'),
 });
 
 export const UPLOAD_FORMATS = ['csv', 'json', 'jsonl'] as const;
@@ -207,6 +208,8 @@ export const UploadQuery = z.object({
     .enum(['append', 'replace'])
     .default('append')
     .describe('append: new version = latest + these rows; replace: new version = only these rows'),
-  base_version: z.coerce.number().int().min(1).optional().describe('409 when the latest version differs'),
+  base_version: boundedQueryInt(1, DATASET_VERSION_MAX)
+    .optional()
+    .describe('409 when the latest version differs'),
   delimiter: z.enum([',', ';', '\t', '|']).optional().describe('CSV delimiter (default comma; tab for TSV)'),
 });

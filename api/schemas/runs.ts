@@ -1,23 +1,23 @@
 import { z } from '@hono/zod-openapi';
+import { GateDecisionSchema } from '../../core/gate.js';
+import { atMost, BUDGET_USD_MAX, DATASET_VERSION_MAX, PR_NUMBER_MAX } from '../../db/column-bounds.js';
 import { RUN_STATUSES, TRIGGER_TYPES } from '../../db/entities/index.js';
-import { PaginationQuery, Timestamp, Uuid } from './common.js';
+import { boundedInt, PaginationQuery, Timestamp, Uuid } from './common.js';
+import { JudgeTypeName } from './judges.js';
 
 export const StartRunBody = z
   .strictObject({
     project_id: Uuid,
     dataset_id: Uuid,
-    dataset_version: z
-      .number()
-      .int()
-      .min(1)
+    dataset_version: boundedInt(1, DATASET_VERSION_MAX)
       .optional()
       .describe('pinned dataset version; the latest when omitted'),
     endpoint_id: Uuid,
     judges: z
-      .array(z.string().min(1).max(50))
+      .array(JudgeTypeName)
       .max(50)
       .optional()
-      .describe("judge types; the project's enabled guardrails when omitted"),
+      .describe('judge types ("type" or "type:name"); the project\'s enabled guardrails when omitted'),
     trigger_type: z.enum(TRIGGER_TYPES).optional(),
     git_commit_sha: z
       .string()
@@ -25,7 +25,7 @@ export const StartRunBody = z
       .optional(),
     git_branch: z.string().min(1).max(255).optional(),
     git_base_branch: z.string().min(1).max(255).optional(),
-    pr_number: z.number().int().positive().optional(),
+    pr_number: boundedInt(1, PR_NUMBER_MAX).optional(),
     baseline_run_id: Uuid.optional(),
     repetitions: z
       .number()
@@ -35,7 +35,12 @@ export const StartRunBody = z
       .default(1)
       .describe('answers per sample; repeats bypass the cache'),
     cache: z.boolean().default(false).describe('reuse cached model responses for repetition 0'),
-    budget_usd: z.number().positive().optional().describe('hard cap: generation stops when spend reaches it'),
+    budget_usd: z
+      .number()
+      .positive()
+      .max(BUDGET_USD_MAX, atMost(BUDGET_USD_MAX))
+      .optional()
+      .describe('hard cap: generation stops when spend reaches it'),
     chunk_size: z.number().int().min(1).max(1000).optional(),
     max_parallel_chunks: z.number().int().min(1).max(64).optional(),
   })
@@ -78,6 +83,9 @@ export const RunSchema = z
     cancelled_at: Timestamp.nullable(),
     error: z.string().nullable(),
     summary: z.record(z.string(), z.unknown()),
+    gate: GateDecisionSchema.describe(
+      "the gate's decision for this run (pass, fail, error = not evaluated, cancelled, pending); regressions warn",
+    ),
     config: z.record(z.string(), z.unknown()),
     created_at: Timestamp,
   })
@@ -100,6 +108,11 @@ export const ProgressSchema = z
     chunksDone: z.number().int(),
     chunkCount: z.number().int(),
     judgeErrors: z.number().int(),
+    source: z
+      .enum(['workflow', 'database'])
+      .describe(
+        '`workflow`: the live progress query; `database`: stored phase and counts (the run has finished, or its workflow did not answer in time); chunk counts are 0 there',
+      ),
   })
   .openapi('RunProgress');
 

@@ -4,7 +4,7 @@
  * change) they are computed once and kept: later pages and reloads cost one small query.
  */
 import type { DataSource } from 'typeorm';
-import { compareRuns } from '../../activities/runs/compare-runs.js';
+import { compareRuns } from '../../core/compare-runs.js';
 import type { RunComparison } from '../../core/run-summary.js';
 import type { EvalRun } from '../../db/entities/index.js';
 

@@ -2,7 +2,14 @@
  * Starting, cancelling and reading eval runs. A run is a row (the record users query) plus a
  * Temporal workflow `eval-run-<runId>` (the execution); both are created idempotently.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import crypto from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
 import {
   DatasetVersion,
   EvalDataset,
@@ -39,20 +46,68 @@ export interface StartRunInput {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
+/** Sorted keys, no undefined: equal requests serialize to equal bytes whatever their key order. */
+function canonicalJson(value: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, x]) => [k, canonical(x)]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(canonical(value));
+}
+
+/**
+ * What an Idempotency-Key is bound to: sha256 of the canonical request without the key itself.
+ * Defaults are applied first, so leaving out an option and sending its default are the same request.
+ */
+export function requestFingerprint(input: StartRunInput): string {
+  const { idempotency_key: _key, ...request } = input;
+  const effective = {
+    ...request,
+    trigger_type: request.trigger_type ?? 'api',
+    repetitions: request.repetitions ?? 1,
+    cache: request.cache ?? false,
+  };
+  return crypto.createHash('sha256').update(canonicalJson(effective)).digest('hex');
+}
+
+/**
+ * The run an Idempotency-Key already names (IETF Idempotency-Key draft): the same request gets that run,
+ * a different one is refused. Runs recorded before fingerprints existed (NULL) cannot be compared and
+ * are accepted. A finished run is returned as it is: its workflow is never started again.
+ */
+async function replayRun(deps: ApiDeps, existing: EvalRun, fingerprint: string) {
+  if (existing.request_fingerprint && existing.request_fingerprint !== fingerprint) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      `Idempotency-Key "${existing.idempotency_key}" was already used with a different request (run ${existing.id}); send a new key for a new run`,
+      { run_id: existing.id },
+    );
+  }
+  if (!FINAL_RUN_STATUSES.has(existing.status)) await ensureWorkflowStarted(deps, existing);
+  return { run: existing, created: false };
+}
+
 export async function startRun(
   deps: ApiDeps,
   input: StartRunInput,
 ): Promise<{ run: EvalRun; created: boolean }> {
   const runs = deps.dataSource.getRepository(EvalRun);
+  const fingerprint = requestFingerprint(input);
   if (input.idempotency_key) {
     const existing = await runs.findOneBy({
       project_id: input.project_id,
       idempotency_key: input.idempotency_key,
     });
-    if (existing) {
-      await ensureWorkflowStarted(deps, existing);
-      return { run: existing, created: false };
-    }
+    if (existing) return replayRun(deps, existing, fingerprint);
   }
 
   const dataset = await deps.dataSource.getRepository(EvalDataset).findOneBy({ id: input.dataset_id });
@@ -91,6 +146,7 @@ export async function startRun(
         git_base_branch: input.git_base_branch ?? null,
         pr_number: input.pr_number ?? null,
         idempotency_key: input.idempotency_key ?? null,
+        request_fingerprint: fingerprint,
         repetitions: input.repetitions ?? 1,
         use_cache: input.cache ?? false,
         budget_usd: input.budget_usd ?? null,
@@ -103,13 +159,13 @@ export async function startRun(
       }),
     );
   } catch (err) {
-    // Two requests with one Idempotency-Key raced: the loser returns the winner's run.
+    // Two requests with one Idempotency-Key raced: the loser answers as a retry would, fingerprint included.
     if (input.idempotency_key && isUniqueViolation(err)) {
       const winner = await runs.findOneByOrFail({
         project_id: input.project_id,
         idempotency_key: input.idempotency_key,
       });
-      return { run: winner, created: false };
+      return replayRun(deps, winner, fingerprint);
     }
     throw err;
   }
@@ -117,7 +173,11 @@ export async function startRun(
   return { run: await runs.findOneByOrFail({ id: run.id }), created: true };
 }
 
-/** Starts the run's workflow unless it already exists (a retried request, or a start that failed midway). */
+/**
+ * Starts the run's workflow unless it already exists (a retried request, or a start that failed midway).
+ * Temporal enforces "at most one execution per run" itself: a running execution is reused, and a closed
+ * one (finished, cancelled, terminated) rejects the start, so no retry ever revives a run.
+ */
 async function ensureWorkflowStarted(deps: ApiDeps, run: EvalRun) {
   const workflowId = evalRunWorkflowId(run.id);
   try {
@@ -126,8 +186,11 @@ async function ensureWorkflowStarted(deps: ApiDeps, run: EvalRun) {
       workflowId,
       args: [{ runId: run.id }],
       memo: { project_id: run.project_id },
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
   } catch (err) {
+    // Raised for a closed execution under REJECT_DUPLICATE: the run had its one execution.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
       deps.logger.error({ err, runId: run.id }, 'could not start the run workflow');
       throw new ApiError(
@@ -152,11 +215,25 @@ export async function getRun(deps: ApiDeps, runId: string) {
 const OPEN_STATUSES = new Set(['pending', 'running']);
 export const PROGRESS_QUERY_TIMEOUT_MS = 2_000;
 
-/** Live progress from the workflow while it runs; from the database once it has finished. */
-export async function getRunProgress(
-  deps: ApiDeps,
-  run: EvalRun,
-): Promise<RunProgress & { status: RunStatus }> {
+export type ProgressSource = 'workflow' | 'database';
+export type RunProgressAnswer = RunProgress & { status: RunStatus; source: ProgressSource };
+
+/**
+ * The phase the stored row proves the run has reached, for when the workflow cannot be asked: never
+ * earlier than the truth. planRun sets `running`; summarizeRun writes `summary`; finalizeRun the status.
+ */
+export function storedPhase(run: Pick<EvalRun, 'status' | 'started_at' | 'summary'>): RunProgress['phase'] {
+  if (FINAL_RUN_STATUSES.has(run.status)) return run.status as RunProgress['phase'];
+  if (run.status === 'pending' || !run.started_at) return 'planning';
+  if (run.summary && Object.keys(run.summary).length > 0) return 'summarizing';
+  return 'generating';
+}
+
+/**
+ * Live progress from the workflow while it runs; from the database once it has finished, or when the
+ * workflow does not answer in time (no worker polling, Temporal down): `source` says which.
+ */
+export async function getRunProgress(deps: ApiDeps, run: EvalRun): Promise<RunProgressAnswer> {
   if (OPEN_STATUSES.has(run.status) && run.workflow_id) {
     try {
       // A query needs a worker to answer: bounded, so /status answers from the database when none polls.
@@ -164,10 +241,10 @@ export async function getRunProgress(
         Date.now() + PROGRESS_QUERY_TIMEOUT_MS,
         () => deps.temporal.workflow.getHandle(run.workflow_id!).query(progressQuery),
       );
-      return { status: run.status, ...progress };
+      return { status: run.status, ...progress, source: 'workflow' };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError))
-        deps.logger.warn({ err, runId: run.id }, 'progress query failed');
+        deps.logger.warn({ err, runId: run.id }, 'progress query failed; answering from the database');
     }
   }
   const [counts] = await deps.dataSource.query(
@@ -178,13 +255,15 @@ export async function getRunProgress(
   );
   return {
     status: run.status,
-    phase: OPEN_STATUSES.has(run.status) ? 'planning' : (run.status as RunProgress['phase']),
+    phase: storedPhase(run),
     total: run.total_samples,
     done: counts.done,
     failed: counts.failed,
+    // Chunking is the workflow's plan, not stored: unknown here.
     chunksDone: 0,
     chunkCount: 0,
     judgeErrors: counts.judge_errors,
+    source: 'database',
   };
 }
 

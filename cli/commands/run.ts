@@ -1,6 +1,6 @@
 /** `evalforge run`: start a run (idempotently), optionally wait for it and gate on its verdict. */
 import crypto from 'node:crypto';
-import { runPageUrl } from '../../github-app/links.js';
+import { runPageUrl } from '../../core/links.js';
 import { boundedKey } from '../../github-app/run-keys.js';
 import { readCiContext } from '../ci-context.js';
 import { type CliContext, note, print, printJson } from '../context.js';
@@ -71,12 +71,15 @@ export async function runCommand(ctx: CliContext, f: RunFlags): Promise<number> 
     git_base_branch: f['base-branch'] ?? ci.baseBranch,
     pr_number: positiveInt(f.pr, 'pr') ?? ci.prNumber,
   });
-  // A retried CI step (same workflow attempt) or a retried request finds the run it already started.
+  // One key per invocation, sent unchanged on every retry of the POST, so a retry whose first attempt
+  // reached the server finds that run. In CI it is derived: a retried step (same workflow attempt and the
+  // same request) finds the run it already started, while a second `evalforge run` in the job with other
+  // options gets its own key instead of the server's 422 for a key reused with a different request.
   const key =
     f['idempotency-key'] ??
     boundedKey(
       ci.idempotencySeed
-        ? `${ci.idempotencySeed}:${project}:${dataset}:${endpoint}`
+        ? `${ci.idempotencySeed}:${project}:${dataset}:${endpoint}:${requestDigest(body)}`
         : `cli:${crypto.randomUUID()}`,
     );
   const run = await ctx.api.post<RunJson>('/api/eval/run', {
@@ -93,9 +96,9 @@ export async function runCommand(ctx: CliContext, f: RunFlags): Promise<number> 
   }
   if (!ctx.json) note(ctx, `run ${run.id} started: ${url}`);
   await waitForRun(ctx, run.id, { timeoutMs: timeoutS * 1000, pollMs });
-  const report = await fetchRunReport(ctx, run.id);
+  const report = await fetchRunReport(ctx, run.id, { failOnRegression: gates.includes('regression') });
   const gate = evaluateGates(report, gates);
-  const markdown = withGate(report.markdown, gate);
+  const markdown = withGate(report.markdown, gate.reasons);
   await writeStepSummary(ctx.env, markdown);
   if (ctx.json) {
     printJson(ctx, {
@@ -110,6 +113,17 @@ export async function runCommand(ctx: CliContext, f: RunFlags): Promise<number> 
     for (const r of gate.reasons) note(ctx, r);
   }
   return gate.exitCode;
+}
+
+/** Short digest of the request body (keys sorted), for derived idempotency keys. */
+const REQUEST_DIGEST_HEX_CHARS = 16;
+function requestDigest(body: Record<string, unknown>): string {
+  const sorted = Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(sorted))
+    .digest('hex')
+    .slice(0, REQUEST_DIGEST_HEX_CHARS);
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -1,7 +1,7 @@
 /** What every benchmark script shares: a hard deadline, a quiet logger, workflow history counts. */
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { freePort } from '../../test/helpers/ports.js';
 

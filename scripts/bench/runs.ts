@@ -9,6 +9,7 @@
  * Prints a table and one JSON line per benchmark; everything it starts it stops, and the whole script
  * is bounded by BENCH_DEADLINE_MS.
  */
+
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import OpenAI from 'openai';
 import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
+import { NO_REPORTER } from '../../core/run-reporter.js';
 import { EvalResult } from '../../db/entities/index.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES } from '../../temporal.config.js';
@@ -145,7 +147,7 @@ async function startEvalForge(): Promise<EvalForgeRig> {
     connection: workerConnection,
     namespace,
     queues: [...ALL_TASK_QUEUES],
-    deps: { dataSource: db.dataSource, logger },
+    deps: { dataSource: db.dataSource, logger, reporter: NO_REPORTER },
   });
   const running = workerSet.run();
   cleanups.push(async () => {

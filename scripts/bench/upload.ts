@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { createThrowawayDatabase, DEFAULT_PG_ADMIN_URL } from '../../test/helpers/throwaway-database.js';
 
 const DEFAULT_ROWS = 50_000;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { ApiDeps } from '../../api/deps.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../fakes/llm-server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import {

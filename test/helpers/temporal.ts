@@ -5,13 +5,14 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.js';
+import { createGitHubReporter } from '../../github-app/reporting/report.js';
+import { createLogger } from '../../lib/logger.js';
 import {
   type ManagedChild,
   PROJECT_ROOT,
   spawnNodeChild,
   WORKER_NODE_ARGS,
 } from '../../runtime/child-process.js';
-import { createLogger } from '../../runtime/logger.js';
 import { createWorkerSet, type WorkerSet } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
 import '../provided-context.js';
@@ -105,5 +106,7 @@ export async function spawnWorkerProcess(opts: {
 }
 
 export function testActivityDeps(dataSource: ActivityDeps['dataSource']): ActivityDeps {
-  return { dataSource, logger: createLogger('test-worker', process.env.LOG_LEVEL ?? 'warn') };
+  const logger = createLogger('test-worker', process.env.LOG_LEVEL ?? 'warn');
+  // The real GitHub reporter: with no App configured it reports nothing, as in production.
+  return { dataSource, logger, reporter: createGitHubReporter({ dataSource, logger }) };
 }

@@ -64,30 +64,33 @@ describe('dashboard', () => {
     expect((await fetch(`${h.baseUrl}/assets/missing.js`)).status).toBe(404);
   });
 
-  it('projects overview: projects with their latest verdicts and pass rates', async () => {
+  it("projects overview: projects with the gate's decision on their latest runs", async () => {
     await open('/');
     const card = h.page.locator('section.project-card', { hasText: PROJECT_NAME });
     await card.waitFor();
-    // Newest first: the live run (no summary yet), then the regressed candidate with a blocking PII failure.
-    expect(await card.locator('.overall').textContent()).toContain(
-      'fail 83% pass in the latest finished run',
-    );
-    const runs = card.getByRole('listitem');
+    // Newest first: the live run (gate pending), then the regressed candidate with a blocking PII failure.
+    const headline = card.locator('.overall');
+    expect(await headline.locator('[data-gate]').textContent()).toContain('fail');
+    expect(await headline.textContent()).toContain('Blocking guardrail failed: pii');
+    const runs = card.locator('li.run-mini');
     expect(await runs.count()).toBe(3);
     expect(await runs.nth(0).textContent()).toContain(`Run ${short(seeded.live.id)}`);
     expect(await runs.nth(0).textContent()).toContain('running');
+    expect(await runs.nth(0).locator('[data-gate]').getAttribute('data-gate')).toBe('pending');
     expect(await runs.nth(1).textContent()).toContain('completed');
-    expect(await runs.nth(1).textContent()).toMatch(/\d+%/);
+    expect(await runs.nth(1).locator('[data-gate]').getAttribute('data-gate')).toBe('fail');
+    expect(await runs.nth(2).locator('[data-gate]').getAttribute('data-gate')).toBe('pass');
     await screenshot(h.page, '01-projects');
   });
 
-  it('project page: runs with verdicts, and two picked for comparison', async () => {
+  it("project page: runs with the gate's decisions, and two picked for comparison", async () => {
     await open(`/projects/${seeded.fx.project.id}`);
     await h.page.getByRole('heading', { name: PROJECT_NAME }).waitFor();
     const rows = h.page.locator('tbody tr');
     await eventually(() => rows.count()).toBe(3);
     const candidateRow = h.page.locator('tr', { hasText: `Run ${short(seeded.candidate.id)}` });
-    expect(await candidateRow.textContent()).toContain('fail'); // blocking PII guardrail failed
+    expect(await candidateRow.locator('[data-gate]').getAttribute('data-gate')).toBe('fail');
+    expect(await candidateRow.textContent()).toContain('Blocking guardrail failed: pii');
     expect(await candidateRow.textContent()).toContain('PR #42');
     await screenshot(h.page, '02-project');
     await h.page.getByLabel(`Select run ${short(seeded.baseline.id)} to compare`).check();
@@ -111,7 +114,11 @@ describe('dashboard', () => {
     );
     const banner = h.page.getByRole('alert').filter({ hasText: 'Regression detected' });
     expect(await banner.textContent()).toMatch(/Similarity dropped [\d.]+% \(p[=<][\d.]+, n=30\)/);
+    const gate = h.page.getByRole('region', { name: 'Gate decision' });
+    expect(await gate.textContent()).toContain('Blocking guardrail failed: pii');
+    expect(await gate.textContent()).toContain('pii: only 96.7% passed, needs 100.0%');
     expect(await h.page.locator('.guardrails').textContent()).toContain('blocking failure');
+    expect(await h.page.locator('.guardrails').textContent()).toContain('29 of 30 passed');
     const facts = await h.page.locator('.cards').textContent();
     expect(facts).toContain(`${SAMPLES} ok · 0 failed`);
     expect(facts).toContain('$0.0060'); // 30 × $0.0002
@@ -244,6 +251,11 @@ describe('dashboard', () => {
     expect(await verdict('Similarity')).toBe('regression');
     expect(await verdict('Toxicity')).toBe('no change');
     expect(await judges.textContent()).toContain('paired on shared samples');
+    const compared = h.page.getByRole('region', { name: 'Runs compared' });
+    expect(await compared.locator('[data-gate]').evaluateAll((b) => b.map((e) => e.dataset.gate))).toEqual([
+      'pass',
+      'fail',
+    ]);
     // Similarity flipped on samples whose index is 2 mod 3 but not 9 mod 10, or the reverse: 9 samples.
     const samples = h.page.locator('section', { has: h.page.getByRole('heading', { name: /Per sample/ }) });
     const rows = samples.locator('tbody tr');

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.js';
+import { createLogger } from '../../lib/logger.js';
 import { PROJECT_ROOT } from '../../runtime/child-process.js';
-import { createLogger } from '../../runtime/logger.js';
 import { TASK_QUEUES } from '../../temporal.config.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import {

@@ -4,7 +4,7 @@
  * output among its results) and a run still in progress.
  */
 import type { DataSource } from 'typeorm';
-import { compareRuns } from '../../activities/runs/compare-runs.js';
+import { compareRuns } from '../../core/compare-runs.js';
 import { EvalRun, LlmEndpoint, Project } from '../../db/entities/index.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import { completeRun, createRunRow, type FixtureResult, insertResults } from '../../test/fixtures/runs.js';

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../../db/data-source.js';
 import type { LlmEndpoint } from '../../../db/entities/index.js';
-import { createLogger } from '../../../runtime/logger.js';
+import { createLogger } from '../../../lib/logger.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../../test/fakes/llm-server.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/index.js';
 import { createModelRunner } from '../model-runner.js';

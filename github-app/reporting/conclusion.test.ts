@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readRunSummary } from '../core/run-summary.js';
-import { decideCheckConclusion } from './conclusion.js';
+import { readRunSummary } from '../../core/run-summary.js';
 import {
   blockingFailureSummary,
   nothingMeasuredSummary,
   passingSummary,
   regressionSummary,
-} from './test-support/summaries.js';
+} from '../test-support/summaries.js';
+import { decideCheckConclusion } from './conclusion.js';
 
 const completed = { status: 'completed' as const, error: null };
 const strict = { failOnRegression: true };

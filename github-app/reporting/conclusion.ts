@@ -1,7 +1,7 @@
 /** How a finished run shows on GitHub: the gate's decision as a check conclusion and title. */
-import { decideGate, type GateDecision, type GatePolicy } from '../core/gate.js';
-import type { RunStatus } from '../core/run-status.js';
-import type { RunSummaryView } from '../core/run-summary.js';
+import { decideGate, type GateDecision, type GatePolicy } from '../../core/gate.js';
+import type { RunStatus } from '../../core/run-status.js';
+import type { RunSummaryView } from '../../core/run-summary.js';
 
 export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled';
 

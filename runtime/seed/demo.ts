@@ -12,10 +12,10 @@ import { EndpointCreate } from '../../api/schemas/endpoints.js';
 import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
 import { guardrailConfigSchema } from '../../api/schemas/judges.js';
 import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
+import { GuardrailConfig, LlmEndpoint, Project } from '../../db/entities/index.js';
 import { modelDir, modelSourceFromEnv } from '../../judges/inference/models-dir.js';
 import { DEFAULT_TOXICITY_MODEL } from '../../judges/toxicity.js';
-import { LOCAL_LLM_MODEL_NAME, localLlmUrl } from '../../runtime/local-llm-model.js';
-import { GuardrailConfig, LlmEndpoint, Project } from '../entities/index.js';
+import { LOCAL_LLM_MODEL_NAME, localLlmUrl } from '../local-llm-model.js';
 import {
   CUSTOMER_SUPPORT_SAMPLES,
   DEMO_DATASET_DESCRIPTION,

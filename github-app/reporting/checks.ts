@@ -1,7 +1,8 @@
 /** Check runs: GitHub's record of one eval run on one commit. */
-import type { InstallationOctokit } from './client.js';
+
+import { splitFullName } from '../../core/links.js';
+import type { InstallationOctokit } from '../client.js';
 import type { CheckConclusion } from './conclusion.js';
-import { splitFullName } from './links.js';
 
 /** GitHub rejects check output fields longer than this. */
 export const MAX_CHECK_TEXT = 65_535;

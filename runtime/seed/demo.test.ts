@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localLlmUrl } from '../../runtime/local-llm-model.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
+import { localLlmUrl } from '../local-llm-model.js';
 import { CUSTOMER_SUPPORT_SAMPLES, DEMO_DATASET_NAME } from './customer-support-qa.js';
 import { DEMO_PROJECT_NAME, seedDemoIfEmpty, toxicityModelAvailable } from './demo.js';
 

@@ -4,16 +4,12 @@
  * (which the CLI prints and writes to $GITHUB_STEP_SUMMARY).
  */
 import type { DataSource } from 'typeorm';
-import {
-  escapeMarkdown,
-  type PrCommentInput,
-  renderPrCommentMarkdown,
-} from '../activities/reporting/pr-comment-markdown.js';
-import { DEFAULT_GATE_POLICY, decideGate, type GateDecision, type GatePolicy } from '../core/gate.js';
-import type { FinalRunStatus } from '../core/run-status.js';
-import { type RunSummaryView, readRunSummary } from '../core/run-summary.js';
 import { DatasetVersion, EvalDataset, EvalRun, LlmEndpoint } from '../db/entities/index.js';
+import { DEFAULT_GATE_POLICY, decideGate, type GateDecision, type GatePolicy } from './gate.js';
 import { runPageUrl } from './links.js';
+import { escapeMarkdown, type PrCommentInput, renderPrCommentMarkdown } from './pr-comment-markdown.js';
+import type { FinalRunStatus } from './run-status.js';
+import { type RunSummaryView, readRunSummary } from './run-summary.js';
 
 /** Endpoint settings worth showing next to the model name (never URLs or secrets). */
 export const SHOWN_MODEL_SETTINGS = ['temperature', 'top_p', 'max_tokens'] as const;

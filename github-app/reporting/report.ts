@@ -4,16 +4,17 @@
  * EvalForge comment on the pull request. Safe to retry: every step updates what it finds.
  */
 import type { DataSource } from 'typeorm';
-import type { FinalRunStatus } from '../core/run-status.js';
-import { GitHubRepository } from '../db/entities/index.js';
-import type { Logger } from '../runtime/logger.js';
+import { runPageUrl } from '../../core/links.js';
+import { buildRunReport } from '../../core/run-report.js';
+import type { RunReporter } from '../../core/run-reporter.js';
+import type { FinalRunStatus } from '../../core/run-status.js';
+import { GitHubRepository } from '../../db/entities/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { type GitHubApp, gitHubClientFromEnv } from '../client.js';
+import { findCheckRunByRunId, lockPullRequest, saveCommentId, updateCheckRun } from '../store.js';
 import { completeCheck } from './checks.js';
-import { type GitHubApp, gitHubClientFromEnv } from './client.js';
 import { upsertPullRequestComment } from './comment.js';
 import { type CheckConclusion, checkConclusion } from './conclusion.js';
-import { runPageUrl } from './links.js';
-import { buildRunReport } from './run-report.js';
-import { findCheckRunByRunId, lockPullRequest, saveCommentId, updateCheckRun } from './store.js';
 
 export interface GitHubReportDeps {
   dataSource: DataSource;
@@ -96,4 +97,16 @@ export async function reportRunToGitHub(
     'run reported to GitHub',
   );
   return { reported: true, conclusion: verdict.conclusion, checkRunId, commentId };
+}
+
+/** reportRunToGitHub as the RunReporter the worker's activities are given. */
+export function createGitHubReporter(deps: GitHubReportDeps): RunReporter {
+  return {
+    async report(runId, status) {
+      const outcome = await reportRunToGitHub(deps, runId, { status });
+      return outcome.reported
+        ? { reported: true, conclusion: outcome.conclusion }
+        : { reported: false, reason: outcome.reason };
+    },
+  };
 }

@@ -1,10 +1,9 @@
 /**
  * Ids that every log line written inside an activity carries (workflow id, eval run id, activity
  * type, attempt) without passing them to each logger call: the activity interceptor opens a context,
- * and the pino mixin in runtime/logger.ts reads it.
+ * and the pino mixin in lib/logger.ts reads it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { evalRunWorkflowId } from '../temporal.config.js';
 
 export interface LogContext {
   workflowId?: string;
@@ -16,7 +15,6 @@ export interface LogContext {
 }
 
 const storage = new AsyncLocalStorage<LogContext>();
-const EVAL_RUN_PREFIX = evalRunWorkflowId('');
 
 export function withLogContext<T>(context: LogContext, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...context }, fn);
@@ -25,8 +23,4 @@ export function withLogContext<T>(context: LogContext, fn: () => T): T {
 /** A fresh object each call: pino's mixin merges the log call's fields into what it gets. */
 export function currentLogContext(): LogContext {
   return { ...storage.getStore() };
-}
-
-export function evalRunIdOf(workflowId: string): string | undefined {
-  return workflowId.startsWith(EVAL_RUN_PREFIX) ? workflowId.slice(EVAL_RUN_PREFIX.length) : undefined;
 }

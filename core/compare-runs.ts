@@ -4,14 +4,13 @@
  * stage and by GET /api/eval/compare, so both always agree.
  */
 import type { DataSource } from 'typeorm';
-import type { JudgeRegression, RunComparison } from '../../core/run-summary.js';
 import {
   type CompareOptionsInput,
   compareJudgeScores,
-  type JudgeComparison,
   type JudgeScoreSets,
   type ScoreObservation,
-} from '../../stats/index.js';
+} from '../stats/index.js';
+import type { JudgeRegression, RunComparison } from './run-summary.js';
 
 interface ScoreRow {
   run_id: string;

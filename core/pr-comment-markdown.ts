@@ -4,9 +4,10 @@
  * Pure: the caller gathers the numbers (stats/compareJudgeScores, guardrail evaluation).
  * Every user-controlled string goes through escapeMarkdown.
  */
-import type { GateState } from '../../core/gate.js';
-import type { GuardrailOutcome } from '../../core/run-summary.js';
-import type { Verdict } from '../../stats/index.js';
+
+import type { Verdict } from '../stats/index.js';
+import type { GateState } from './gate.js';
+import type { GuardrailOutcome } from './run-summary.js';
 
 export interface PrCommentJudgeRow {
   /** Display name of the judge. */

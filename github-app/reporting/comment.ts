@@ -1,6 +1,7 @@
 /** The one EvalForge comment on a pull request: updated in place on every report, never duplicated. */
-import type { InstallationOctokit } from './client.js';
-import { splitFullName } from './links.js';
+
+import { splitFullName } from '../../core/links.js';
+import type { InstallationOctokit } from '../client.js';
 
 /** Hidden in the rendered comment; finds our comment when its id was not stored (or was lost). */
 export const COMMENT_MARKER = '<!-- evalforge:pr-comment -->';
