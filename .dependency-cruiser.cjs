@@ -94,8 +94,8 @@ module.exports = {
     forbidden(
       'no-page-imports-a-page',
       'pages share components and lib, never each other',
-      { path: '^web/src/pages/([^/]+)\\.tsx$' },
-      { path: '^web/src/pages/', pathNot: '^web/src/pages/$1' },
+      { path: '^web/src/pages/([^/.]+)' },
+      { path: '^web/src/pages/', pathNot: '^web/src/pages/$1(\\.tsx|/)' },
     ),
   ],
   options: {

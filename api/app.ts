@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { gitHubRoutes } from '../github-app/routes.js';
+import { gitHubRoutes } from '../github-app/http/routes.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, handleError, validationHook } from './errors.js';
 import { authenticate } from './middleware/auth.js';

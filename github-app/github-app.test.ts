@@ -18,7 +18,7 @@ import {
 } from '../test/helpers/index.js';
 import { COMMENT_MARKER } from './reporting/comment.js';
 import { reportRunToGitHub } from './reporting/report.js';
-import { gitHubRoutes } from './routes.js';
+import { gitHubRoutes } from './http/routes.js';
 import { signBody } from './signature.js';
 import { type FakeGitHub, startFakeGitHub } from './test-support/fake-github.js';
 import {

@@ -6,5 +6,5 @@ export {
   type GitHubReportOutcome,
   reportRunToGitHub,
 } from './reporting/report.js';
-export { gitHubRoutes } from './routes.js';
+export { gitHubRoutes } from './http/routes.js';
 export { type GitHubAppSettings, gitHubAppSettingsFromEnv } from './settings.js';

@@ -1,8 +1,7 @@
 /** Tunables of model generation (the scheduler's own live in scheduler/constants.ts). */
 
-/** Per-attempt deadline when the endpoint config sets no timeout_ms. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
-export const MAX_TIMEOUT_MS = 600_000;
+/** Per-attempt deadline defaults and limits belong to the endpoint config (core/endpoint-config.ts). */
+export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../core/endpoint-config.js';
 
 /** Anthropic requires max_tokens; also the output size assumed for budget and tpm estimates when unset. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1_024;

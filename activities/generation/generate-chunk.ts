@@ -6,12 +6,12 @@
 import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import { EndpointConfigError } from '../../core/endpoint-config.js';
 import { EvalRun, type EvalSample } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { currentActivityControl } from './activity-context.js';
 import { BudgetGuard } from './budget.js';
 import { HEARTBEAT_INTERVAL_MS, MAX_ERROR_LENGTH, SAMPLES_IN_PROGRESS_PER_SLOT } from './constants.js';
-import { EndpointConfigError } from './endpoint-config.js';
 import { createModelRunner, type ModelRunner, type ModelRunnerOptions } from './model-runner.js';
 import { UnsupportedEndpointError } from './providers/create-chat-client.js';
 import { readCachedResponse, storeCachedResponse } from './response-cache.js';

@@ -1,7 +1,11 @@
+export {
+  type EndpointConfig,
+  endpointConfigSchema,
+  parseEndpointConfig,
+} from '../../core/endpoint-config.js';
 export { DEFAULT_API_KEY_ENV, type EnvReader, resolveApiKey } from './api-key.js';
 export { BudgetGuard, runSpendUsd } from './budget.js';
 export * from './constants.js';
-export { type EndpointConfig, endpointConfigSchema, parseEndpointConfig } from './endpoint-config.js';
 export {
   type GenerateChunkInput,
   type GenerateChunkOptions,

@@ -7,11 +7,11 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import { type EndpointConfig, generationParams, parseEndpointConfig } from '../../core/endpoint-config.js';
 import type { LlmEndpoint } from '../../db/entities/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { type EnvReader, processEnv, redactSecret, resolveApiKey } from './api-key.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
-import { type EndpointConfig, generationParams, parseEndpointConfig } from './endpoint-config.js';
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
 import { createChatClient } from './providers/create-chat-client.js';

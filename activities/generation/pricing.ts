@@ -1,4 +1,4 @@
-import type { EndpointConfig } from './endpoint-config.js';
+import type { EndpointConfig } from '../../core/endpoint-config.js';
 
 export interface ModelPrice {
   /** USD per 1,000 tokens */

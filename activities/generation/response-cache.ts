@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { GenerationParams } from './endpoint-config.js';
+import type { GenerationParams } from '../../core/endpoint-config.js';
 
 /** Bump when the key's shape changes, so old entries are never misread. */
 export const CACHE_KEY_VERSION = 1;

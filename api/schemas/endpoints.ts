@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { endpointConfigSchema } from '../../activities/generation/endpoint-config.js';
+import { endpointConfigSchema } from '../../core/endpoint-config.js';
 import { LLM_PROVIDERS } from '../../db/entities/index.js';
 import { Timestamp, Uuid } from './common.js';
 import { storableJsonObject, storableString } from './text.js';

@@ -1,14 +1,22 @@
 /**
- * createTestTemporal (./temporal.ts) without that module's imports: ./temporal.ts loads the real worker set,
- * so every activity, judge and model runtime (~10 s per test file on 2 cores). Tests on fake activities
- * need only a namespace of their own on the suite's dev server.
+ * A Temporal namespace of the test file's own on the suite's dev server. Kept apart from ./temporal.ts
+ * (which re-exports it as createTestTemporal) because that module loads the real worker set, so every
+ * activity, judge and model runtime (~10 s per test file on 2 cores): tests on fake activities skip that.
  */
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { inject } from 'vitest';
-import type { TestTemporal } from './temporal.js';
 import '../provided-context.js';
+
+export interface TestTemporal {
+  address: string;
+  /** A namespace of this test file's own, so parallel files never take each other's tasks. */
+  namespace: string;
+  connection: Connection;
+  client: Client;
+  close(): Promise<void>;
+}
 
 const NAMESPACE_READY_TIMEOUT_MS = 30_000;
 

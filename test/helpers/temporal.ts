@@ -1,7 +1,4 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.js';
@@ -16,40 +13,9 @@ import {
 import { createWorkerSet, type WorkerSet } from '../../runtime/worker.js';
 import { ALL_TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
 import '../provided-context.js';
+import type { TestTemporal } from './temporal-namespace.js';
 
-export interface TestTemporal {
-  address: string;
-  /** A namespace of this test file's own, so parallel files never take each other's tasks. */
-  namespace: string;
-  connection: Connection;
-  client: Client;
-  close(): Promise<void>;
-}
-
-const NAMESPACE_READY_TIMEOUT_MS = 30_000;
-
-export async function createTestTemporal(): Promise<TestTemporal> {
-  const address = inject('temporalAddress');
-  const namespace = `test-${crypto.randomBytes(5).toString('hex')}`;
-  const connection = await Connection.connect({ address });
-  await connection.workflowService.registerNamespace({
-    namespace,
-    workflowExecutionRetentionPeriod: msToTs('1 day'),
-  });
-  // Registration is asynchronous on the server; wait until the namespace answers.
-  const deadline = Date.now() + NAMESPACE_READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const client = new Client({ connection, namespace });
-  return { address, namespace, connection, client, close: () => connection.close() };
-}
+export { createTestNamespace as createTestTemporal, type TestTemporal } from './temporal-namespace.js';
 
 export interface InProcessWorker {
   workerSet: WorkerSet;

@@ -1,4 +1,4 @@
-import type { GenerationParams } from '../endpoint-config.js';
+import type { GenerationParams } from '../../../core/endpoint-config.js';
 
 /** Structured output: reply with JSON matching `schema`. */
 export interface ResponseFormat {

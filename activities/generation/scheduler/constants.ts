@@ -3,13 +3,13 @@
  * timeout_ms) overrides the per-endpoint ones; the rest are fixed here on purpose.
  */
 
-/** Concurrent calls per endpoint, across all workers, when the endpoint config sets none. */
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 512;
-
-/** Attempts per sample (first call included) before it is recorded as failed. */
-export const DEFAULT_MAX_ATTEMPTS = 5;
-export const MAX_ATTEMPTS_LIMIT = 10;
+/** Per-endpoint concurrency and attempt defaults and limits belong to the endpoint config. */
+export {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_CONCURRENCY,
+} from '../../../core/endpoint-config.js';
 
 /** Exponential back-off between attempts when the server gives no Retry-After. */
 export const RETRY_BASE_DELAY_MS = 1_000;

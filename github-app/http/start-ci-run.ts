@@ -1,14 +1,14 @@
 /** Starts (or finds) the eval run for a commit and shows it on GitHub as an in-progress check. */
-import type { ApiDeps } from '../api/deps.js';
-import { ApiError } from '../api/errors.js';
-import { startRun } from '../api/services/runs.js';
-import { runPageUrl } from '../core/links.js';
-import { FINAL_RUN_STATUSES } from '../core/run-status.js';
-import type { GitHubRepository } from '../db/entities/index.js';
-import type { GitHubApp, InstallationOctokit } from './client.js';
-import { completeCheck, createInProgressCheck } from './reporting/checks.js';
-import { reportRunToGitHub } from './reporting/report.js';
-import { claimCheckRun, updateCheckRun } from './store.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { ApiError } from '../../api/errors.js';
+import { startRun } from '../../api/services/runs.js';
+import { runPageUrl } from '../../core/links.js';
+import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
+import type { GitHubRepository } from '../../db/entities/index.js';
+import type { GitHubApp, InstallationOctokit } from '../client.js';
+import { completeCheck, createInProgressCheck } from '../reporting/checks.js';
+import { reportRunToGitHub } from '../reporting/report.js';
+import { claimCheckRun, updateCheckRun } from '../store.js';
 
 export interface CiCommit {
   /** As GitHub spells it (for API paths); the link stores it lower-case. */

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { atMost, PRICE_PER_1K_TOKENS_MAX, RATE_LIMIT_MAX, TOKEN_COUNT_MAX } from '../../db/column-bounds.js';
-import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_ATTEMPTS,
-  MAX_ATTEMPTS_LIMIT,
-  MAX_CONCURRENCY,
-} from './scheduler/constants.js';
+import { atMost, PRICE_PER_1K_TOKENS_MAX, RATE_LIMIT_MAX, TOKEN_COUNT_MAX } from '../db/column-bounds.js';
+
+/** Per-attempt deadline when the endpoint config sets no timeout_ms. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const MAX_TIMEOUT_MS = 600_000;
+/** Concurrent calls per endpoint, across all workers, when the endpoint config sets none. */
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 512;
+/** Attempts per sample (first call included) before it is recorded as failed. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS_LIMIT = 10;
 
 /** `llm_endpoints.config`: generation parameters, limits and price overrides. Never secrets. Unknown keys
  * are ignored here (the endpoint API decides how strict to be when storing). */

@@ -1,10 +1,10 @@
 /** Everything the GitHub App adds to the API server; mounted in api/app.ts with one line. */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiDeps } from '../api/deps.js';
-import { createGitHubClient, type GitHubApp } from './client.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { createGitHubClient, type GitHubApp } from '../client.js';
 import { registerWebhookHandlers } from './handlers.js';
 import { gitHubRepositoryRoutes } from './repositories-route.js';
-import { gitHubAppSettingsFromEnv } from './settings.js';
+import { gitHubAppSettingsFromEnv } from '../settings.js';
 import { gitHubWebhookRoute } from './webhook-route.js';
 
 /**

@@ -3,12 +3,12 @@
  * requests (GitHub App) and pushes (plain webhook) evaluate, and which changed paths count.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ApiDeps } from '../api/deps.js';
-import { ErrorBodySchema, notFound } from '../api/errors.js';
-import { authorizeProject, projectScope } from '../api/middleware/auth.js';
-import { Timestamp, Uuid } from '../api/schemas/common.js';
-import { normalizeFullName } from '../core/links.js';
-import { EvalDataset, GitHubRepository, LlmEndpoint } from '../db/entities/index.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { ErrorBodySchema, notFound } from '../../api/errors.js';
+import { authorizeProject, projectScope } from '../../api/middleware/auth.js';
+import { Timestamp, Uuid } from '../../api/schemas/common.js';
+import { normalizeFullName } from '../../core/links.js';
+import { EvalDataset, GitHubRepository, LlmEndpoint } from '../../db/entities/index.js';
 
 const MAX_PATH_FILTERS = 50;
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;

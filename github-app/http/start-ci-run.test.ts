@@ -4,22 +4,22 @@
  * Real PostgreSQL and Temporal (no worker), a local fake GitHub.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiDeps } from '../api/deps.js';
-import { startRun } from '../api/services/runs.js';
-import { EvalRun, GitHubRepository, LlmEndpoint } from '../db/entities/index.js';
-import { createLogger } from '../lib/logger.js';
-import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { startRun } from '../../api/services/runs.js';
+import { EvalRun, GitHubRepository, LlmEndpoint } from '../../db/entities/index.js';
+import { createLogger } from '../../lib/logger.js';
+import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
 import {
   createTestDatabase,
   createTestTemporal,
   type TestDatabase,
   type TestTemporal,
-} from '../test/helpers/index.js';
-import { type GitHubApp, gitHubClientFromEnv, type InstallationOctokit } from './client.js';
-import { pullRequestRunKey } from './run-keys.js';
+} from '../../test/helpers/index.js';
+import { type GitHubApp, gitHubClientFromEnv, type InstallationOctokit } from '../client.js';
+import { pullRequestRunKey } from '../run-keys.js';
 import { type CiCommit, startCiRun } from './start-ci-run.js';
-import { type FakeGitHub, startFakeGitHub } from './test-support/fake-github.js';
-import { EXAMPLE_PR_NUMBER, EXAMPLE_REPOSITORY, INSTALLATION_ID } from './test-support/payloads.js';
+import { type FakeGitHub, startFakeGitHub } from '../test-support/fake-github.js';
+import { EXAMPLE_PR_NUMBER, EXAMPLE_REPOSITORY, INSTALLATION_ID } from '../test-support/payloads.js';
 
 let db: TestDatabase;
 let temporal: TestTemporal;

@@ -3,13 +3,13 @@
  * "Re-run" on an EvalForge check starts a new run for the same commit.
  */
 import type { Context } from 'probot';
-import type { ApiDeps } from '../api/deps.js';
-import { splitFullName } from '../core/links.js';
-import { EvalRun, GitHubRepository } from '../db/entities/index.js';
-import type { GitHubApp } from './client.js';
-import { touchesPaths } from './path-filter.js';
-import { completeCheck } from './reporting/checks.js';
-import { pullRequestRunKey, rerunKey } from './run-keys.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { splitFullName } from '../../core/links.js';
+import { EvalRun, GitHubRepository } from '../../db/entities/index.js';
+import type { GitHubApp } from '../client.js';
+import { touchesPaths } from '../path-filter.js';
+import { completeCheck } from '../reporting/checks.js';
+import { pullRequestRunKey, rerunKey } from '../run-keys.js';
 import { startCiRun } from './start-ci-run.js';
 import {
   findCheckRunByGitHubId,
@@ -17,7 +17,7 @@ import {
   findRepositoryLink,
   recordInstallation,
   recordPullRequestHead,
-} from './store.js';
+} from '../store.js';
 
 export const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened'] as const;
 

@@ -4,9 +4,9 @@
  * so a failed delivery shows as failed on GitHub and can be redelivered (runs are idempotent).
  */
 import { Hono } from 'hono';
-import type { ApiDeps } from '../api/deps.js';
-import { errorBody } from '../api/errors.js';
-import type { GitHubApp } from './client.js';
+import type { ApiDeps } from '../../api/deps.js';
+import { errorBody } from '../../api/errors.js';
+import type { GitHubApp } from '../client.js';
 
 export const GITHUB_WEBHOOK_PATH = '/api/github/webhooks';
 /** GitHub's own cap on a webhook payload. */
