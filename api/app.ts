@@ -10,6 +10,7 @@ import { rateLimit } from './middleware/rate-limit.js';
 import { requestIds, requestLog } from './middleware/request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { ciRoutes } from './routes/ci.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { docsRoutes } from './routes/docs.js';
 import { endpointRoutes } from './routes/endpoints.js';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', runRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', ciRoutes(deps));
   app.route('/', gitHubRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

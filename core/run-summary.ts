@@ -71,35 +71,42 @@ export const GuardrailResultSchema = z.object({
 });
 export type GuardrailResult = z.infer<typeof GuardrailResultSchema> & { outcome: GuardrailOutcome };
 
+/** One judge's comparison with the baseline, as compareRuns computes it and the API serves it. */
 export const JudgeRegressionSchema = z.object({
   judge_type: z.string(),
-  verdict: z.enum(REGRESSION_VERDICTS).catch('inconclusive'),
-  reason: z.string().catch(''),
-  test: z.string().catch(''),
-  design: z.string().catch(''),
-  n: count,
-  current_mean: nullableNumber,
-  baseline_mean: nullableNumber,
+  verdict: z.enum(REGRESSION_VERDICTS),
+  reason: z.string(),
+  test: z.string(),
+  design: z.string(),
+  n: z.number().int(),
+  current_mean: z.number().nullable(),
+  baseline_mean: z.number().nullable(),
   /** current − baseline mean score. */
-  delta: nullableNumber,
-  p_value: nullableNumber,
+  delta: z.number().nullable(),
+  p_value: z.number().nullable(),
   /** Holm-adjusted across the judges of the comparison. */
-  adjusted_p_value: nullableNumber,
-  ci: z.object({ lower: z.number(), upper: z.number(), level: z.number() }).nullable().catch(null),
-  mde: nullableNumber,
-  minimum_effect: z.number().catch(0),
+  adjusted_p_value: z.number().nullable(),
+  ci: z.object({ lower: z.number(), upper: z.number(), level: z.number() }).nullable(),
+  mde: z.number().nullable(),
+  minimum_effect: z.number(),
 });
 export type JudgeRegression = z.infer<typeof JudgeRegressionSchema>;
 
 export const RunComparisonSchema = z.object({
-  run_id: z.string(),
-  baseline_run_id: z.string().nullable(),
+  run_id: z.uuid(),
+  baseline_run_id: z.uuid().nullable(),
   paired: z.boolean(),
   correction: z.literal('holm'),
   alpha: z.number(),
   judges: z.array(JudgeRegressionSchema),
 });
 export type RunComparison = z.infer<typeof RunComparisonSchema>;
+
+/** A stored comparison read back: entries of older versions may lack fields; a verdict is required. */
+const StoredJudgeRegressionSchema = JudgeRegressionSchema.partial().extend({
+  judge_type: z.string(),
+  verdict: z.enum(REGRESSION_VERDICTS).catch('inconclusive'),
+});
 
 /** What the summarize step writes. */
 export interface RunSummary {
@@ -168,7 +175,7 @@ const StoredSummarySchema = z.object({
       baseline_run_id: z.string().nullable().catch(null).default(null),
       paired: z.boolean().catch(false).default(false),
       alpha: z.number().catch(0.05).default(0.05),
-      judges: lenientArray(JudgeRegressionSchema),
+      judges: lenientArray(StoredJudgeRegressionSchema),
     })
     .nullable()
     .catch(null)

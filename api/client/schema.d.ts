@@ -3600,55 +3600,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/ci/badge/{project_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SVG badge with the latest completed run's guardrail verdict and pass rate */
-    get: {
-      parameters: {
-        query?: {
-          branch?: string;
-        };
-        header?: never;
-        path: {
-          project_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description SVG */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'image/svg+xml': string;
-          };
-        };
-        /** @description no such project */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/ci/status/{commit_sha}': {
     parameters: {
       query?: never;
@@ -3750,6 +3701,55 @@ export interface paths {
           };
         };
         /** @description no such run */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ci/badge/{project_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SVG badge with the gate's state of the latest finished run (a cancelled run does not count) */
+    get: {
+      parameters: {
+        query?: {
+          branch?: string;
+        };
+        header?: never;
+        path: {
+          project_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description SVG */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/svg+xml': string;
+          };
+        };
+        /** @description no such project */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5006,15 +5006,9 @@ export interface components {
       }[];
     };
     RunComparison: {
-      /**
-       * Format: uuid
-       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
-       */
+      /** Format: uuid */
       run_id: string;
-      /**
-       * Format: uuid
-       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
-       */
+      /** Format: uuid */
       baseline_run_id: string | null;
       paired: boolean;
       /** @enum {string} */
@@ -5033,15 +5027,11 @@ export interface components {
         delta: number | null;
         p_value: number | null;
         adjusted_p_value: number | null;
-        ci:
-          | ({
-              lower: number;
-              upper: number;
-              level: number;
-            } & {
-              [key: string]: unknown;
-            })
-          | null;
+        ci: {
+          lower: number;
+          upper: number;
+          level: number;
+        } | null;
         mde: number | null;
         minimum_effect: number;
       }[];

@@ -24,3 +24,8 @@ export async function findProject(c: Context, dataSource: DataSource, id: string
   authorizeProject(c, project.id);
   return project;
 }
+
+/** 404 unless the project exists; for routes that are public by design (the badge) or authorize after. */
+export async function requireProject(dataSource: DataSource, id: string): Promise<void> {
+  if (!(await dataSource.getRepository(Project).existsBy({ id }))) throw notFound('project', id);
+}

@@ -249,7 +249,16 @@ describe('dashboard', () => {
     const verdict = async (judge: string) =>
       (await judges.locator('tr', { hasText: judge }).locator('.badge').textContent())?.trim();
     expect(await verdict('Similarity')).toBe('regression');
-    expect(await verdict('Toxicity')).toBe('no change');
+    // Unchanged scores: whether that is "no change" or "inconclusive" is the statistics' call
+    // (core/compare-runs.ts); the page shows the API's verdict.
+    const compare = await fetch(
+      `${h.baseUrl}/api/eval/compare?run_ids=${seeded.baseline.id},${seeded.candidate.id}`,
+    );
+    const toxicity = (
+      (await compare.json()) as { judges: { judge_type: string; verdict: string; reason: string }[] }
+    ).judges.find((j) => j.judge_type === 'toxicity');
+    console.log('TOXICITY', JSON.stringify(toxicity));
+    expect(await verdict('Toxicity')).toBe(toxicity?.verdict.replace('_', ' '));
     expect(await judges.textContent()).toContain('paired on shared samples');
     const compared = h.page.getByRole('region', { name: 'Runs compared' });
     expect(await compared.locator('[data-gate]').evaluateAll((b) => b.map((e) => e.dataset.gate))).toEqual([
