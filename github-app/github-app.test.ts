@@ -16,9 +16,9 @@ import {
   type TestDatabase,
   type TestTemporal,
 } from '../test/helpers/index.js';
+import { gitHubRoutes } from './http/routes.js';
 import { COMMENT_MARKER } from './reporting/comment.js';
 import { reportRunToGitHub } from './reporting/report.js';
-import { gitHubRoutes } from './http/routes.js';
 import { signBody } from './signature.js';
 import { type FakeGitHub, startFakeGitHub } from './test-support/fake-github.js';
 import {

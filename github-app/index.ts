@@ -1,4 +1,5 @@
 export { createGitHubClient, type GitHubApp, gitHubClientFromEnv } from './client.js';
+export { gitHubRoutes } from './http/routes.js';
 export { type CheckConclusion, decideCheckConclusion } from './reporting/conclusion.js';
 export {
   type GitHubReportDeps,
@@ -6,5 +7,4 @@ export {
   type GitHubReportOutcome,
   reportRunToGitHub,
 } from './reporting/report.js';
-export { gitHubRoutes } from './http/routes.js';
 export { type GitHubAppSettings, gitHubAppSettingsFromEnv } from './settings.js';

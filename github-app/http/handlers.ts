@@ -10,7 +10,6 @@ import type { GitHubApp } from '../client.js';
 import { touchesPaths } from '../path-filter.js';
 import { completeCheck } from '../reporting/checks.js';
 import { pullRequestRunKey, rerunKey } from '../run-keys.js';
-import { startCiRun } from './start-ci-run.js';
 import {
   findCheckRunByGitHubId,
   findCheckRunByRunId,
@@ -18,6 +17,7 @@ import {
   recordInstallation,
   recordPullRequestHead,
 } from '../store.js';
+import { startCiRun } from './start-ci-run.js';
 
 export const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened'] as const;
 

@@ -2,9 +2,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps } from '../../api/deps.js';
 import { createGitHubClient, type GitHubApp } from '../client.js';
+import { gitHubAppSettingsFromEnv } from '../settings.js';
 import { registerWebhookHandlers } from './handlers.js';
 import { gitHubRepositoryRoutes } from './repositories-route.js';
-import { gitHubAppSettingsFromEnv } from '../settings.js';
 import { gitHubWebhookRoute } from './webhook-route.js';
 
 /**

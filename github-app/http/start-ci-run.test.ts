@@ -17,9 +17,9 @@ import {
 } from '../../test/helpers/index.js';
 import { type GitHubApp, gitHubClientFromEnv, type InstallationOctokit } from '../client.js';
 import { pullRequestRunKey } from '../run-keys.js';
-import { type CiCommit, startCiRun } from './start-ci-run.js';
 import { type FakeGitHub, startFakeGitHub } from '../test-support/fake-github.js';
 import { EXAMPLE_PR_NUMBER, EXAMPLE_REPOSITORY, INSTALLATION_ID } from '../test-support/payloads.js';
+import { type CiCommit, startCiRun } from './start-ci-run.js';
 
 let db: TestDatabase;
 let temporal: TestTemporal;
