@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError, type DomainErrorKind } from '../core/errors.js';
 
 export const ErrorBodySchema = z
   .object({
@@ -30,11 +31,15 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, id?: string) =>
-  new ApiError(404, 'not_found', id ? `${what} ${id} not found` : `${what} not found`);
+export { conflict, notFound, unprocessable } from '../core/errors.js';
 
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new ApiError(409, code, message, details);
+/** The HTTP status of each kind of domain error. */
+const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -109,6 +114,8 @@ function pgInputError(err: Error) {
 
 export function handleError(err: Error, c: Context, log: (err: Error) => void) {
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof DomainError)
+    return c.json(errorBody(err.code, err.message, err.details), DOMAIN_ERROR_STATUS[err.kind]);
   if (err instanceof z.ZodError)
     return c.json(errorBody('validation_error', 'invalid request', zodIssues(err)), 400);
   if (err instanceof HTTPException) {

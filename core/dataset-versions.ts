@@ -6,10 +6,18 @@
  * queue up and version numbers never collide.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { DatasetVersion } from '../../db/entities/index.js';
-import { ApiError, conflict, notFound } from '../errors.js';
-import type { SampleInput } from '../schemas/datasets.js';
+import { DatasetVersion } from '../db/entities/index.js';
+import { conflict, notFound, unprocessable } from './errors.js';
 import { SampleKeyAllocator } from './sample-keys.js';
+
+/** A sample as a new version receives it (the API validates its fields at the boundary). */
+export interface SampleInput {
+  input_text: string;
+  system_prompt?: string | null;
+  reference_output?: string | null;
+  metadata?: Record<string, unknown> | null;
+  sample_key?: string;
+}
 
 /** Rows per INSERT statement: big enough to amortise round trips, small enough for the parameter arrays. */
 export const INSERT_BATCH_ROWS = 5_000;
@@ -28,7 +36,7 @@ export interface RowError {
 }
 
 export function rowErrors(errors: RowError[], message = 'some rows are invalid; nothing was stored') {
-  return new ApiError(422, 'invalid_rows', message, {
+  return unprocessable('invalid_rows', message, {
     errors: errors.slice(0, MAX_REPORTED_ROW_ERRORS),
     error_count: errors.length,
     truncated: errors.length > MAX_REPORTED_ROW_ERRORS,

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createDatasetWithSamples } from '../../core/dataset-versions.js';
 import { DatasetVersion, EvalDataset } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { conflict } from '../errors.js';
@@ -15,7 +16,6 @@ import {
 import { ProjectParams } from '../schemas/projects.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
 import { findProject } from '../services/access.js';
-import { createDatasetWithSamples } from '../services/dataset-versions.js';
 import { datasetJson, findDataset, listDatasets } from '../services/datasets.js';
 import { serializeVersion } from '../services/serializers.js';
 

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createVersion, type VersionChangeResult } from '../../core/dataset-versions.js';
 import { EvalSample } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -15,7 +16,6 @@ import {
   VersionQuery,
 } from '../schemas/datasets.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
-import { createVersion, type VersionChangeResult } from '../services/dataset-versions.js';
 import { findDataset, findVersion } from '../services/datasets.js';
 import { serializeSample, serializeVersion } from '../services/serializers.js';
 

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createVersion } from '../../core/dataset-versions.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiEnv } from '../middleware/context.js';
 import { DatasetParams, UploadQuery, UploadResultSchema } from '../schemas/datasets.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
-import { createVersion } from '../services/dataset-versions.js';
 import { findDataset } from '../services/datasets.js';
 import { serializeVersion } from '../services/serializers.js';
 import { collectUpload } from '../services/upload/collect.js';

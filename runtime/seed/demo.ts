@@ -11,7 +11,7 @@ import { SampleInput } from '../../api/schemas/datasets.js';
 import { EndpointCreate } from '../../api/schemas/endpoints.js';
 import { GuardrailUpsert } from '../../api/schemas/guardrails.js';
 import { guardrailConfigSchema } from '../../api/schemas/judges.js';
-import { createDatasetWithSamples } from '../../api/services/dataset-versions.js';
+import { createDatasetWithSamples } from '../../core/dataset-versions.js';
 import { GuardrailConfig, LlmEndpoint, Project } from '../../db/entities/index.js';
 import { modelDir, modelSourceFromEnv } from '../../judges/inference/models-dir.js';
 import { DEFAULT_TOXICITY_MODEL } from '../../judges/toxicity.js';

@@ -5,9 +5,9 @@
  * whole file is valid.
  */
 import type { z } from '@hono/zod-openapi';
+import { type RowError, rowErrors } from '../../../core/dataset-versions.js';
 import { ApiError } from '../../errors.js';
 import { SampleInput } from '../../schemas/datasets.js';
-import { type RowError, rowErrors } from '../dataset-versions.js';
 import { limitedChunks } from './limited-body.js';
 import { csvRecords } from './parse-csv.js';
 import { jsonDocument } from './parse-json.js';

@@ -1,5 +1,5 @@
 /** What every upload parser yields: one raw record per data row, or a row-level problem. */
-import type { RowError } from '../dataset-versions.js';
+import type { RowError } from '../../../core/dataset-versions.js';
 
 export type UploadRecord =
   | { row: number; line?: number; value: Record<string, unknown> }
