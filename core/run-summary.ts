@@ -18,8 +18,7 @@ export type RunVerdict = (typeof RUN_VERDICTS)[number];
 export const REGRESSION_VERDICTS = ['regression', 'improvement', 'no_change', 'inconclusive'] as const;
 export type RegressionVerdict = (typeof REGRESSION_VERDICTS)[number];
 
-const count = z.number().int().min(0).catch(0);
-const nullableNumber = z.number().nullable().catch(null);
+const count = z.number().int().min(0);
 
 export const SampleCountsSchema = z.object({
   /** Results expected: samples × repetitions of the pinned dataset version. */
@@ -36,24 +35,24 @@ export const JudgeSummarySchema = z.object({
   errors: count,
   /** Scores that passed (never an error). */
   passed: count.optional(),
-  mean_score: nullableNumber,
+  mean_score: z.number().nullable(),
   /** passed / scored, over the scores without an error; null when none. */
-  pass_rate: nullableNumber,
-  cost_usd: z.number().catch(0).default(0),
+  pass_rate: z.number().nullable(),
+  cost_usd: z.number(),
 });
 export type JudgeSummary = z.infer<typeof JudgeSummarySchema>;
 
 export const GuardrailResultSchema = z.object({
   judge_type: z.string(),
-  is_blocking: z.boolean().catch(true),
-  threshold: nullableNumber.default(null),
-  min_pass_rate: nullableNumber.default(null),
-  on_error: z.enum(ON_ERROR_POLICIES).catch('fail').default('fail'),
-  /** Older summaries carry only `passed`: read as pass/fail, or error when missing. */
-  outcome: z.enum(GUARDRAIL_OUTCOMES).optional(),
-  passed: z.boolean().catch(false).default(false),
+  is_blocking: z.boolean(),
+  threshold: z.number().nullable(),
+  min_pass_rate: z.number().nullable(),
+  on_error: z.enum(ON_ERROR_POLICIES),
+  outcome: z.enum(GUARDRAIL_OUTCOMES),
+  /** outcome === 'pass' (kept for readers of older versions). */
+  passed: z.boolean(),
   /** Share of the counted samples that passed; null when nothing was counted. */
-  pass_rate: nullableNumber.default(null),
+  pass_rate: z.number().nullable(),
   counts: z
     .object({
       /** Samples in the denominator: every expected sample, less judge errors when on_error is skip. */
@@ -67,9 +66,9 @@ export const GuardrailResultSchema = z.object({
       unscored: count,
     })
     .optional(),
-  reason: z.string().catch('').default(''),
+  reason: z.string(),
 });
-export type GuardrailResult = z.infer<typeof GuardrailResultSchema> & { outcome: GuardrailOutcome };
+export type GuardrailResult = z.infer<typeof GuardrailResultSchema>;
 
 /** One judge's comparison with the baseline, as compareRuns computes it and the API serves it. */
 export const JudgeRegressionSchema = z.object({
@@ -108,23 +107,31 @@ const StoredJudgeRegressionSchema = JudgeRegressionSchema.partial().extend({
   verdict: z.enum(REGRESSION_VERDICTS).catch('inconclusive'),
 });
 
-/** What the summarize step writes. */
-export interface RunSummary {
-  samples: z.infer<typeof SampleCountsSchema>;
-  latency_ms: { p50: number | null; p95: number | null; mean: number | null };
-  tokens: { input: number; output: number };
-  cost_usd: { generation: number; judges: number; total: number };
-  judges: Record<string, JudgeSummary>;
-  guardrails: GuardrailResult[];
-  verdict: RunVerdict;
+/** What the summarize step writes; the regression step adds `regressions`. */
+export const RunSummarySchema = z.object({
+  samples: SampleCountsSchema,
+  latency_ms: z.object({
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    mean: z.number().nullable(),
+  }),
+  tokens: z.object({ input: count, output: count }),
+  cost_usd: z.object({ generation: z.number(), judges: z.number(), total: z.number() }),
+  judges: z.record(z.string(), JudgeSummarySchema),
+  guardrails: z.array(GuardrailResultSchema),
+  verdict: z.enum(RUN_VERDICTS),
   /** Blocking guardrails that failed. */
-  blocking_failures: string[];
+  blocking_failures: z.array(z.string()),
   /** Blocking guardrails that could not be evaluated. */
-  blocking_errors: string[];
+  blocking_errors: z.array(z.string()),
   /** What the verdict could not measure, one line each. */
-  unmeasured: string[];
-  regressions?: RunComparison & { regressed?: string[] };
-}
+  unmeasured: z.array(z.string()),
+  regressions: RunComparisonSchema.extend({ regressed: z.array(z.string()).optional() }).optional(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** eval_runs.summary as the API serves it: empty until the summarize step ran, partial in older runs. */
+export const RunSummaryDocumentSchema = RunSummarySchema.partial();
 
 /** An array whose malformed entries are dropped one by one (not the whole array). */
 const lenientArray = <T extends z.ZodType>(item: T) =>
@@ -139,47 +146,60 @@ const lenientArray = <T extends z.ZodType>(item: T) =>
       }),
     );
 
-const outcomeOf = (g: z.infer<typeof GuardrailResultSchema>): GuardrailOutcome =>
-  g.outcome ?? (g.passed ? 'pass' : g.pass_rate === null ? 'error' : 'fail');
+/** `schema`, or `fallback` when the stored value does not parse. */
+const orElse = <T extends z.ZodType, F>(schema: T, fallback: F) =>
+  z.unknown().transform((v): z.output<T> | F => {
+    const parsed = schema.safeParse(v);
+    return parsed.success ? parsed.data : fallback;
+  });
+
+/** Guardrail results written before outcomes existed carry only `passed`: read as pass/fail, or error
+ * when nothing was counted; the error policy was always `fail`. */
+const StoredGuardrailSchema = z.preprocess((g) => {
+  if (!g || typeof g !== 'object') return g;
+  const r = g as Record<string, unknown>;
+  const outcome = r.outcome ?? (r.passed === true ? 'pass' : r.pass_rate == null ? 'error' : 'fail');
+  return {
+    threshold: null,
+    min_pass_rate: null,
+    on_error: 'fail',
+    is_blocking: true,
+    reason: '',
+    pass_rate: null,
+    ...r,
+    outcome,
+    passed: outcome === 'pass',
+  };
+}, GuardrailResultSchema);
+
+const StoredJudgeSummarySchema = JudgeSummarySchema.extend({ cost_usd: z.number().default(0) });
+const EMPTY_JUDGE: JudgeSummary = { n: 0, errors: 0, mean_score: null, pass_rate: null, cost_usd: 0 };
 
 const StoredSummarySchema = z.object({
-  samples: SampleCountsSchema.nullable().catch(null).default(null),
-  latency_ms: z
-    .object({ p50: nullableNumber, p95: nullableNumber, mean: nullableNumber })
-    .nullable()
-    .catch(null)
-    .default(null),
-  tokens: z.object({ input: count, output: count }).nullable().catch(null).default(null),
-  cost_usd: z
-    .object({ generation: z.number(), judges: z.number(), total: z.number() })
-    .nullable()
-    .catch(null)
-    .default(null),
-  judges: z
-    .record(
-      z.string(),
-      JudgeSummarySchema.catch({ n: 0, errors: 0, mean_score: null, pass_rate: null, cost_usd: 0 }),
-    )
-    .catch({})
-    .default({}),
-  guardrails: lenientArray(GuardrailResultSchema).transform((gs) =>
-    gs.map((g): GuardrailResult => ({ ...g, outcome: outcomeOf(g) })),
+  samples: orElse(SampleCountsSchema, null),
+  latency_ms: orElse(RunSummarySchema.shape.latency_ms, null),
+  tokens: orElse(RunSummarySchema.shape.tokens, null),
+  cost_usd: orElse(RunSummarySchema.shape.cost_usd, null),
+  judges: orElse(z.record(z.string(), z.unknown()), {}).transform((judges) =>
+    Object.fromEntries(
+      Object.entries(judges).map(([k, v]) => [k, orElse(StoredJudgeSummarySchema, EMPTY_JUDGE).parse(v)]),
+    ),
   ),
+  guardrails: lenientArray(StoredGuardrailSchema),
   /** null: the summarize step has not run (or wrote nothing readable). */
-  verdict: z.enum(RUN_VERDICTS).nullable().catch(null).default(null),
-  blocking_failures: z.array(z.string()).catch([]).default([]),
-  blocking_errors: z.array(z.string()).catch([]).default([]),
-  unmeasured: z.array(z.string()).catch([]).default([]),
-  regressions: z
-    .object({
-      baseline_run_id: z.string().nullable().catch(null).default(null),
-      paired: z.boolean().catch(false).default(false),
-      alpha: z.number().catch(0.05).default(0.05),
+  verdict: orElse(z.enum(RUN_VERDICTS), null),
+  blocking_failures: orElse(z.array(z.string()), []),
+  blocking_errors: orElse(z.array(z.string()), []),
+  unmeasured: orElse(z.array(z.string()), []),
+  regressions: orElse(
+    z.object({
+      baseline_run_id: z.string().nullable().catch(null),
+      paired: z.boolean().catch(false),
+      alpha: z.number().catch(0.05),
       judges: lenientArray(StoredJudgeRegressionSchema),
-    })
-    .nullable()
-    .catch(null)
-    .default(null),
+    }),
+    null,
+  ),
 });
 
 /** A stored summary as read back: every part optional, malformed parts read as absent. */

@@ -4831,8 +4831,96 @@ export interface components {
        */
       cancelled_at: string | null;
       error: string | null;
+      /** @description aggregates, guardrail outcomes, verdict and regressions; empty until the run is summarized */
       summary: {
-        [key: string]: unknown;
+        samples?: {
+          expected?: number;
+          total: number;
+          succeeded: number;
+          failed: number;
+          cached: number;
+        };
+        latency_ms?: {
+          p50: number | null;
+          p95: number | null;
+          mean: number | null;
+        };
+        tokens?: {
+          input: number;
+          output: number;
+        };
+        cost_usd?: {
+          generation: number;
+          judges: number;
+          total: number;
+        };
+        judges?: {
+          [key: string]: {
+            n: number;
+            errors: number;
+            passed?: number;
+            mean_score: number | null;
+            pass_rate: number | null;
+            cost_usd: number;
+          };
+        };
+        guardrails?: {
+          judge_type: string;
+          is_blocking: boolean;
+          threshold: number | null;
+          min_pass_rate: number | null;
+          /** @enum {string} */
+          on_error: 'fail' | 'skip';
+          /** @enum {string} */
+          outcome: 'pass' | 'fail' | 'error';
+          passed: boolean;
+          pass_rate: number | null;
+          counts?: {
+            counted: number;
+            passed: number;
+            failed: number;
+            errors: number;
+            unscored: number;
+          };
+          reason: string;
+        }[];
+        /** @enum {string} */
+        verdict?: 'pass' | 'fail' | 'error';
+        blocking_failures?: string[];
+        blocking_errors?: string[];
+        unmeasured?: string[];
+        regressions?: {
+          /** Format: uuid */
+          run_id: string;
+          /** Format: uuid */
+          baseline_run_id: string | null;
+          paired: boolean;
+          /** @enum {string} */
+          correction: 'holm';
+          alpha: number;
+          judges: {
+            judge_type: string;
+            /** @enum {string} */
+            verdict: 'regression' | 'improvement' | 'no_change' | 'inconclusive';
+            reason: string;
+            test: string;
+            design: string;
+            n: number;
+            current_mean: number | null;
+            baseline_mean: number | null;
+            delta: number | null;
+            p_value: number | null;
+            adjusted_p_value: number | null;
+            ci: {
+              lower: number;
+              upper: number;
+              level: number;
+            } | null;
+            mde: number | null;
+            minimum_effect: number;
+          }[];
+          regressed?: string[];
+        };
       };
       /** @description the gate's decision for this run (pass, fail, error = not evaluated, cancelled, pending); regressions warn */
       gate: {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { GateDecisionSchema } from '../../core/gate.js';
+import { RunSummaryDocumentSchema } from '../../core/run-summary.js';
 import { atMost, BUDGET_USD_MAX, DATASET_VERSION_MAX, PR_NUMBER_MAX } from '../../db/column-bounds.js';
 import { RUN_STATUSES, TRIGGER_TYPES } from '../../db/entities/index.js';
 import { boundedInt, PaginationQuery, Timestamp, Uuid } from './common.js';
@@ -82,7 +83,9 @@ export const RunSchema = z
     completed_at: Timestamp.nullable(),
     cancelled_at: Timestamp.nullable(),
     error: z.string().nullable(),
-    summary: z.record(z.string(), z.unknown()),
+    summary: RunSummaryDocumentSchema.describe(
+      'aggregates, guardrail outcomes, verdict and regressions; empty until the run is summarized',
+    ),
     gate: GateDecisionSchema.describe(
       "the gate's decision for this run (pass, fail, error = not evaluated, cancelled, pending); regressions warn",
     ),

@@ -1,8 +1,8 @@
 /** Starts (or finds) the eval run for a commit and shows it on GitHub as an in-progress check. */
 import type { ApiDeps } from '../../api/deps.js';
 import { ApiError } from '../../api/errors.js';
-import { DomainError } from '../../core/errors.js';
 import { startRun } from '../../api/services/runs.js';
+import { DomainError } from '../../core/errors.js';
 import { runPageUrl } from '../../core/links.js';
 import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
 import type { GitHubRepository } from '../../db/entities/index.js';
@@ -63,8 +63,7 @@ export async function startCiRun(
     }
     // A configuration problem (archived dataset, empty dataset…) shows on the PR instead of vanishing
     // into a log; anything else (Temporal down) fails the delivery so it can be redelivered.
-    const configurationProblem =
-      err instanceof DomainError || (err instanceof ApiError && err.status < 500);
+    const configurationProblem = err instanceof DomainError || (err instanceof ApiError && err.status < 500);
     if (!configurationProblem) throw err;
     await completeCheck(octokit, { ...target, runId: '' }, null, {
       conclusion: 'failure',

@@ -257,7 +257,6 @@ describe('dashboard', () => {
     const toxicity = (
       (await compare.json()) as { judges: { judge_type: string; verdict: string; reason: string }[] }
     ).judges.find((j) => j.judge_type === 'toxicity');
-    console.log('TOXICITY', JSON.stringify(toxicity));
     expect(await verdict('Toxicity')).toBe(toxicity?.verdict.replace('_', ' '));
     expect(await judges.textContent()).toContain('paired on shared samples');
     const compared = h.page.getByRole('region', { name: 'Runs compared' });

@@ -1,15 +1,15 @@
 import { A, Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { ErrorBoundary } from 'solid-js';
 import { ErrorBox } from './components/Loadable';
-import { ComparePage } from './pages/ComparePage';
-import { DatasetPage } from './pages/DatasetPage';
-import { DatasetsPage } from './pages/DatasetsPage';
+import { ComparePage, preloadCompare } from './pages/ComparePage';
+import { DatasetPage, preloadDataset } from './pages/DatasetPage';
+import { DatasetsPage, preloadDatasets } from './pages/DatasetsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { ProjectPage } from './pages/ProjectPage';
-import { ProjectsPage } from './pages/ProjectsPage';
-import { RunPage } from './pages/RunPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { TrendsPage } from './pages/TrendsPage';
+import { ProjectPage, preloadProject } from './pages/ProjectPage';
+import { ProjectsPage, preloadProjects } from './pages/ProjectsPage';
+import { preloadRun, RunPage } from './pages/RunPage';
+import { preloadSettings, SettingsPage } from './pages/SettingsPage';
+import { preloadTrends, TrendsPage } from './pages/TrendsPage';
 
 function Layout(props: RouteSectionProps) {
   return (
@@ -45,14 +45,15 @@ function Layout(props: RouteSectionProps) {
 export function App() {
   return (
     <Router root={Layout}>
-      <Route path="/" component={ProjectsPage} />
-      <Route path="/projects/:id" component={ProjectPage} />
-      <Route path="/projects/:id/trends" component={TrendsPage} />
-      <Route path="/runs/:id" component={RunPage} />
-      <Route path="/compare" component={ComparePage} />
-      <Route path="/datasets" component={DatasetsPage} />
-      <Route path="/datasets/:id" component={DatasetPage} />
-      <Route path="/settings" component={SettingsPage} />
+      {/* Each preload starts the page's first queries while the route resolves (and on link hover). */}
+      <Route path="/" component={ProjectsPage} preload={preloadProjects} />
+      <Route path="/projects/:id" component={ProjectPage} preload={preloadProject} />
+      <Route path="/projects/:id/trends" component={TrendsPage} preload={preloadTrends} />
+      <Route path="/runs/:id" component={RunPage} preload={preloadRun} />
+      <Route path="/compare" component={ComparePage} preload={preloadCompare} />
+      <Route path="/datasets" component={DatasetsPage} preload={preloadDatasets} />
+      <Route path="/datasets/:id" component={DatasetPage} preload={preloadDataset} />
+      <Route path="/settings" component={SettingsPage} preload={preloadSettings} />
       <Route path="*" component={NotFoundPage} />
     </Router>
   );

@@ -1,6 +1,7 @@
 /**
  * The dashboard's API client: openapi-fetch typed from /openapi.json (api/client/schema.d.ts, shared
  * with the CLI and scripts; `npm run gen:api-client`), one error type, and the optional API key.
+ * Reads go through ./queries, writes through ./actions.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../../api/client/schema';
@@ -8,12 +9,28 @@ import type { components, paths } from '../../../api/client/schema';
 export type Schemas = components['schemas'];
 export type Run = Schemas['EvalRun'];
 export type RunStatus = Run['status'];
+export type RunListQuery = NonNullable<paths['/api/eval/runs']['get']['parameters']['query']>;
+export type TrendsQuery = NonNullable<paths['/api/eval/trends/{project_id}']['get']['parameters']['query']>;
 export type Result = Schemas['EvalResult'];
 export type Score = Schemas['JudgeScore'];
 export type Progress = Schemas['RunProgress'];
 export type Health = Schemas['Health'];
 export type Trends = Schemas['Trends'];
 export type ResultQuery = NonNullable<paths['/api/eval/runs/{id}/results']['get']['parameters']['query']>;
+export type SampleQuery = NonNullable<paths['/api/datasets/{id}/samples']['get']['parameters']['query']>;
+export type Project = Schemas['Project'];
+export type Endpoint = Schemas['Endpoint'];
+export type Dataset = Schemas['Dataset'];
+export type DatasetVersion = Schemas['DatasetVersion'];
+export type Sample = Schemas['Sample'];
+export type Guardrail = Schemas['Guardrail'];
+export type ApiKeyInfo = Schemas['ApiKey'];
+export type CreatedApiKey = Schemas['CreatedApiKey'];
+export type EndpointCreate = Schemas['EndpointCreate'];
+export type EndpointUpdate = Schemas['EndpointUpdate'];
+export type GuardrailUpsert = Schemas['GuardrailUpsert'];
+export type GuardrailUpdate = Schemas['GuardrailUpdate'];
+export type UploadResult = Schemas['UploadResult'];
 
 export interface Page<T> {
   items: T[];

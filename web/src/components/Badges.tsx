@@ -1,4 +1,5 @@
 import type { RunStatus } from '../api/client';
+import type { RegressionVerdict } from '../lib/summary';
 
 export function PassBadge(props: { passed: boolean | null | undefined; error?: string | null }) {
   const kind = () => (props.error ? 'warn' : props.passed ? 'pass' : 'fail');
@@ -10,10 +11,11 @@ export function PassBadge(props: { passed: boolean | null | undefined; error?: s
   );
 }
 
+/** Green belongs to the gate's pass alone: a run can complete and have measured nothing. */
 const STATUS_KIND: Record<RunStatus, string> = {
   pending: 'neutral',
   running: 'info',
-  completed: 'pass',
+  completed: 'neutral',
   failed: 'fail',
   cancelled: 'warn',
   budget_exceeded: 'warn',
@@ -27,18 +29,15 @@ export function StatusBadge(props: { status: RunStatus }) {
   );
 }
 
-export function VerdictBadge(props: { verdict: string | null | undefined }) {
+/** A judge's verdict in a regression comparison; the run's own verdict is the gate's (GateBadge). */
+export function RegressionVerdictBadge(props: { verdict: RegressionVerdict }) {
   const kind = () =>
-    props.verdict === 'pass' || props.verdict === 'improvement'
+    props.verdict === 'improvement'
       ? 'pass'
-      : props.verdict === 'fail' || props.verdict === 'regression'
+      : props.verdict === 'regression'
         ? 'fail'
         : props.verdict === 'inconclusive'
           ? 'warn'
           : 'neutral';
-  return (
-    <span class={`badge badge-${kind()}`}>
-      {props.verdict ? props.verdict.replace('_', ' ') : 'no verdict'}
-    </span>
-  );
+  return <span class={`badge badge-${kind()}`}>{props.verdict.replace('_', ' ')}</span>;
 }

@@ -1,5 +1,7 @@
-import { type Accessor, type JSX, Match, type Resource, Switch } from 'solid-js';
+import type { AccessorWithLatest } from '@solidjs/router';
+import { type Accessor, createEffect, ErrorBoundary, type JSX, on, Show } from 'solid-js';
 import { ApiRequestError } from '../api/client';
+import { latestOr } from '../lib/async';
 
 export function Loading(props: { label?: string }) {
   return (
@@ -29,25 +31,48 @@ export function ErrorBox(props: { error: unknown; title?: string; retry?: () => 
 }
 
 /**
- * Loading, error and data states of a resource in one place. Children get an accessor, so a
- * refetch updates the view in place instead of rebuilding it.
+ * Loading, error and data states of a `createAsync` in one place. Children get an accessor of its
+ * latest value, so a reload (revalidate) updates the view in place instead of rebuilding it or
+ * flashing "Loading". A failed load throws where it is read: the boundary here shows it.
  */
 export function Loadable<T>(props: {
-  resource: Resource<T>;
+  data: AccessorWithLatest<T | undefined>;
   label?: string;
-  retry?: () => void;
+  /** Default: "Could not load <label>". */
+  errorTitle?: string;
+  /** Reloads the data (revalidate its query); resolves once the reload has started. */
+  retry?: () => Promise<unknown>;
   children: (data: Accessor<NonNullable<T>>) => JSX.Element;
 }) {
   return (
-    <Switch fallback={<Loading label={props.label} />}>
-      <Match when={props.resource.error}>
-        <ErrorBox
-          error={props.resource.error}
-          title={`Could not load ${props.label ?? 'this'}`}
-          retry={props.retry}
-        />
-      </Match>
-      <Match when={props.resource.latest}>{(data) => props.children(data as Accessor<NonNullable<T>>)}</Match>
-    </Switch>
+    <ErrorBoundary
+      fallback={(error, reset) => {
+        // Loaded after all (another reader's retry, new arguments): show it again.
+        createEffect(
+          on(
+            () => latestOr(props.data),
+            (data) => data !== undefined && reset(),
+            { defer: true },
+          ),
+        );
+        return (
+          <ErrorBox
+            error={error}
+            title={props.errorTitle ?? `Could not load ${props.label ?? 'this'}`}
+            retry={
+              props.retry &&
+              (async () => {
+                await props.retry?.();
+                reset();
+              })
+            }
+          />
+        );
+      }}
+    >
+      <Show when={props.data.latest} fallback={<Loading label={props.label} />}>
+        {(data) => props.children(data)}
+      </Show>
+    </ErrorBoundary>
   );
 }

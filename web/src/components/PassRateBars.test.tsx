@@ -7,9 +7,9 @@ describe('PassRateBars', () => {
     render(() => (
       <PassRateBars
         judges={{
-          toxicity: { n: 100, mean_score: 0.98, pass_rate: 0.99 },
-          similarity: { n: 100, mean_score: 0.7, pass_rate: 0.87, errors: 2 },
-          llm_judge: { n: 100, mean_score: 0.5, pass_rate: 0.5 },
+          toxicity: { n: 100, errors: 0, pass_rate: 0.99 },
+          similarity: { n: 100, errors: 2, pass_rate: 0.87 },
+          llm_judge: { n: 100, errors: 0, pass_rate: 0.5 },
         }}
       />
     ));

@@ -3,7 +3,9 @@ import { judgeLabel, pct } from '../lib/format';
 import type { JudgeSummary } from '../lib/summary';
 
 /** The seed's per-judge bars: "Toxicity ████████████████████ 99%". */
-export function PassRateBars(props: { judges: Record<string, JudgeSummary> }) {
+export function PassRateBars(props: {
+  judges: Record<string, Pick<JudgeSummary, 'n' | 'errors' | 'pass_rate'>>;
+}) {
   const rows = () => Object.entries(props.judges).sort(([a], [b]) => a.localeCompare(b));
   return (
     <Show when={rows().length} fallback={<p class="muted">No judge scores yet.</p>}>

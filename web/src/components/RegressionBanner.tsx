@@ -1,10 +1,14 @@
 import { For, Show } from 'solid-js';
 import { deltaPct, judgeLabel, pValue } from '../lib/format';
-import { type JudgeRegression, regressionDelta, regressionP } from '../lib/summary';
+import { type JudgeRegression, regressionP } from '../lib/summary';
+
+/** Stored by the regression step or answered by the compare API; older summaries lack the statistics. */
+type Regression = Pick<JudgeRegression, 'judge_type' | 'verdict'> &
+  Partial<Pick<JudgeRegression, 'delta' | 'p_value' | 'adjusted_p_value' | 'n'>>;
 
 /** "⚠ Regression detected: Similarity dropped 3.2% (p=0.02, n=100)" for each regressed judge. */
-export function regressionSentence(r: JudgeRegression) {
-  const delta = regressionDelta(r);
+export function regressionSentence(r: Regression) {
+  const delta = r.delta ?? null;
   const change = delta === null ? 'regressed' : `dropped ${deltaPct(Math.abs(delta)).replace(/^[+±−]/, '')}`;
   const stats = [pValue(regressionP(r)), r.n !== null && r.n !== undefined ? `n=${r.n}` : null]
     .filter((s) => s && s !== '–')
@@ -12,7 +16,7 @@ export function regressionSentence(r: JudgeRegression) {
   return `${judgeLabel(r.judge_type)} ${change}${stats ? ` (${stats})` : ''}`;
 }
 
-export function RegressionBanner(props: { regressions: JudgeRegression[] | undefined }) {
+export function RegressionBanner(props: { regressions: Regression[] | undefined }) {
   const regressed = () => (props.regressions ?? []).filter((r) => r.verdict === 'regression');
   return (
     <Show when={regressed().length}>

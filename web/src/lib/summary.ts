@@ -1,62 +1,44 @@
 /**
- * Typed reading of a run's `summary` jsonb (written by the summarize and regression stages).
- * The API types it as an open record; every field is optional here because runs in progress,
- * failed runs and runs from older versions carry only part of it.
+ * A run's `summary` jsonb as the API sends it: its shape is core's (core/run-summary.ts, imported as
+ * types only so no zod lands in the bundle). The API sends the stored object unparsed, so every part
+ * may be missing: runs in progress, failed runs and runs written by older versions carry only some.
+ * The run's verdict is not read from here: it is `run.gate` (see ./gate).
  */
-export interface JudgeSummary {
-  n: number;
-  errors?: number;
-  mean_score: number | null;
-  pass_rate: number | null;
-  cost_usd?: number;
-}
+import type {
+  GuardrailOutcome,
+  GuardrailResult,
+  JudgeRegression,
+  JudgeSummary,
+  RunSummary,
+} from '../../../core/run-summary';
 
-export interface GuardrailOutcome {
-  judge_type: string;
-  is_blocking: boolean;
-  passed: boolean;
-  reason?: string;
-  pass_rate?: number | null;
-  min_pass_rate?: number;
-}
+export type { RegressionVerdict } from '../../../core/run-summary';
+export type { GuardrailOutcome, JudgeRegression, JudgeSummary };
 
-/** One judge's verdict of the regression stage (GET /api/eval/compare, summary.regressions). */
-export interface JudgeRegression {
-  judge_type: string;
-  verdict: 'regression' | 'improvement' | 'no_change' | 'inconclusive' | string;
-  reason?: string;
-  test?: string;
-  n?: number | null;
-  current_mean?: number | null;
-  baseline_mean?: number | null;
-  delta?: number | null;
-  p_value?: number | null;
-  adjusted_p_value?: number | null;
-}
+/** A guardrail as stored: summaries written before outcomes existed carry only `passed`, no `counts`. */
+export type StoredGuardrail = Pick<GuardrailResult, 'judge_type' | 'is_blocking'> &
+  Partial<Omit<GuardrailResult, 'judge_type' | 'is_blocking'>>;
 
-export interface RunSummary {
-  samples?: { total: number; succeeded: number; failed: number; cached: number };
-  latency_ms?: { p50: number | null; p95: number | null; mean: number | null };
-  tokens?: { input: number; output: number };
-  cost_usd?: { generation: number; judges: number; total: number };
-  judges?: Record<string, JudgeSummary>;
-  guardrails?: GuardrailOutcome[];
-  verdict?: 'pass' | 'fail';
-  blocking_failures?: string[];
-  regressions?: { baseline_run_id?: string; judges?: JudgeRegression[] };
-}
+export type StoredSummary = Partial<Omit<RunSummary, 'guardrails'>> & { guardrails?: StoredGuardrail[] };
 
 export const readSummary = (summary: Record<string, unknown> | null | undefined) =>
-  (summary ?? {}) as RunSummary;
+  (summary ?? {}) as StoredSummary;
 
-/** Mean pass rate over judges that have one: the seed's "Overall: 94% pass". */
-export function overallPassRate(summary: RunSummary): number | null {
+/**
+ * The stored outcome; for summaries older than outcomes, the rule core's readRunSummary applies:
+ * no pass rate means nothing was evaluated, which is never a pass.
+ */
+export const guardrailOutcome = (g: StoredGuardrail): GuardrailOutcome =>
+  g.outcome ?? (g.passed ? 'pass' : g.pass_rate === null || g.pass_rate === undefined ? 'error' : 'fail');
+
+/** The plain mean of the judges' pass rates: a figure to compare runs by, not the gate's verdict. */
+export function meanJudgePassRate(summary: StoredSummary): number | null {
   const rates = Object.values(summary.judges ?? {})
     .map((j) => j.pass_rate)
     .filter((r): r is number => r !== null && r !== undefined);
   return rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
 }
 
-export const regressionDelta = (r: JudgeRegression) => r.delta ?? null;
 /** Holm-adjusted when the stage corrected across judges. */
-export const regressionP = (r: JudgeRegression) => r.adjusted_p_value ?? r.p_value ?? null;
+export const regressionP = (r: Partial<Pick<JudgeRegression, 'p_value' | 'adjusted_p_value'>>) =>
+  r.adjusted_p_value ?? r.p_value ?? null;

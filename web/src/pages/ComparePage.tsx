@@ -1,8 +1,10 @@
-import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { ApiRequestError, api, type Run, unwrap } from '../api/client';
-import { PassBadge, StatusBadge, VerdictBadge } from '../components/Badges';
-import { ErrorBox, Loadable, Loading } from '../components/Loadable';
+import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import type { Run, RunListQuery } from '../api/client';
+import { getComparison, getRun, getRuns } from '../api/queries';
+import { PassBadge, RegressionVerdictBadge, StatusBadge } from '../components/Badges';
+import { GateLine } from '../components/Gate';
+import { Loadable } from '../components/Loadable';
 import { LongText } from '../components/LongText';
 import { Pagination } from '../components/Pagination';
 import { RegressionBanner } from '../components/RegressionBanner';
@@ -12,12 +14,26 @@ import { readSummary } from '../lib/summary';
 /** Runs offered in the pickers. */
 const PICKER_RUNS = 100;
 const SAMPLE_PAGE = 50;
+const FIRST_SAMPLE_PAGE = { offset: 0, limit: SAMPLE_PAGE };
 
-type Comparison = Awaited<ReturnType<typeof fetchComparison>>;
+type Comparison = NonNullable<Awaited<ReturnType<typeof getComparison>>['comparison']>;
 type SampleSide = Comparison['samples']['items'][number]['baseline'];
 
-const fetchComparison = (a: string, b: string, offset: number, limit: number) =>
-  unwrap(api.GET('/api/eval/compare', { params: { query: { run_ids: `${a},${b}`, offset, limit } } }));
+const pickerQuery = (project: string | undefined): RunListQuery => ({
+  offset: 0,
+  limit: PICKER_RUNS,
+  project_id: project || undefined,
+});
+
+export const preloadCompare = ({ location }: RoutePreloadFuncArgs) => {
+  const { project, a, b } = location.query as { project?: string; a?: string; b?: string };
+  void getRuns(pickerQuery(project));
+  if (a && b) {
+    void getRun(a);
+    void getRun(b);
+    void getComparison(a, b, FIRST_SAMPLE_PAGE.offset, FIRST_SAMPLE_PAGE.limit);
+  }
+};
 
 const runLabel = (r: Run) =>
   `Run ${shortId(r.id)} · ${r.status} · ${dateTime(r.created_at)}${r.git_branch ? ` · ${r.git_branch}` : ''}`;
@@ -133,7 +149,7 @@ function ComparisonView(props: {
                 <tr classList={{ failed: j.verdict === 'regression' }} title={j.reason}>
                   <td>{judgeLabel(j.judge_type)}</td>
                   <td>
-                    <VerdictBadge verdict={j.verdict} />
+                    <RegressionVerdictBadge verdict={j.verdict} />
                   </td>
                   <td class="num">{score(j.baseline_mean)}</td>
                   <td class="num">{score(j.current_mean)}</td>
@@ -203,37 +219,42 @@ function ComparisonView(props: {
   );
 }
 
+/** Baseline and candidate with the gate's decision on each. */
+function RunPair(props: { runs: Run[] }) {
+  return (
+    <section class="panel" aria-label="Runs compared">
+      <For each={props.runs}>
+        {(r, i) => (
+          <div class="compared-run">
+            <p>
+              <strong>{i() === 0 ? 'Baseline' : 'Candidate'}:</strong>{' '}
+              <A href={`/runs/${r.id}`}>Run {shortId(r.id)}</A> <StatusBadge status={r.status} />{' '}
+              <span class="muted">
+                {dateTime(r.created_at)}
+                {r.git_branch ? ` · ${r.git_branch}` : ''}
+              </span>
+            </p>
+            <GateLine gate={r.gate} />
+          </div>
+        )}
+      </For>
+    </section>
+  );
+}
+
 export function ComparePage() {
   const [search, setSearch] = useSearchParams<{ project?: string; a?: string; b?: string }>();
-  const [page, setPage] = createSignal({ offset: 0, limit: SAMPLE_PAGE });
-  const [runs] = createResource(
-    () => search.project ?? '',
-    (project) =>
-      unwrap(
-        api.GET('/api/eval/runs', {
-          params: { query: { offset: 0, limit: PICKER_RUNS, ...(project ? { project_id: project } : {}) } },
-        }),
-      ),
-  );
+  const [page, setPage] = createSignal(FIRST_SAMPLE_PAGE);
+  const runs = createAsync(() => getRuns(pickerQuery(search.project)));
   const pair = () => (search.a && search.b ? { a: search.a, b: search.b } : null);
-  const [runsAB] = createResource(pair, ({ a, b }) =>
-    Promise.all([a, b].map((id) => unwrap(api.GET('/api/eval/runs/{id}', { params: { path: { id } } })))),
-  );
-  const [comparison] = createResource(
-    () => {
-      const p = pair();
-      return p ? { ...p, ...page() } : null;
-    },
-    async ({ a, b, offset, limit }) => {
-      try {
-        return { data: await fetchComparison(a, b, offset, limit) };
-      } catch (err) {
-        // Older servers have no comparison route: fall back to the runs' own summaries.
-        if (err instanceof ApiRequestError && err.routeMissing) return { data: null };
-        throw err;
-      }
-    },
-  );
+  const runsAB = createAsync(async () => {
+    const p = pair();
+    return p ? Promise.all([getRun(p.a), getRun(p.b)]) : undefined;
+  });
+  const comparison = createAsync(async () => {
+    const p = pair();
+    return p ? getComparison(p.a, p.b, page().offset, page().limit) : undefined;
+  });
   const choose = (side: 'a' | 'b', id: string) => {
     setPage((p) => ({ ...p, offset: 0 }));
     setSearch({ [side]: id || undefined });
@@ -242,7 +263,7 @@ export function ComparePage() {
   return (
     <>
       <h1>Compare runs</h1>
-      <Loadable resource={runs} label="runs">
+      <Loadable data={runs} label="runs" retry={() => revalidate(getRuns.key)}>
         {(list) => (
           <form class="filters" aria-label="Runs to compare" onSubmit={(e) => e.preventDefault()}>
             <RunPicker
@@ -261,52 +282,38 @@ export function ComparePage() {
         )}
       </Loadable>
       <Show when={pair()} fallback={<p class="empty">Pick a baseline and a candidate run.</p>}>
-        <Loadable resource={runsAB} label="runs">
+        <Loadable data={runsAB} label="runs" retry={() => revalidate(getRun.key)}>
           {(ab) => (
             <>
-              <section class="panel">
-                <For each={ab()}>
-                  {(r, i) => (
-                    <p>
-                      <strong>{i() === 0 ? 'Baseline' : 'Candidate'}:</strong>{' '}
-                      <A href={`/runs/${r.id}`}>Run {shortId(r.id)}</A> <StatusBadge status={r.status} />{' '}
-                      <VerdictBadge verdict={readSummary(r.summary).verdict} />{' '}
-                      <span class="muted">
-                        {dateTime(r.created_at)}
-                        {r.git_branch ? ` · ${r.git_branch}` : ''}
-                      </span>
-                    </p>
-                  )}
-                </For>
-              </section>
-              <Show
-                when={comparison.state !== 'errored'}
-                fallback={<ErrorBox error={comparison.error} title="Comparison failed" />}
+              <RunPair runs={ab()} />
+              <Loadable
+                data={comparison}
+                label="comparison"
+                errorTitle="Comparison failed"
+                retry={() => revalidate(getComparison.key)}
               >
-                <Show when={comparison.latest} fallback={<Loading label="comparison" />}>
-                  {(c) => (
-                    <Show
-                      when={c().data}
-                      fallback={
-                        <>
-                          <div class="banner banner-info" role="status">
-                            <strong>Comparison not available:</strong> this server has no comparison API (GET
-                            /api/eval/compare), so there are no p-values or per-sample pairs. The runs' own
-                            pass rates:
-                          </div>
-                          <section class="panel">
-                            <SummaryDiff a={ab()[0]} b={ab()[1]} />
-                          </section>
-                        </>
-                      }
-                    >
-                      {(data) => (
-                        <ComparisonView comparison={data()} a={ab()[0]} b={ab()[1]} onPage={setPage} />
-                      )}
-                    </Show>
-                  )}
-                </Show>
-              </Show>
+                {(c) => (
+                  <Show
+                    when={c().comparison}
+                    fallback={
+                      <>
+                        <div class="banner banner-info" role="status">
+                          <strong>Comparison not available:</strong> this server has no comparison API (GET
+                          /api/eval/compare), so there are no p-values or per-sample pairs. The runs' own pass
+                          rates:
+                        </div>
+                        <section class="panel">
+                          <SummaryDiff a={ab()[0]} b={ab()[1]} />
+                        </section>
+                      </>
+                    }
+                  >
+                    {(data) => (
+                      <ComparisonView comparison={data()} a={ab()[0]} b={ab()[1]} onPage={setPage} />
+                    )}
+                  </Show>
+                )}
+              </Loadable>
             </>
           )}
         </Loadable>

@@ -1,21 +1,36 @@
-import { A, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { ApiRequestError } from '../api/client';
 import {
-  getDataset,
-  listDatasetVersions,
-  listSamples,
-  type Sample,
-  type UploadResult,
-  updateSampleMetadata,
-  uploadFormatOf,
-  uploadSamples,
-} from '../api/management';
+  A,
+  createAsync,
+  type RoutePreloadFuncArgs,
+  revalidate,
+  useAction,
+  useParams,
+  useSearchParams,
+} from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { updateSampleMetadata, uploadFormatOf, uploadSamples } from '../api/actions';
+import { ApiRequestError, type Sample, type SampleQuery, type UploadResult } from '../api/client';
+import { getDataset, getDatasetVersions, getSamples } from '../api/queries';
 import { DataTable } from '../components/DataTable';
 import { ErrorBox, Loadable } from '../components/Loadable';
 import { LongText } from '../components/LongText';
 import { Pagination } from '../components/Pagination';
 import { dateTime, int } from '../lib/format';
+
+const FIRST_PAGE = { offset: 0, limit: 50 };
+
+const samplesQuery = (version: number | undefined, page: { offset: number; limit: number }): SampleQuery => ({
+  ...page,
+  version,
+});
+const versionOf = (search: { version?: string }) => (search.version ? Number(search.version) : undefined);
+
+export const preloadDataset = ({ params, location }: RoutePreloadFuncArgs) => {
+  const id = params.id!; // the route's :id
+  void getDataset(id);
+  void getDatasetVersions(id);
+  void getSamples(id, samplesQuery(versionOf(location.query as { version?: string }), FIRST_PAGE));
+};
 
 interface RowError {
   row?: number;
@@ -32,7 +47,9 @@ export function rowErrors(err: unknown): { errors: RowError[]; count: number } {
   return { errors, count: typeof d.error_count === 'number' ? d.error_count : errors.length };
 }
 
-function UploadForm(props: { datasetId: string; onUploaded: (r: UploadResult) => void }) {
+/** A new version's queries reload through the action: the page follows without being told. */
+function UploadForm(props: { datasetId: string }) {
+  const upload = useAction(uploadSamples);
   const [file, setFile] = createSignal<File | null>(null);
   const [mode, setMode] = createSignal<'append' | 'replace'>('append');
   const [state, setState] = createSignal<{ busy: boolean; error?: unknown; done?: UploadResult }>({
@@ -49,9 +66,8 @@ function UploadForm(props: { datasetId: string; onUploaded: (r: UploadResult) =>
     }
     setState({ busy: true });
     try {
-      const done = await uploadSamples(props.datasetId, f, format, mode());
+      const done = await upload(props.datasetId, f, format, mode());
       setState({ busy: false, done });
-      props.onUploaded(done);
     } catch (error) {
       setState({ busy: false, error });
     }
@@ -126,7 +142,8 @@ function UploadForm(props: { datasetId: string; onUploaded: (r: UploadResult) =>
   );
 }
 
-function TagEditor(props: { datasetId: string; sample: Sample; baseVersion: number; onSaved: () => void }) {
+function TagEditor(props: { datasetId: string; sample: Sample; baseVersion: number }) {
+  const saveMetadata = useAction(updateSampleMetadata);
   const tags = () =>
     Array.isArray(props.sample.metadata.tags) ? (props.sample.metadata.tags as unknown[]).map(String) : [];
   const [error, setError] = createSignal<unknown>(null);
@@ -142,13 +159,12 @@ function TagEditor(props: { datasetId: string; sample: Sample; baseVersion: numb
     if (next.join(',') === tags().join(',')) return;
     setError(null);
     try {
-      await updateSampleMetadata(
+      await saveMetadata(
         props.datasetId,
         props.sample.sample_key,
         { ...props.sample.metadata, tags: next },
         props.baseVersion,
       );
-      props.onSaved();
     } catch (err) {
       setError(err);
     }
@@ -174,22 +190,13 @@ function TagEditor(props: { datasetId: string; sample: Sample; baseVersion: numb
 export function DatasetPage() {
   const params = useParams<{ id: string }>();
   const [search, setSearch] = useSearchParams<{ version?: string }>();
-  const [dataset, { refetch: refetchDataset }] = createResource(() => params.id, getDataset);
-  const [versions, { refetch: refetchVersions }] = createResource(() => params.id, listDatasetVersions);
-  const [page, setPage] = createSignal({ offset: 0, limit: 50 });
-  const version = () => (search.version ? Number(search.version) : undefined);
-  const [samples, { refetch: refetchSamples }] = createResource(
-    () => ({ id: params.id, version: version(), ...page() }),
-    (q) =>
-      listSamples(q.id, { offset: q.offset, limit: q.limit, ...(q.version ? { version: q.version } : {}) }),
-  );
-  const refreshAll = () => {
-    void refetchDataset();
-    void refetchVersions();
-    void refetchSamples();
-  };
+  const dataset = createAsync(() => getDataset(params.id));
+  const versions = createAsync(() => getDatasetVersions(params.id));
+  const [page, setPage] = createSignal(FIRST_PAGE);
+  const version = () => versionOf(search);
+  const samples = createAsync(() => getSamples(params.id, samplesQuery(version(), page())));
   return (
-    <Loadable resource={dataset} label="dataset" retry={refetchDataset}>
+    <Loadable data={dataset} label="dataset" retry={() => revalidate(getDataset.key)}>
       {(d) => (
         <>
           <p class="crumbs">
@@ -204,7 +211,7 @@ export function DatasetPage() {
           <div class="grid-2">
             <section class="panel" aria-labelledby="versions-h">
               <h2 id="versions-h">Versions</h2>
-              <Loadable resource={versions} label="versions" retry={refetchVersions}>
+              <Loadable data={versions} label="versions" retry={() => revalidate(getDatasetVersions.key)}>
                 {(list) => (
                   <table class="compact">
                     <thead>
@@ -249,12 +256,12 @@ export function DatasetPage() {
                 One sample per row: <code>input_text</code> (required), <code>reference_output</code>,{' '}
                 <code>system_prompt</code>, <code>metadata</code>. A file with any bad row is rejected whole.
               </p>
-              <UploadForm datasetId={d().id} onUploaded={refreshAll} />
+              <UploadForm datasetId={d().id} />
             </section>
           </div>
           <section class="panel" aria-labelledby="samples-h">
             <h2 id="samples-h">Samples {version() ? `(v${version()})` : '(latest)'}</h2>
-            <Loadable resource={samples} label="samples" retry={refetchSamples}>
+            <Loadable data={samples} label="samples" retry={() => revalidate(getSamples.key)}>
               {(data) => (
                 <>
                   <div class="table-scroll">
@@ -283,12 +290,7 @@ export function DatasetPage() {
                                   : ''
                               }
                             >
-                              <TagEditor
-                                datasetId={d().id}
-                                sample={s}
-                                baseVersion={d().version}
-                                onSaved={refreshAll}
-                              />
+                              <TagEditor datasetId={d().id} sample={s} baseVersion={d().version} />
                             </Show>
                           </td>
                         </tr>

@@ -1,31 +1,20 @@
-import { A, useSearchParams } from '@solidjs/router';
-import { createResource, For, Show } from 'solid-js';
-import { listDatasets, listProjects } from '../api/management';
+import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useSearchParams } from '@solidjs/router';
+import { Show } from 'solid-js';
+import { getDatasets, getProjects } from '../api/queries';
 import { DataTable } from '../components/DataTable';
 import { Loadable } from '../components/Loadable';
+import { ProjectPicker } from '../components/ProjectPicker';
 import { dateTime, int } from '../lib/format';
 
-/** Project picker shared by the dataset manager and settings: the choice lives in the URL. */
-export function ProjectPicker(props: { value: string | undefined; onChange: (id: string) => void }) {
-  const [projects, { refetch }] = createResource(() => listProjects());
-  return (
-    <Loadable resource={projects} label="projects" retry={refetch}>
-      {(page) => (
-        <label>
-          Project
-          <select value={props.value ?? ''} onChange={(e) => props.onChange(e.currentTarget.value)}>
-            <option value="">choose a project…</option>
-            <For each={page().items}>{(p) => <option value={p.id}>{p.name}</option>}</For>
-          </select>
-        </label>
-      )}
-    </Loadable>
-  );
-}
+export const preloadDatasets = ({ location }: RoutePreloadFuncArgs) => {
+  const project = (location.query as { project?: string }).project;
+  void getProjects();
+  if (project) void getDatasets(project);
+};
 
 export function DatasetsPage() {
   const [search, setSearch] = useSearchParams<{ project?: string }>();
-  const [datasets, { refetch }] = createResource(() => search.project, listDatasets);
+  const datasets = createAsync(async () => (search.project ? getDatasets(search.project) : undefined));
   return (
     <>
       <h1>Datasets</h1>
@@ -37,7 +26,7 @@ export function DatasetsPage() {
       </form>
       <Show when={search.project} fallback={<p class="empty">Choose a project to see its datasets.</p>}>
         <section class="panel">
-          <Loadable resource={datasets} label="datasets" retry={refetch}>
+          <Loadable data={datasets} label="datasets" retry={() => revalidate(getDatasets.key)}>
             {(list) => (
               <DataTable
                 columns={['Dataset', 'Latest version', 'Samples', 'Tags', 'Updated']}

@@ -1,13 +1,22 @@
-import { A, useNavigate, useParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { api, type Run, type RunStatus, unwrap } from '../api/client';
-import { getProject } from '../api/management';
-import { StatusBadge, VerdictBadge } from '../components/Badges';
+import {
+  A,
+  createAsync,
+  type RoutePreloadFuncArgs,
+  revalidate,
+  useNavigate,
+  useParams,
+} from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import type { Run, RunListQuery, RunStatus } from '../api/client';
+import { getProject, getRuns } from '../api/queries';
+import { StatusBadge } from '../components/Badges';
 import { DataTable } from '../components/DataTable';
+import { GateLine } from '../components/Gate';
 import { Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
+import { latestOr } from '../lib/async';
 import { dateTime, pct, shortId, usd } from '../lib/format';
-import { overallPassRate, readSummary } from '../lib/summary';
+import { meanJudgePassRate, readSummary } from '../lib/summary';
 
 const RUN_STATUSES: RunStatus[] = [
   'pending',
@@ -17,32 +26,36 @@ const RUN_STATUSES: RunStatus[] = [
   'cancelled',
   'budget_exceeded',
 ];
+const FIRST_PAGE = { offset: 0, limit: 25 };
 
-export const projectName = (id: string) => getProject(id).then((p) => p.name);
+/** The runs list's query; the route's preload asks for the unfiltered first page the page opens with. */
+const runsQuery = (
+  projectId: string,
+  filters: { status: RunStatus | ''; branch: string },
+  page: { offset: number; limit: number },
+): RunListQuery => ({
+  project_id: projectId,
+  ...page,
+  status: filters.status || undefined,
+  branch: filters.branch || undefined,
+});
+
+export const preloadProject = ({ params }: RoutePreloadFuncArgs) => {
+  const id = params.id!; // the route's :id
+  void getProject(id);
+  void getRuns(runsQuery(id, { status: '', branch: '' }, FIRST_PAGE));
+};
 
 export function ProjectPage() {
   const params = useParams<{ id: string }>();
   const navigate = useNavigate();
-  const [name] = createResource(() => params.id, projectName);
+  const project = createAsync(() => getProject(params.id));
   const [status, setStatus] = createSignal<RunStatus | ''>('');
   const [branch, setBranch] = createSignal('');
-  const [page, setPage] = createSignal({ offset: 0, limit: 25 });
+  const [page, setPage] = createSignal(FIRST_PAGE);
   const [selected, setSelected] = createSignal<string[]>([]);
-  const query = () => ({ id: params.id, status: status(), branch: branch(), ...page() });
-  const [runs, { refetch }] = createResource(query, (q) =>
-    unwrap(
-      api.GET('/api/eval/runs', {
-        params: {
-          query: {
-            project_id: q.id,
-            offset: q.offset,
-            limit: q.limit,
-            ...(q.status ? { status: q.status } : {}),
-            ...(q.branch ? { branch: q.branch } : {}),
-          },
-        },
-      }),
-    ),
+  const runs = createAsync(() =>
+    getRuns(runsQuery(params.id, { status: status(), branch: branch() }, page())),
   );
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => (on ? [...s.filter((x) => x !== id), id].slice(-2) : s.filter((x) => x !== id)));
@@ -52,7 +65,7 @@ export function ProjectPage() {
       <p class="crumbs">
         <A href="/">Projects</A> /
       </p>
-      <h1>{name.latest ?? 'Project'}</h1>
+      <h1>{latestOr(project)?.name ?? 'Project'}</h1>
       <p class="toolbar">
         <A class="button secondary" href={`/projects/${params.id}/trends`}>
           Trends
@@ -101,7 +114,7 @@ export function ProjectPage() {
             />
           </label>
         </form>
-        <Loadable resource={runs} label="runs" retry={refetch}>
+        <Loadable data={runs} label="runs" retry={() => revalidate(getRuns.key)}>
           {(data) => (
             <>
               <div class="table-scroll">
@@ -110,8 +123,10 @@ export function ProjectPage() {
                     <span class="sr-only">Select to compare</span>,
                     'Run',
                     'Status',
-                    'Verdict',
-                    'Pass rate',
+                    'Gate',
+                    <abbr title="The plain mean of the judges' pass rates: a figure, not the verdict">
+                      Mean pass rate
+                    </abbr>,
                     'Branch / commit',
                     'Trigger',
                     'Samples',
@@ -138,9 +153,9 @@ export function ProjectPage() {
                         <StatusBadge status={run.status} />
                       </td>
                       <td>
-                        <VerdictBadge verdict={readSummary(run.summary).verdict} />
+                        <GateLine gate={run.gate} />
                       </td>
-                      <td class="num">{pct(overallPassRate(readSummary(run.summary)))}</td>
+                      <td class="num">{pct(meanJudgePassRate(readSummary(run.summary)))}</td>
                       <td>
                         {run.git_branch ?? '–'}
                         <Show when={run.git_commit_sha}>

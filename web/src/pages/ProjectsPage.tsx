@@ -1,66 +1,44 @@
-import { A } from '@solidjs/router';
-import { createResource, For, Show } from 'solid-js';
-import { api, type Run, unwrap } from '../api/client';
-import { listProjects, type Project } from '../api/management';
-import { StatusBadge, VerdictBadge } from '../components/Badges';
+import { A, createAsync, revalidate } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import type { Project, Run } from '../api/client';
+import { getProjectsOverview } from '../api/queries';
+import { StatusBadge } from '../components/Badges';
+import { GateBadge, GateLine } from '../components/Gate';
 import { Loadable } from '../components/Loadable';
-import { pct, shortDate, shortId } from '../lib/format';
-import { overallPassRate, readSummary } from '../lib/summary';
+import { shortDate, shortId } from '../lib/format';
 
-/** Latest runs shown per project card. */
-const RUNS_PER_PROJECT = 5;
+export const preloadProjects = () => {
+  void getProjectsOverview();
+};
 
-interface ProjectWithRuns {
-  project: Project;
-  runs: Run[];
-  totalRuns: number;
-}
-
-async function latestRuns(projectId: string) {
-  return unwrap(
-    api.GET('/api/eval/runs', {
-      params: { query: { project_id: projectId, limit: RUNS_PER_PROJECT, offset: 0 } },
-    }),
-  );
-}
-
-async function loadOverview(): Promise<ProjectWithRuns[]> {
-  const page = await listProjects();
-  return Promise.all(
-    page.items.map(async (project) => {
-      const runs = await latestRuns(project.id);
-      return { project, runs: runs.items, totalRuns: runs.total };
-    }),
-  );
-}
-
-function ProjectCard(props: { item: ProjectWithRuns }) {
-  // The headline is the newest run with a verdict: a run still in progress has none yet.
-  const latest = () => props.item.runs.find((r) => readSummary(r.summary).verdict);
+function ProjectCard(props: { project: Project; runs: Run[]; totalRuns: number }) {
+  // The headline is the newest run the gate has decided: a run in progress is still pending.
+  const latest = () => props.runs.find((r) => r.gate.state !== 'pending');
   return (
-    <section class="panel project-card" aria-labelledby={`p-${props.item.project.id}`}>
+    <section class="panel project-card" aria-labelledby={`p-${props.project.id}`}>
       <div class="panel-head">
-        <h2 id={`p-${props.item.project.id}`}>
-          <A href={`/projects/${props.item.project.id}`}>{props.item.project.name}</A>
+        <h2 id={`p-${props.project.id}`}>
+          <A href={`/projects/${props.project.id}`}>{props.project.name}</A>
         </h2>
-        <span class="muted">{props.item.totalRuns} runs</span>
+        <span class="muted">{props.totalRuns} runs</span>
       </div>
-      <Show when={props.item.project.description}>
-        <p class="muted">{props.item.project.description}</p>
+      <Show when={props.project.description}>
+        <p class="muted">{props.project.description}</p>
       </Show>
       <Show when={latest()} fallback={<p class="muted">No finished runs yet.</p>}>
         {(run) => (
-          <p class="overall">
-            <VerdictBadge verdict={readSummary(run().summary).verdict} />{' '}
-            {pct(overallPassRate(readSummary(run().summary)))} pass{' '}
-            <span class="muted">
-              in the latest finished run ({shortDate(run().completed_at ?? run().created_at)})
-            </span>
-          </p>
+          <>
+            <div class="overall">
+              <GateLine gate={run().gate} />
+            </div>
+            <p class="muted">
+              The gate on the latest finished run ({shortDate(run().completed_at ?? run().created_at)}).
+            </p>
+          </>
         )}
       </Show>
-      <ul class="run-list" aria-label={`Latest runs of ${props.item.project.name}`}>
-        <For each={props.item.runs}>
+      <ul class="run-list" aria-label={`Latest runs of ${props.project.name}`}>
+        <For each={props.runs}>
           {(run) => (
             <li class="run-mini">
               <A href={`/runs/${run.id}`}>Run {shortId(run.id)}</A>
@@ -69,26 +47,26 @@ function ProjectCard(props: { item: ProjectWithRuns }) {
                 {run.git_branch ? `${run.git_branch} · ` : ''}
                 {shortDate(run.created_at)}
               </span>
-              <span class="num">{pct(overallPassRate(readSummary(run.summary)))}</span>
+              <GateBadge gate={run.gate} />
             </li>
           )}
         </For>
       </ul>
       <p class="toolbar">
-        <A href={`/projects/${props.item.project.id}`}>All runs</A>
-        <A href={`/projects/${props.item.project.id}/trends`}>Trends</A>
-        <A href={`/datasets?project=${props.item.project.id}`}>Datasets</A>
+        <A href={`/projects/${props.project.id}`}>All runs</A>
+        <A href={`/projects/${props.project.id}/trends`}>Trends</A>
+        <A href={`/datasets?project=${props.project.id}`}>Datasets</A>
       </p>
     </section>
   );
 }
 
 export function ProjectsPage() {
-  const [overview, { refetch }] = createResource(loadOverview);
+  const overview = createAsync(() => getProjectsOverview());
   return (
     <>
       <h1>Projects</h1>
-      <Loadable resource={overview} label="projects" retry={refetch}>
+      <Loadable data={overview} label="projects" retry={() => revalidate(getProjectsOverview.key)}>
         {(data) => (
           <Show
             when={data().length}
@@ -99,7 +77,7 @@ export function ProjectsPage() {
             }
           >
             <div class="project-list">
-              <For each={data()}>{(item) => <ProjectCard item={item} />}</For>
+              <For each={data()}>{(item) => <ProjectCard {...item} />}</For>
             </div>
           </Show>
         )}

@@ -1,8 +1,12 @@
-import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { api, type Result, type Run, runExportUrl, unwrap } from '../api/client';
-import { StatusBadge, VerdictBadge } from '../components/Badges';
+import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useAction, useParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { cancelRun } from '../api/actions';
+import { type Result, type Run, runExportUrl } from '../api/client';
+import { getHealth, getLatencyHistogram, getProject, getRun, getRunResults } from '../api/queries';
+import { StatusBadge } from '../components/Badges';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { GateBadge, GateSummary } from '../components/Gate';
+import { GuardrailOutcomes } from '../components/GuardrailOutcomes';
 import { LatencyHistogram } from '../components/LatencyHistogram';
 import { ErrorBox, Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
@@ -13,20 +17,19 @@ import { type ResultFilterState, ResultFilters } from '../components/ResultFilte
 import { ResultsTable } from '../components/ResultsTable';
 import { SampleDetail } from '../components/SampleDetail';
 import { ScoreHeatmap } from '../components/ScoreHeatmap';
+import { latestOr } from '../lib/async';
 import { downloadWithKey } from '../lib/download';
-import { dateTime, deltaPct, int, judgeLabel, ms, pct, shortId, usd } from '../lib/format';
+import { dateTime, deltaPct, int, ms, pct, shortId, usd } from '../lib/format';
 import { createRunEvents, throttle } from '../lib/live-run';
-import { overallPassRate, readSummary } from '../lib/summary';
-import { createHealthResource, temporalWorkflowUrl } from '../lib/temporal';
-import { projectName } from './ProjectPage';
+import { meanJudgePassRate, readSummary } from '../lib/summary';
+import { temporalWorkflowUrl } from '../lib/temporal';
 
 const OPEN_STATUSES = new Set(['pending', 'running']);
 /** While a run is live, the table and charts refresh at most this often. */
 const LIVE_REFRESH_MS = 1_500;
 /** Bins asked of the latency histogram endpoint (it may use fewer). */
 const LATENCY_BINS = 30;
-
-const getRun = (id: string) => unwrap(api.GET('/api/eval/runs/{id}', { params: { path: { id } } }));
+const FIRST_RESULTS_PAGE = { offset: 0, limit: 50 };
 
 function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
   return {
@@ -42,27 +45,59 @@ function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
   };
 }
 
-function RunHeader(props: { run: Run; baseline: Run | null | undefined; project: string | undefined }) {
-  const summary = () => readSummary(props.run.summary);
-  const overall = () => overallPassRate(summary());
-  const baselineOverall = () =>
-    props.baseline ? overallPassRate(readSummary(props.baseline.summary)) : null;
+export const preloadRun = ({ params }: RoutePreloadFuncArgs) => {
+  const id = params.id!; // the route's :id
+  void getRun(id)
+    .then((run) => getProject(run.project_id))
+    .catch(() => {});
+  void getRunResults(id, resultsQuery({}, FIRST_RESULTS_PAGE.offset, FIRST_RESULTS_PAGE.limit));
+  void getLatencyHistogram(id, LATENCY_BINS);
+  void getHealth();
+};
+
+/** The mean of the judges' pass rates, against the baseline's: a figure, the verdict is the gate's. */
+function MeanPassRate(props: { run: Run; baseline: Run | undefined }) {
+  const mean = () => meanJudgePassRate(readSummary(props.run.summary));
   const delta = () => {
-    const o = overall();
-    const b = baselineOverall();
-    return o !== null && b !== null ? o - b : null;
+    const m = mean();
+    const b = props.baseline ? meanJudgePassRate(readSummary(props.baseline.summary)) : null;
+    return m !== null && b !== null ? m - b : null;
   };
-  const health = createHealthResource();
-  const temporalUrl = () => temporalWorkflowUrl(health(), props.run.workflow_id);
+  return (
+    <Show when={mean() !== null}>
+      <p class="muted">
+        Mean judge pass rate: {pct(mean())}
+        <Show when={delta() !== null}>
+          {' '}
+          ({delta()! >= 0 ? '▲' : '▼'} {deltaPct(delta()).replace(/^[+−±]/, '')} vs{' '}
+          <A href={`/runs/${props.run.baseline_run_id}`}>
+            baseline {shortId(props.run.baseline_run_id ?? '')}
+          </A>
+          )
+        </Show>
+      </p>
+    </Show>
+  );
+}
+
+function RunHeader(props: { run: Run }) {
+  const summary = () => readSummary(props.run.summary);
+  const project = createAsync(() => getProject(props.run.project_id));
+  // The baseline only adds a figure: without it (deleted, no access) the page goes on.
+  const baseline = createAsync(async () =>
+    props.run.baseline_run_id ? getRun(props.run.baseline_run_id).catch(() => undefined) : undefined,
+  );
+  const health = createAsync(() => getHealth());
+  const temporalUrl = () => temporalWorkflowUrl(latestOr(health), props.run.workflow_id);
   return (
     <>
       <p class="crumbs">
         <A href="/">Projects</A> /{' '}
-        <A href={`/projects/${props.run.project_id}`}>{props.project ?? 'Project'}</A> /
+        <A href={`/projects/${props.run.project_id}`}>{latestOr(project)?.name ?? 'Project'}</A> /
       </p>
       <h1>
         Run {shortId(props.run.id)} <StatusBadge status={props.run.status} />{' '}
-        <VerdictBadge verdict={summary().verdict} />
+        <GateBadge gate={props.run.gate} />
       </h1>
       <p class="muted">
         {props.run.trigger_type ?? 'run'} · created {dateTime(props.run.created_at)}
@@ -108,38 +143,14 @@ function RunHeader(props: { run: Run; baseline: Run | null | undefined; project:
           <strong>Run error:</strong> {props.run.error}
         </div>
       </Show>
+      <GateSummary gate={props.run.gate} />
       <section class="panel" aria-label="Pass rates">
-        <Show when={overall() !== null}>
-          <p class="overall">
-            Overall: {pct(overall())} pass
-            <Show when={delta() !== null}>
-              <span class="muted">
-                {' '}
-                ({delta()! >= 0 ? '▲' : '▼'} {deltaPct(delta()).replace(/^[+−±]/, '')} vs{' '}
-                <A href={`/runs/${props.run.baseline_run_id}`}>
-                  baseline {shortId(props.run.baseline_run_id ?? '')}
-                </A>
-                )
-              </span>
-            </Show>
-          </p>
-        </Show>
+        <MeanPassRate run={props.run} baseline={latestOr(baseline)} />
         <PassRateBars judges={summary().judges ?? {}} />
         <RegressionBanner regressions={summary().regressions?.judges} />
         <Show when={summary().guardrails?.length}>
           <h3>Guardrails</h3>
-          <ul class="guardrails">
-            <For each={summary().guardrails}>
-              {(g) => (
-                <li>
-                  <span class={`badge badge-${g.passed ? 'pass' : g.is_blocking ? 'fail' : 'warn'}`}>
-                    {g.passed ? 'held' : g.is_blocking ? 'blocking failure' : 'soft failure'}
-                  </span>{' '}
-                  {g.reason ?? judgeLabel(g.judge_type)}
-                </li>
-              )}
-            </For>
-          </ul>
+          <GuardrailOutcomes guardrails={summary().guardrails ?? []} />
         </Show>
       </section>
     </>
@@ -186,34 +197,20 @@ function RunFacts(props: { run: Run }) {
   );
 }
 
-export function RunPage() {
-  const params = useParams<{ id: string }>();
-  const [run, { mutate: setRun, refetch: refetchRun }] = createResource(() => params.id, getRun);
-  const [project] = createResource(() => run.latest?.project_id, projectName);
-  const [baseline] = createResource(
-    () => run.latest?.baseline_run_id ?? undefined,
-    (id) => getRun(id).catch(() => null),
-  );
+/** Everything below the loaded run; `run` follows its query (reloads and the live run's end). */
+function RunView(props: { run: Run }) {
+  const runId = () => props.run.id;
   const [filter, setFilterState] = createSignal<ResultFilterState>({});
-  const [page, setPage] = createSignal({ offset: 0, limit: 50 });
+  const [page, setPage] = createSignal(FIRST_RESULTS_PAGE);
   const setFilter = (f: ResultFilterState) => {
     setFilterState(f);
     setPage((p) => ({ ...p, offset: 0 }));
   };
-  const [results, { refetch: refetchResults }] = createResource(
-    () => ({ id: params.id, q: resultsQuery(filter(), page().offset, page().limit) }),
-    ({ id, q }) => unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
+  const results = createAsync(() =>
+    getRunResults(runId(), resultsQuery(filter(), page().offset, page().limit)),
   );
-  // The whole run's latencies, binned by the database: not limited to a page of results.
-  const [latency, { refetch: refetchLatency }] = createResource(
-    () => params.id,
-    (id) =>
-      unwrap(
-        api.GET('/api/eval/runs/{id}/latency-histogram', {
-          params: { path: { id }, query: { bins: LATENCY_BINS } },
-        }),
-      ),
-  );
+  const latency = createAsync(() => getLatencyHistogram(runId(), LATENCY_BINS));
+  const reloadResults = () => revalidate([getRunResults.key, getLatencyHistogram.key]);
   const [opened, setOpened] = createSignal<Result | null>(null);
   const [confirmingCancel, setConfirmingCancel] = createSignal(false);
   const [cancelState, setCancelState] = createSignal<{ busy: boolean; error?: unknown; requested?: boolean }>(
@@ -221,26 +218,20 @@ export function RunPage() {
       busy: false,
     },
   );
+  const cancelAction = useAction(cancelRun);
 
-  const live = () => !!run.latest && OPEN_STATUSES.has(run.latest.status);
-  const refreshLive = throttle(() => {
-    void refetchResults();
-    void refetchLatency();
-  }, LIVE_REFRESH_MS);
-  const events = createRunEvents(() => params.id, live, {
+  const live = () => OPEN_STATUSES.has(props.run.status);
+  const refreshLive = throttle(() => void reloadResults(), LIVE_REFRESH_MS);
+  const events = createRunEvents(runId, live, {
     onResult: refreshLive,
-    onDone: (finished) => {
-      setRun(finished);
-      void refetchResults();
-      void refetchLatency();
-    },
+    onDone: () => void revalidate([getRun.keyFor(runId()), getRunResults.key, getLatencyHistogram.key]),
   });
 
   const judges = createMemo(() => {
-    const names = new Set<string>(Object.keys(readSummary(run.latest?.summary).judges ?? {}));
-    const configured = run.latest?.config.judges;
+    const names = new Set<string>(Object.keys(readSummary(props.run.summary).judges ?? {}));
+    const configured = props.run.config.judges;
     if (Array.isArray(configured)) for (const j of configured) names.add(String(j));
-    for (const r of results.latest?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
+    for (const r of latestOr(results)?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
     return [...names].sort();
   });
 
@@ -248,116 +239,120 @@ export function RunPage() {
     setConfirmingCancel(false);
     setCancelState({ busy: true });
     try {
-      await unwrap(api.POST('/api/eval/runs/{id}/cancel', { params: { path: { id: params.id } } }));
+      await cancelAction(runId());
       setCancelState({ busy: false, requested: true });
     } catch (error) {
       setCancelState({ busy: false, error });
-      void refetchRun();
+      // It may have finished meanwhile: show what it is now.
+      void revalidate(getRun.keyFor(runId()));
     }
   };
 
   return (
-    <Loadable resource={run} label="run" retry={refetchRun}>
-      {(r) => (
-        <>
-          <RunHeader run={r()} baseline={baseline.latest} project={project.latest} />
-          <Show when={live()}>
-            <section class="panel" aria-label="Live progress">
-              <div class="panel-head">
-                <h2>
-                  In progress{' '}
-                  <span class="muted" aria-live="polite">
-                    {events.connected() ? '· live' : '· connecting…'}
-                  </span>
-                </h2>
-                <button
-                  type="button"
-                  class="danger"
-                  disabled={cancelState().busy || cancelState().requested}
-                  onClick={() => setConfirmingCancel(true)}
-                >
-                  {cancelState().requested ? 'Cancelling…' : 'Cancel run'}
-                </button>
-              </div>
-              <ProgressBar
-                done={events.progress()?.done ?? 0}
-                total={events.progress()?.total || r().total_samples}
-                label="Samples done"
-              />
-              <p class="muted" aria-live="polite" data-testid="progress-text">
-                {events.progress()?.phase ?? r().status}: {events.progress()?.done ?? 0} of{' '}
-                {events.progress()?.total || r().total_samples} samples
-                {events.progress()?.failed ? ` · ${events.progress()?.failed} failed` : ''}
-                {events.progress()?.judgeErrors ? ` · ${events.progress()?.judgeErrors} judge errors` : ''}
-              </p>
-              <Show when={cancelState().error}>
-                <ErrorBox error={cancelState().error} title="Could not cancel" />
-              </Show>
-            </section>
-          </Show>
-          <RunFacts run={r()} />
-          <section class="panel" aria-labelledby="results-h">
-            <div class="panel-head">
-              <h2 id="results-h">Sample results</h2>
-            </div>
-            <ResultFilters value={filter()} judges={judges()} onChange={setFilter} />
-            <Loadable resource={results} label="results" retry={refetchResults}>
-              {(data) => (
-                <>
-                  <ResultsTable results={data().items} judges={judges()} onOpen={setOpened} />
-                  <Pagination
-                    offset={data().offset}
-                    limit={data().limit}
-                    total={data().total}
-                    onChange={setPage}
-                    label="Result pages"
-                  />
-                </>
-              )}
-            </Loadable>
-          </section>
-          <div class="grid-2">
-            <section class="panel" aria-labelledby="heatmap-h">
-              <h2 id="heatmap-h">Scores: samples × judges</h2>
-              <Loadable resource={results} label="scores">
-                {(data) => (
-                  <ScoreHeatmap
-                    results={data().items}
-                    scope={{ offset: data().offset, total: data().total }}
-                  />
-                )}
-              </Loadable>
-            </section>
-            <section class="panel" aria-labelledby="latency-h">
-              <h2 id="latency-h">Latency</h2>
-              <Loadable resource={latency} label="latencies" retry={refetchLatency}>
-                {(h) => <LatencyHistogram histogram={h()} />}
-              </Loadable>
-            </section>
-          </div>
-          <Show when={confirmingCancel()}>
-            <ConfirmDialog
-              title="Cancel this run?"
-              confirmLabel="Cancel run"
-              cancelLabel="Keep running"
-              onConfirm={cancel}
-              onClose={() => setConfirmingCancel(false)}
+    <>
+      <RunHeader run={props.run} />
+      <Show when={live()}>
+        <section class="panel" aria-label="Live progress">
+          <div class="panel-head">
+            <h2>
+              In progress{' '}
+              <span class="muted" aria-live="polite">
+                {events.connected() ? '· live' : '· connecting…'}
+              </span>
+            </h2>
+            <button
+              type="button"
+              class="danger"
+              disabled={cancelState().busy || cancelState().requested}
+              onClick={() => setConfirmingCancel(true)}
             >
-              <p>
-                New samples stop; the results already produced are kept and the run ends as{' '}
-                <strong>cancelled</strong>.
-              </p>
-            </ConfirmDialog>
+              {cancelState().requested ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          </div>
+          <ProgressBar
+            done={events.progress()?.done ?? 0}
+            total={events.progress()?.total || props.run.total_samples}
+            label="Samples done"
+          />
+          <p class="muted" aria-live="polite" data-testid="progress-text">
+            {events.progress()?.phase ?? props.run.status}: {events.progress()?.done ?? 0} of{' '}
+            {events.progress()?.total || props.run.total_samples} samples
+            {events.progress()?.failed ? ` · ${events.progress()?.failed} failed` : ''}
+            {events.progress()?.judgeErrors ? ` · ${events.progress()?.judgeErrors} judge errors` : ''}
+          </p>
+          <Show when={cancelState().error}>
+            <ErrorBox error={cancelState().error} title="Could not cancel" />
           </Show>
-          <Show when={opened()}>
-            {(res) => (
-              <Dialog title={`Sample ${res().sample_key}`} onClose={() => setOpened(null)}>
-                <SampleDetail result={res()} />
-              </Dialog>
+        </section>
+      </Show>
+      <RunFacts run={props.run} />
+      <section class="panel" aria-labelledby="results-h">
+        <div class="panel-head">
+          <h2 id="results-h">Sample results</h2>
+        </div>
+        <ResultFilters value={filter()} judges={judges()} onChange={setFilter} />
+        <Loadable data={results} label="results" retry={reloadResults}>
+          {(data) => (
+            <>
+              <ResultsTable results={data().items} judges={judges()} onOpen={setOpened} />
+              <Pagination
+                offset={data().offset}
+                limit={data().limit}
+                total={data().total}
+                onChange={setPage}
+                label="Result pages"
+              />
+            </>
+          )}
+        </Loadable>
+      </section>
+      <div class="grid-2">
+        <section class="panel" aria-labelledby="heatmap-h">
+          <h2 id="heatmap-h">Scores: samples × judges</h2>
+          <Loadable data={results} label="scores">
+            {(data) => (
+              <ScoreHeatmap results={data().items} scope={{ offset: data().offset, total: data().total }} />
             )}
-          </Show>
-        </>
-      )}
+          </Loadable>
+        </section>
+        <section class="panel" aria-labelledby="latency-h">
+          <h2 id="latency-h">Latency</h2>
+          <Loadable data={latency} label="latencies" retry={reloadResults}>
+            {(h) => <LatencyHistogram histogram={h()} />}
+          </Loadable>
+        </section>
+      </div>
+      <Show when={confirmingCancel()}>
+        <ConfirmDialog
+          title="Cancel this run?"
+          confirmLabel="Cancel run"
+          cancelLabel="Keep running"
+          onConfirm={cancel}
+          onClose={() => setConfirmingCancel(false)}
+        >
+          <p>
+            New samples stop; the results already produced are kept and the run ends as{' '}
+            <strong>cancelled</strong>.
+          </p>
+        </ConfirmDialog>
+      </Show>
+      <Show when={opened()}>
+        {(res) => (
+          <Dialog title={`Sample ${res().sample_key}`} onClose={() => setOpened(null)}>
+            <SampleDetail result={res()} />
+          </Dialog>
+        )}
+      </Show>
+    </>
+  );
+}
+
+export function RunPage() {
+  const params = useParams<{ id: string }>();
+  const run = createAsync(() => getRun(params.id));
+  return (
+    <Loadable data={run} label="run" retry={() => revalidate(getRun.keyFor(params.id))}>
+      {(r) => <RunView run={r()} />}
     </Loadable>
   );
 }

@@ -1,60 +1,63 @@
-import { A, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, For, Show } from 'solid-js';
-import { api, unwrap } from '../api/client';
-import { listDatasets, listEndpoints } from '../api/management';
+import {
+  A,
+  createAsync,
+  type RoutePreloadFuncArgs,
+  revalidate,
+  useParams,
+  useSearchParams,
+} from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import type { TrendsQuery } from '../api/client';
+import { getDatasets, getEndpoints, getProject, getTrends } from '../api/queries';
 import { Loadable } from '../components/Loadable';
 import { TrendChart, type TrendMetric } from '../components/TrendChart';
+import { latestOr } from '../lib/async';
 import { dateTime, judgeLabel, pct, shortId } from '../lib/format';
-import { projectName } from './ProjectPage';
 
 /** Runs drawn per judge line. */
 const TREND_RUNS = 50;
 
+type TrendsSearch = { dataset?: string; endpoint?: string; branch?: string; metric?: string };
+
+const trendsQuery = (search: TrendsSearch): TrendsQuery => ({
+  limit: TREND_RUNS,
+  dataset_id: search.dataset || undefined,
+  endpoint_id: search.endpoint || undefined,
+  branch: search.branch || undefined,
+});
+
+export const preloadTrends = ({ params, location }: RoutePreloadFuncArgs) => {
+  const id = params.id!; // the route's :id
+  void getProject(id);
+  void getDatasets(id);
+  void getEndpoints(id, false);
+  void getTrends(id, trendsQuery(location.query as TrendsSearch));
+};
+
 export function TrendsPage() {
   const params = useParams<{ id: string }>();
-  const [search, setSearch] = useSearchParams<{
-    dataset?: string;
-    endpoint?: string;
-    branch?: string;
-    metric?: string;
-  }>();
+  const [search, setSearch] = useSearchParams<TrendsSearch>();
   const metric = (): TrendMetric => (search.metric === 'mean_score' ? 'mean_score' : 'pass_rate');
-  const [name] = createResource(() => params.id, projectName);
+  const project = createAsync(() => getProject(params.id));
   // Filter choices come from the management API; without it the filters fall back to free text.
-  const [datasets] = createResource(
-    () => params.id,
-    (id) => listDatasets(id).catch(() => null),
-  );
-  const [endpoints] = createResource(
-    () => params.id,
-    (id) => listEndpoints(id).catch(() => null),
-  );
-  const [trends, { refetch }] = createResource(
-    () => ({ id: params.id, dataset: search.dataset, endpoint: search.endpoint, branch: search.branch }),
-    (q) =>
-      unwrap(
-        api.GET('/api/eval/trends/{project_id}', {
-          params: {
-            path: { project_id: q.id },
-            query: {
-              limit: TREND_RUNS,
-              ...(q.dataset ? { dataset_id: q.dataset } : {}),
-              ...(q.endpoint ? { endpoint_id: q.endpoint } : {}),
-              ...(q.branch ? { branch: q.branch } : {}),
-            },
-          },
-        }),
-      ),
+  const datasets = createAsync(() => getDatasets(params.id).catch(() => null));
+  const endpoints = createAsync(() => getEndpoints(params.id, false).catch(() => null));
+  const trends = createAsync(() =>
+    getTrends(
+      params.id,
+      trendsQuery({ dataset: search.dataset, endpoint: search.endpoint, branch: search.branch }),
+    ),
   );
   const regressions = () =>
-    (trends.latest?.series ?? []).flatMap((s) =>
+    (latestOr(trends)?.series ?? []).flatMap((s) =>
       s.points.filter((p) => p.regression).map((p) => ({ judge: s.judge_type, ...p })),
     );
 
   return (
     <>
       <p class="crumbs">
-        <A href="/">Projects</A> / <A href={`/projects/${params.id}`}>{name.latest ?? 'Project'}</A> /
+        <A href="/">Projects</A> /{' '}
+        <A href={`/projects/${params.id}`}>{latestOr(project)?.name ?? 'Project'}</A> /
       </p>
       <h1>Score trends</h1>
       <form class="filters" aria-label="Trend filters" onSubmit={(e) => e.preventDefault()}>
@@ -126,7 +129,7 @@ export function TrendsPage() {
           />
         </label>
       </form>
-      <Loadable resource={trends} label="trends" retry={refetch}>
+      <Loadable data={trends} label="trends" retry={() => revalidate(getTrends.key)}>
         {(data) => (
           <>
             <section class="panel" aria-label="Trend chart">

@@ -1,7 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiRequestError } from '../../api/client';
-import type { CreatedApiKey } from '../../api/management';
+import { ApiRequestError, type CreatedApiKey } from '../../api/client';
 import { ApiKeyCreator } from './ApiKeyCreator';
 
 const KEY = 'ef_3q2-7wEXAMPLEk9yP1m0bQd8Zx4vT6nL2sR5uH7jK0c';

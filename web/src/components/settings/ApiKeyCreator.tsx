@@ -1,5 +1,5 @@
 import { createSignal, createUniqueId, Show } from 'solid-js';
-import type { CreatedApiKey } from '../../api/management';
+import type { CreatedApiKey } from '../../api/client';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
 import { SettingsForm } from './SettingsForm';

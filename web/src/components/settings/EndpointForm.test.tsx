@@ -1,7 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiRequestError } from '../../api/client';
-import type { Endpoint } from '../../api/management';
+import { ApiRequestError, type Endpoint } from '../../api/client';
 import { type EndpointFields, EndpointForm } from './EndpointForm';
 
 const endpoint: Endpoint = {

@@ -1,5 +1,5 @@
 import { createSignal, createUniqueId, For } from 'solid-js';
-import type { Endpoint, EndpointCreate } from '../../api/management';
+import type { Endpoint, EndpointCreate } from '../../api/client';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
 import { SettingsForm } from './SettingsForm';

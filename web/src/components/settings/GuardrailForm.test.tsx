@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import type { Guardrail } from '../../api/management';
+import type { Guardrail } from '../../api/client';
 import { configWith, GuardrailForm } from './GuardrailForm';
 
 const guardrail: Guardrail = {

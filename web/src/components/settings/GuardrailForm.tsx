@@ -1,8 +1,7 @@
 import { createSignal, createUniqueId, For, Show } from 'solid-js';
 // The judges a guardrail can name without a suffix ("type:name" configures one again).
 import { JUDGE_TYPES } from '../../../../judges/judge-types';
-import { ApiRequestError } from '../../api/client';
-import type { Guardrail } from '../../api/management';
+import { ApiRequestError, type Guardrail } from '../../api/client';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
 import { SettingsForm } from './SettingsForm';

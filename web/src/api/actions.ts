@@ -1,0 +1,145 @@
+/**
+ * Every write the dashboard makes, as a router `action()`: it calls the API and answers with the
+ * query keys it made stale, so exactly those reload (an action answering plain data would reload
+ * every query on the page). Components call them through `useAction`; a refusal rejects with the
+ * API's ApiRequestError, for the form to show.
+ */
+import { action, json, reload } from '@solidjs/router';
+import {
+  api,
+  type EndpointCreate,
+  type EndpointUpdate,
+  type GuardrailUpdate,
+  type GuardrailUpsert,
+  unwrap,
+  unwrapNoContent,
+} from './client';
+import {
+  getApiKeys,
+  getDataset,
+  getDatasets,
+  getDatasetVersions,
+  getEndpoints,
+  getGuardrails,
+  getRun,
+  getSamples,
+} from './queries';
+
+/** A new dataset version changes the dataset, its versions, its samples and the project's list. */
+const DATASET_KEYS = [getDatasets.key, getDataset.key, getDatasetVersions.key, getSamples.key];
+
+export const createEndpoint = action(
+  async (projectId: string, body: EndpointCreate) =>
+    json(
+      await unwrap(api.POST('/api/projects/{id}/endpoints', { params: { path: { id: projectId } }, body })),
+      {
+        revalidate: getEndpoints.key,
+      },
+    ),
+  'createEndpoint',
+);
+
+/** Also archives and unarchives (`archived`). */
+export const updateEndpoint = action(
+  async (id: string, body: EndpointUpdate) =>
+    json(await unwrap(api.PUT('/api/endpoints/{id}', { params: { path: { id } }, body })), {
+      revalidate: getEndpoints.key,
+    }),
+  'updateEndpoint',
+);
+
+/** 409 `in_use` when runs used it: archive it instead. */
+export const deleteEndpoint = action(async (id: string) => {
+  await unwrapNoContent(api.DELETE('/api/endpoints/{id}', { params: { path: { id } } }));
+  return reload({ revalidate: getEndpoints.key });
+}, 'deleteEndpoint');
+
+/** Creates the judge's guardrail, or replaces the one it has. */
+export const upsertGuardrail = action(
+  async (projectId: string, body: GuardrailUpsert) =>
+    json(
+      await unwrap(api.POST('/api/projects/{id}/guardrails', { params: { path: { id: projectId } }, body })),
+      {
+        revalidate: getGuardrails.key,
+      },
+    ),
+  'upsertGuardrail',
+);
+
+export const updateGuardrail = action(
+  async (id: string, body: GuardrailUpdate) =>
+    json(await unwrap(api.PATCH('/api/guardrails/{id}', { params: { path: { id } }, body })), {
+      revalidate: getGuardrails.key,
+    }),
+  'updateGuardrail',
+);
+
+export const deleteGuardrail = action(async (id: string) => {
+  await unwrapNoContent(api.DELETE('/api/guardrails/{id}', { params: { path: { id } } }));
+  return reload({ revalidate: getGuardrails.key });
+}, 'deleteGuardrail');
+
+/** The answer holds the key itself, the only time the API ever returns it. */
+export const createApiKey = action(
+  async (projectId: string, name: string) =>
+    json(
+      await unwrap(
+        api.POST('/api/projects/{id}/api-keys', { params: { path: { id: projectId } }, body: { name } }),
+      ),
+      { revalidate: getApiKeys.key },
+    ),
+  'createApiKey',
+);
+
+export const revokeApiKey = action(async (projectId: string, keyId: string) => {
+  await unwrap(
+    api.DELETE('/api/projects/{id}/api-keys/{key_id}', {
+      params: { path: { id: projectId, key_id: keyId } },
+    }),
+  );
+  return reload({ revalidate: getApiKeys.key });
+}, 'revokeApiKey');
+
+export type UploadFormat = 'csv' | 'json' | 'jsonl';
+export const uploadFormatOf = (fileName: string): UploadFormat | null => {
+  const ext = fileName.toLowerCase().split('.').pop();
+  return ext === 'csv' || ext === 'json' || ext === 'jsonl' ? ext : ext === 'ndjson' ? 'jsonl' : null;
+};
+
+/** The file goes as the `file` part of a multipart body; the API streams and parses it. */
+export const uploadSamples = action(
+  async (datasetId: string, file: File, format: UploadFormat, mode: 'append' | 'replace') => {
+    const form = new FormData();
+    form.set('file', file, file.name);
+    const uploaded = await unwrap(
+      api.POST('/api/datasets/{id}/upload', {
+        params: { path: { id: datasetId }, query: { format, mode } },
+        body: form as never,
+        bodySerializer: (body) => body as unknown as FormData,
+      }),
+    );
+    return json(uploaded, { revalidate: DATASET_KEYS });
+  },
+  'uploadSamples',
+);
+
+/** Tags live in the sample's metadata; changing them makes a new dataset version. */
+export const updateSampleMetadata = action(
+  async (datasetId: string, sampleKey: string, metadata: Record<string, unknown>, baseVersion: number) =>
+    json(
+      await unwrap(
+        api.PATCH('/api/datasets/{id}/samples/{sample_key}', {
+          params: { path: { id: datasetId, sample_key: sampleKey } },
+          body: { metadata, base_version: baseVersion, note: `tags of ${sampleKey}` },
+        }),
+      ),
+      { revalidate: DATASET_KEYS },
+    ),
+  'updateSampleMetadata',
+);
+
+/** The run ends `cancelled` once its workflow stops; the live page follows it over its events. */
+export const cancelRun = action(async (runId: string) => {
+  await unwrap(api.POST('/api/eval/runs/{id}/cancel', { params: { path: { id: runId } } }));
+  return reload({ revalidate: getRun.keyFor(runId) });
+}, 'cancelRun');

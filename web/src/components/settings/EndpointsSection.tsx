@@ -1,0 +1,133 @@
+import { createAsync, revalidate, useAction } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { createEndpoint, deleteEndpoint, updateEndpoint } from '../../api/actions';
+import type { Endpoint } from '../../api/client';
+import { getEndpoints } from '../../api/queries';
+import { createSubmitter } from '../../lib/submit';
+import { DataTable } from '../DataTable';
+import { ConfirmDialog, Dialog } from '../Dialog';
+import { FormError } from '../FormError';
+import { Loadable } from '../Loadable';
+import { EndpointForm } from './EndpointForm';
+import { RowAction } from './RowAction';
+
+/** Config keys never shown, whatever the server sends (it should never send them). */
+const SECRET_KEY = /key|secret|password|token|authorization|credential/i;
+
+const visibleConfig = (config: Record<string, unknown>) =>
+  Object.entries(config)
+    .filter(([k]) => !SECRET_KEY.test(k))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+
+const endpointLabel = (e: Endpoint) => e.name ?? `${e.provider}/${e.model_name}`;
+
+/** The project's model endpoints: listed without secrets, added, edited, archived and deleted. */
+export function EndpointsSection(props: { project: string }) {
+  const [showArchived, setShowArchived] = createSignal(false);
+  const endpoints = createAsync(() => getEndpoints(props.project, showArchived()));
+  const create = useAction(createEndpoint);
+  const update = useAction(updateEndpoint);
+  const remove = useAction(deleteEndpoint);
+  // Keyed dialogs get the endpoint itself: it stays readable while a closing dialog finishes.
+  const [editing, setEditing] = createSignal<Endpoint | null>(null);
+  const [deleting, setDeleting] = createSignal<Endpoint | null>(null);
+  const rowAction = createSubmitter();
+  const setArchived = (e: Endpoint, archived: boolean) => rowAction.run(() => update(e.id, { archived }));
+  return (
+    <section class="panel" aria-labelledby="endpoints-h">
+      <div class="panel-head">
+        <h2 id="endpoints-h">Model endpoints</h2>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={showArchived()}
+            onChange={(e) => setShowArchived(e.currentTarget.checked)}
+          />
+          Show archived
+        </label>
+      </div>
+      <FormError error={rowAction.error()} />
+      <Loadable data={endpoints} label="endpoints" retry={() => revalidate(getEndpoints.key)}>
+        {(list) => (
+          <DataTable
+            columns={['Name', 'Provider / model', 'URL', 'Key', 'Settings', 'Actions']}
+            rows={list()}
+            empty="No endpoints."
+          >
+            {(e) => (
+              <tr>
+                <td>
+                  {e.name ?? '–'}{' '}
+                  <Show when={e.archived_at}>
+                    <span class="badge badge-neutral">archived</span>
+                  </Show>
+                </td>
+                <td>
+                  {e.provider} / {e.model_name}
+                </td>
+                <td>{e.endpoint_url ?? 'provider default'}</td>
+                <td>{e.api_key_env ? `from $${e.api_key_env}` : 'none'}</td>
+                <td class="muted">{visibleConfig(e.config) || '–'}</td>
+                <td class="row-actions">
+                  <RowAction
+                    label="Edit"
+                    name={`Edit endpoint ${endpointLabel(e)}`}
+                    onClick={() => setEditing(e)}
+                  />
+                  <RowAction
+                    label={e.archived_at ? 'Unarchive' : 'Archive'}
+                    name={`${e.archived_at ? 'Unarchive' : 'Archive'} endpoint ${endpointLabel(e)}`}
+                    disabled={rowAction.busy()}
+                    onClick={() => setArchived(e, !e.archived_at)}
+                  />
+                  <RowAction
+                    label="Delete"
+                    name={`Delete endpoint ${endpointLabel(e)}`}
+                    danger
+                    onClick={() => setDeleting(e)}
+                  />
+                </td>
+              </tr>
+            )}
+          </DataTable>
+        )}
+      </Loadable>
+      <h3>Add an endpoint</h3>
+      <EndpointForm
+        submitLabel="Add endpoint"
+        onSubmit={(fields) => create(props.project, { ...fields, config: {} })}
+      />
+      <Show when={editing()} keyed>
+        {(endpoint) => (
+          <Dialog title={`Edit endpoint ${endpointLabel(endpoint)}`} onClose={() => setEditing(null)}>
+            <EndpointForm
+              initial={endpoint}
+              submitLabel="Save endpoint"
+              onCancel={() => setEditing(null)}
+              onSubmit={async (fields) => {
+                await update(endpoint.id, fields);
+                setEditing(null);
+              }}
+            />
+          </Dialog>
+        )}
+      </Show>
+      <Show when={deleting()} keyed>
+        {(endpoint) => (
+          <ConfirmDialog
+            title={`Delete endpoint ${endpointLabel(endpoint)}?`}
+            confirmLabel="Delete endpoint"
+            onClose={() => setDeleting(null)}
+            onConfirm={() => remove(endpoint.id)}
+          >
+            <p>
+              Only an endpoint no run has used can be deleted; one with runs is kept for their history, so
+              archive it instead.
+            </p>
+          </ConfirmDialog>
+        )}
+      </Show>
+    </section>
+  );
+}
