@@ -148,10 +148,14 @@ const lenientArray = <T extends z.ZodType>(item: T) =>
 
 /** `schema`, or `fallback` when the stored value does not parse. */
 const orElse = <T extends z.ZodType, F>(schema: T, fallback: F) =>
-  z.unknown().transform((v): z.output<T> | F => {
-    const parsed = schema.safeParse(v);
-    return parsed.success ? parsed.data : fallback;
-  });
+  // .optional(): a missing key is read like a malformed one (zod v4 refuses undefined for a required key).
+  z
+    .unknown()
+    .optional()
+    .transform((v): z.output<T> | F => {
+      const parsed = schema.safeParse(v);
+      return parsed.success ? parsed.data : fallback;
+    });
 
 /** Guardrail results written before outcomes existed carry only `passed`: read as pass/fail, or error
  * when nothing was counted; the error policy was always `fail`. */

@@ -224,3 +224,17 @@ function stripPosition<T extends { sample_position?: number }>(row: T) {
   const { sample_position: _position, ...rest } = row;
   return rest;
 }
+
+/** Results stored after `since` (the event stream's cursor), oldest first. */
+export function resultsSince(
+  ds: DataSource,
+  runId: string,
+  since: Date,
+  limit: number,
+): Promise<{ id: string; sample_id: string; status: string; created_at: Date }[]> {
+  return ds.query(
+    `SELECT id, sample_id, status, created_at FROM eval_results WHERE run_id = $1 AND created_at > $2
+      ORDER BY created_at LIMIT $3`,
+    [runId, since, limit],
+  );
+}

@@ -9,6 +9,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
 import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
 import {
   DatasetVersion,
@@ -274,4 +275,24 @@ export async function cancelRun(deps: ApiDeps, runId: string) {
   }
   await deps.temporal.workflow.getHandle(run.workflow_id ?? evalRunWorkflowId(run.id)).signal(cancelSignal);
   return run;
+}
+
+export interface RunFilter {
+  project_id?: string;
+  status?: RunStatus;
+  branch?: string;
+  /** A commit SHA prefix. */
+  sha?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A page of runs, newest first, and how many match. */
+export function listRuns(ds: DataSource, f: RunFilter): Promise<[EvalRun[], number]> {
+  const qb = ds.getRepository(EvalRun).createQueryBuilder('r');
+  if (f.project_id) qb.andWhere('r.project_id = :p', { p: f.project_id });
+  if (f.status) qb.andWhere('r.status = :s', { s: f.status });
+  if (f.branch) qb.andWhere('r.git_branch = :b', { b: f.branch });
+  if (f.sha) qb.andWhere('r.git_commit_sha LIKE :sha', { sha: `${f.sha.toLowerCase()}%` });
+  return qb.orderBy('r.created_at', 'DESC').skip(f.offset).take(f.limit).getManyAndCount();
 }
