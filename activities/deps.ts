@@ -3,6 +3,7 @@
  * with a test database; production builds it in runtime/activity-deps.ts.
  */
 import type { DataSource } from 'typeorm';
+import type { OutboundPolicy } from '../core/outbound-policy.js';
 import type { RunReporter } from '../core/run-reporter.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -11,4 +12,7 @@ export interface ActivityDeps {
   logger: Logger;
   /** Reports finished runs (GitHub checks and comments), injected so activities never import the App. */
   reporter: RunReporter;
+  /** Which URLs and addresses model and LLM-judge calls may reach: built from the mode and
+   * EVALFORGE_ALLOWED_ENDPOINT_HOSTS (core/outbound-policy.ts). */
+  outboundPolicy: OutboundPolicy;
 }

@@ -2,11 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { gitHubRoutes } from '../github-app/http/routes.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, handleError, validationHook } from './errors.js';
-import { authenticate } from './middleware/auth.js';
-import { jsonBodyLimit } from './middleware/body-limit.js';
+import { adminMetricsAccess, authenticate, warnWithoutAdminKey } from './middleware/auth.js';
+import { jsonBodyLimit, utf8Body } from './middleware/body-limit.js';
 import type { ApiEnv } from './middleware/context.js';
 import { mountMetrics } from './middleware/metrics.js';
-import { rateLimit } from './middleware/rate-limit.js';
+import { FailedAuthLimiter, rateLimit } from './middleware/rate-limit.js';
 import { requestIds, requestLog } from './middleware/request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -20,6 +20,7 @@ import { judgeRoutes } from './routes/judges.js';
 import { projectRoutes } from './routes/projects.js';
 import { runRoutes } from './routes/runs.js';
 import { sampleRoutes } from './routes/samples.js';
+import { secretRoutes } from './routes/secrets.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { staticDashboard } from './static-dashboard.js';
@@ -37,14 +38,19 @@ export function createApp(deps: ApiDeps) {
   );
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  mountMetrics(app);
+  warnWithoutAdminKey(deps);
+  // One count of failed keys per client address, for the API routes and /metrics alike.
+  const failedAuth = new FailedAuthLimiter();
+  mountMetrics(app, adminMetricsAccess(deps, failedAuth));
   app.use('*', requestIds(), requestLog(deps));
   // Who is calling before anything reads a body: unauthenticated clients cannot make us buffer.
-  app.use('/api/*', authenticate(deps), rateLimit(deps), jsonBodyLimit(deps));
+  // Then the body: bounded, and refused unless it is UTF-8.
+  app.use('/api/*', authenticate(deps, failedAuth), rateLimit(deps), jsonBodyLimit(deps), utf8Body());
 
   app.route('/', healthRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', endpointRoutes(deps));
+  app.route('/', secretRoutes(deps));
   app.route('/', datasetRoutes(deps));
   app.route('/', sampleRoutes(deps));
   app.route('/', uploadRoutes(deps));

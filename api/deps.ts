@@ -4,6 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import type { ProviderKeySettings } from '../core/provider-keys.js';
 import { createDataSource } from '../db/data-source.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { type ApiSettings, apiSettingsFromEnv } from './settings.js';
@@ -16,6 +17,8 @@ export interface ApiDeps {
   temporalUiUrl: string | null;
   /** Limits and the admin key; DEFAULT_API_SETTINGS fill what is left out. */
   settings?: Partial<ApiSettings>;
+  /** Encryption keyring and api_key_env allowlist; read from the environment when left out. */
+  providerKeys?: ProviderKeySettings;
 }
 
 export async function createApiDeps(opts: {

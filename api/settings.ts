@@ -15,6 +15,11 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   /** Bearer token with access to every project (creating projects, first keys). Null: none. */
   adminKey: string | null;
+  /**
+   * Reverse proxies in front of the API that append to X-Forwarded-For (0: none, the socket's address
+   * is the client's). Failed-authentication limits key on the client address this yields.
+   */
+  trustedProxyHops: number;
 }
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
@@ -30,6 +35,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   jsonBodyMaxBytes: DEFAULT_JSON_BODY_MAX_BYTES,
   rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
   adminKey: null,
+  trustedProxyHops: 0,
 };
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -45,6 +51,10 @@ const envSchema = z.object({
     z.coerce.number().int().min(0).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
   ),
   EVALFORGE_ADMIN_KEY: z.preprocess(emptyToUndefined, z.string().min(MIN_ADMIN_KEY_LENGTH).optional()),
+  EVALFORGE_TRUSTED_PROXY_HOPS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(10).default(0),
+  ),
 });
 
 export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSettings {
@@ -60,6 +70,7 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     jsonBodyMaxBytes: e.EVALFORGE_JSON_BODY_MAX_BYTES,
     rateLimitPerMinute: e.EVALFORGE_RATE_LIMIT_PER_MINUTE,
     adminKey: e.EVALFORGE_ADMIN_KEY ?? null,
+    trustedProxyHops: e.EVALFORGE_TRUSTED_PROXY_HOPS,
   };
 }
 

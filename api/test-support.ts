@@ -2,7 +2,9 @@
  * API test helpers: the real app over a test database and a test Temporal namespace, requested
  * in-process with app.request() (same routing, middleware and error handling as over HTTP).
  */
+import { type ProviderKeySettings, providerKeySettingsFromEnv } from '../core/provider-keys.js';
 import { createLogger } from '../lib/logger.js';
+import { generateEncryptionKey } from '../lib/secret-box.js';
 import {
   createTestDatabase,
   createTestTemporal,
@@ -26,7 +28,7 @@ export interface TestApi {
 export function testApiDeps(
   db: Pick<TestDatabase, 'dataSource'>,
   temporal: Pick<TestTemporal, 'client'>,
-  opts: { mode?: ApiDeps['mode']; settings?: Partial<ApiSettings> } = {},
+  opts: { mode?: ApiDeps['mode']; settings?: Partial<ApiSettings>; providerKeys?: ProviderKeySettings } = {},
 ): ApiDeps {
   return {
     dataSource: db.dataSource,
@@ -35,14 +37,23 @@ export function testApiDeps(
     mode: opts.mode ?? 'dev',
     temporalUiUrl: null,
     settings: opts.settings,
+    // A fresh encryption key per app (provider secrets work) and the default api_key_env allowlist.
+    providerKeys: opts.providerKeys ?? testProviderKeys(),
   };
 }
+
+/** Provider key settings with a fresh random encryption key, as a configured server has. */
+export const testProviderKeys = (): ProviderKeySettings =>
+  providerKeySettingsFromEnv((name) =>
+    name === 'EVALFORGE_ENCRYPTION_KEY' ? generateEncryptionKey() : undefined,
+  );
 
 /** A fresh database and Temporal namespace; pass `db`/`temporal` to share them between apps. */
 export async function createTestApi(
   opts: {
     mode?: ApiDeps['mode'];
     settings?: Partial<ApiSettings>;
+    providerKeys?: ProviderKeySettings;
     db?: TestDatabase;
     temporal?: TestTemporal;
   } = {},

@@ -21,6 +21,17 @@ const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options.throttle as object), enabled: false },
 })) as typeof ProbotOctokit;
 
+/**
+ * A GitHub request unanswered after this long is aborted (Octokit's retry plugin then retries it): a
+ * hanging GitHub must not hold a webhook's background work or a worker's report for minutes.
+ */
+export const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
+
+const fetchWithTimeout: typeof fetch = (input, init) => {
+  const timeout = AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS);
+  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+};
+
 export function createGitHubClient(settings: GitHubAppSettings, logger: Logger): GitHubApp {
   const probot = new Probot({
     appId: settings.appId,
@@ -28,6 +39,7 @@ export function createGitHubClient(settings: GitHubAppSettings, logger: Logger):
     secret: settings.webhookSecret,
     baseUrl: settings.apiUrl,
     log: logger.child({ name: 'github-app' }),
+    request: { fetch: fetchWithTimeout },
     ...(settings.throttle ? {} : { Octokit: UnthrottledOctokit }),
   });
   return {

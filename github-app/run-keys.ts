@@ -1,8 +1,10 @@
 /**
- * Idempotency keys for runs started from GitHub. A pull request's key depends only on what is being
- * evaluated (repository, PR, head commit), so a redelivered or repeated event finds the run it
- * already started; a re-run request is keyed by its delivery, so each click starts exactly one run.
- * Pure (no database imports): the CLI uses boundedKey too.
+ * Idempotency keys for runs started from GitHub, derived only from what GitHub signed (never from the
+ * X-GitHub-Delivery header, which anyone replaying a body can change). A pull request's or push's key
+ * depends only on what is being evaluated (repository, PR or branch, head commit), so a redelivered,
+ * replayed or repeated event finds the run it already started. A re-run request is keyed by the check
+ * it re-runs and the SHA-256 of its signed body: a replayed body finds its run again, while a genuinely
+ * new request (GitHub signs a new body) starts one run. Pure (no database imports): the CLI uses boundedKey too.
  */
 import crypto from 'node:crypto';
 import { normalizeFullName } from '../core/links.js';
@@ -20,4 +22,8 @@ export const pullRequestRunKey = (fullName: string, prNumber: number, headSha: s
 export const pushRunKey = (fullName: string, branch: string, sha: string) =>
   boundedKey(`github:push:${normalizeFullName(fullName)}:${branch}@${sha.toLowerCase()}`);
 
-export const rerunKey = (deliveryId: string) => boundedKey(`github:rerun:${deliveryId}`);
+/** Every re-run key of one check starts with this (how the runs a check's re-runs started are found). */
+export const rerunKeyPrefix = (checkRunId: number) => `github:rerun:${checkRunId}:`;
+
+export const rerunKey = (checkRunId: number, bodySha256: string) =>
+  boundedKey(`${rerunKeyPrefix(checkRunId)}${bodySha256.toLowerCase()}`);

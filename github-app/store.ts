@@ -1,7 +1,14 @@
-/** Database access for the GitHub integration: repository links, pull requests, check runs. */
+/** Database access for the GitHub integration: repository links, pull requests, check runs, deliveries. */
 import type { DataSource, EntityManager } from 'typeorm';
 import { normalizeFullName } from '../core/links.js';
-import { GitHubCheckRun, GitHubPullRequest, GitHubRepository } from '../db/entities/index.js';
+import { FINAL_RUN_STATUSES } from '../core/run-status.js';
+import {
+  GitHubCheckRun,
+  GitHubPullRequest,
+  GitHubRepository,
+  type WebhookDeliveryStatus,
+} from '../db/entities/index.js';
+import { rerunKeyPrefix } from './run-keys.js';
 
 export async function findRepositoryLink(ds: DataSource, fullName: string) {
   const link = await ds.getRepository(GitHubRepository).findOneBy({ full_name: normalizeFullName(fullName) });
@@ -64,6 +71,14 @@ export async function claimCheckRun(
   return inserted.length === 1;
 }
 
+/**
+ * Gives a claim back when its check could not be created (GitHub down): the next attempt (a retry, or a
+ * redelivery) claims it again. A claim whose check exists is kept.
+ */
+export async function releaseCheckRunClaim(ds: DataSource, runId: string) {
+  await ds.query(`DELETE FROM github_check_runs WHERE run_id = $1 AND check_run_id IS NULL`, [runId]);
+}
+
 export async function updateCheckRun(
   ds: DataSource,
   runId: string,
@@ -77,3 +92,90 @@ export const findCheckRunByRunId = (ds: DataSource, runId: string) =>
 
 export const findCheckRunByGitHubId = (ds: DataSource, checkRunId: number) =>
   ds.getRepository(GitHubCheckRun).findOneBy({ check_run_id: checkRunId });
+
+/**
+ * A run of this check that has not finished: the run the check shows, or one that an earlier re-run of
+ * the same check started. A re-run request while one is open starts nothing.
+ */
+export async function findOpenRunOfCheck(
+  ds: DataSource,
+  projectId: string,
+  checkRunId: number,
+  shownRunId: string | null,
+): Promise<string | null> {
+  const rows: { id: string }[] = await ds.query(
+    `SELECT id FROM eval_runs
+      WHERE project_id = $1 AND (id = $2 OR idempotency_key LIKE $3) AND status <> ALL($4)
+      ORDER BY created_at DESC LIMIT 1`,
+    [projectId, shownRunId, `${rerunKeyPrefix(checkRunId)}%`, [...FINAL_RUN_STATUSES]],
+  );
+  return rows[0]?.id ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Webhook deliveries: dedupe on the signed body, and what was accepted
+
+/** Accepted deliveries are kept this long; a body replayed later is still caught by its run's key. */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+/** An accepted delivery untouched this long lost its worker (the process stopped): a redelivery takes it over. */
+export const STALE_ACCEPTED_DELIVERY_S = 15 * 60;
+
+export interface DeliveryClaim {
+  source: 'github_app';
+  body_sha256: string;
+  delivery_id: string;
+  event: string;
+  identity: string;
+  task: Record<string, unknown>;
+}
+
+/**
+ * Records an accepted delivery, keyed by the SHA-256 of its signed body. Returns its id, or null when the
+ * same body was accepted before (whatever its X-GitHub-Delivery) — unless that one failed for good or
+ * was abandoned, so GitHub's "Redeliver" of a failed delivery still works.
+ */
+export async function claimDelivery(ds: DataSource, row: DeliveryClaim): Promise<string | null> {
+  const rows: { id: string }[] = await ds.query(
+    `INSERT INTO webhook_deliveries (source, body_sha256, delivery_id, event, identity, task)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (source, body_sha256) DO UPDATE
+       SET status = 'accepted', attempts = 0, last_error = NULL, delivery_id = EXCLUDED.delivery_id,
+           updated_at = now()
+       WHERE webhook_deliveries.status = 'failed'
+          OR (webhook_deliveries.status = 'accepted'
+              AND webhook_deliveries.updated_at < now() - make_interval(secs => $7))
+     RETURNING id`,
+    [
+      row.source,
+      row.body_sha256,
+      row.delivery_id.slice(0, 100),
+      row.event.slice(0, 100),
+      row.identity.slice(0, 255),
+      JSON.stringify(row.task),
+      STALE_ACCEPTED_DELIVERY_S,
+    ],
+  );
+  return rows[0]?.id ?? null;
+}
+
+const MAX_ERROR_CHARS = 2_000;
+
+export async function recordDeliveryAttempt(
+  ds: DataSource,
+  id: string,
+  values: { status: WebhookDeliveryStatus; attempts: number; error?: string | null },
+) {
+  await ds.query(
+    `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_error = $4, updated_at = now() WHERE id = $1`,
+    [id, values.status, values.attempts, values.error?.slice(0, MAX_ERROR_CHARS) ?? null],
+  );
+}
+
+/** Deletes deliveries past the retention window; returns how many. */
+export async function pruneDeliveries(ds: DataSource): Promise<number> {
+  const [, count] = (await ds.query(
+    `DELETE FROM webhook_deliveries WHERE received_at < now() - make_interval(days => $1)`,
+    [WEBHOOK_DELIVERY_RETENTION_DAYS],
+  )) as [unknown, number];
+  return count ?? 0;
+}

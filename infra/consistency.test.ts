@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
-import { METRICS_PATH } from '../api/middleware/metrics.js';
+import { API_LIVENESS_PATH } from '../api/routes/health.js';
 import { WORKER_NODE_ARGS } from '../runtime/child-process.js';
 import { DEFAULT_API_PORT } from '../runtime/config.js';
 import { MAX_CONCURRENT_ACTIVITIES } from '../runtime/worker.js';
@@ -216,7 +216,7 @@ describe('Kubernetes manifests', () => {
           expect(get, `${d.metadata.name} ${probe}`).toBeDefined();
           expect(portNames.has(get.port), `${d.metadata.name} ${probe} port ${get.port}`).toBe(true);
           const role = c.args[0];
-          const allowed = role === 'api' ? [apiHealthPath, METRICS_PATH] : [WORKER_HEALTH_PATH];
+          const allowed = role === 'api' ? [apiHealthPath, API_LIVENESS_PATH] : [WORKER_HEALTH_PATH];
           expect(allowed, `${d.metadata.name} ${probe}`).toContain(get.path);
         }
         expect(c.resources?.requests?.cpu && c.resources?.requests?.memory, d.metadata.name).toBeTruthy();

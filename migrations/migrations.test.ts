@@ -17,9 +17,11 @@ const EXPECTED_TABLES = [
   'judge_scores',
   'llm_endpoints',
   'projects',
+  'provider_secrets',
   'rate_limit_buckets',
   'rate_limit_leases',
   'response_cache',
+  'webhook_deliveries',
 ];
 
 const EXPECTED_UNIQUE = [
@@ -33,6 +35,8 @@ const EXPECTED_UNIQUE = [
   'idx_eval_runs_idempotency_key',
   'uq_github_repositories_full_name',
   'uq_github_pull_requests_repository_number',
+  'uq_provider_secrets_project_name',
+  'uq_webhook_deliveries_source_body',
 ];
 
 // The seed plan's indexes (under our names) plus those the API's queries need.
@@ -52,6 +56,7 @@ const EXPECTED_INDEXES = [
   'idx_eval_datasets_project_id',
   'idx_api_keys_project_id',
   'idx_rate_limit_leases_bucket_expires',
+  'idx_llm_endpoints_secret_id',
 ];
 
 let db: TestDatabase;

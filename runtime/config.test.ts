@@ -7,6 +7,7 @@ import {
   DEFAULT_API_PORT,
   DEFAULT_EMBEDDED_PG_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
+  isLoopbackHost,
   loadConfig,
 } from './config.js';
 
@@ -26,6 +27,28 @@ describe('loadConfig', () => {
   it('binds all interfaces outside dev mode unless HOST says otherwise', () => {
     expect(loadConfig({}).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '10.1.2.3' }).host).toBe('10.1.2.3');
+  });
+
+  it('refuses dev mode (API keys optional) on any address but loopback', () => {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '10.1.2.3',
+      '192.168.0.5',
+      'evalforge.example.com',
+      '::ffff:10.0.0.1',
+    ]) {
+      expect(() => loadConfig({ EVALFORGE_MODE: 'dev', HOST: host }), host).toThrow(ConfigError);
+      expect(() => loadConfig({ EVALFORGE_MODE: 'dev', HOST: host }), host).toThrow(
+        /^Invalid configuration:\n {2}HOST: dev mode/,
+      );
+    }
+    for (const host of ['127.0.0.1', '127.0.1.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+      expect(loadConfig({ EVALFORGE_MODE: 'dev', HOST: host }).host).toBe(host);
+    }
+    // Production binds anywhere: API keys are required there.
+    expect(loadConfig({ EVALFORGE_MODE: 'production', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
   it('takes every port from the environment so two instances can run side by side', () => {
@@ -63,6 +86,12 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ EVALFORGE_MODE: 'staging' })).toThrow(/EVALFORGE_MODE/);
+    expect(() => loadConfig({ EVALFORGE_PG_STATEMENT_TIMEOUT_MS: '2m' })).toThrow(
+      /EVALFORGE_PG_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ EVALFORGE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '-1' })).toThrow(
+      /EVALFORGE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS/,
+    );
   });
 });
 
@@ -78,7 +107,8 @@ describe('entry points with a bad configuration', () => {
       { EVALFORGE_WORKER_QUEUES: 'llm,gpu' },
       ['EVALFORGE_WORKER_QUEUES: must be a comma-separated list'],
     ],
-  ])('%s names every bad variable and exits 2, without a stack trace', (script, env, messages) => {
+    ['scripts/api.ts', { EVALFORGE_MODE: 'dev', HOST: '0.0.0.0' }, ['HOST: dev mode', 'not 0.0.0.0']],
+  ])('%s with %j names every bad variable and exits 2, without a stack trace', (script, env, messages) => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH, ...env },
@@ -89,5 +119,25 @@ describe('entry points with a bad configuration', () => {
     expect(child.stderr).toContain('Invalid configuration:');
     for (const message of messages) expect(child.stderr).toContain(message);
     expect(child.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('EVALFORGE_ALLOWED_ENDPOINT_HOSTS', () => {
+  it('is parsed once at start (hostnames, *.domains, CIDRs); empty allows none', () => {
+    const allowed = loadConfig({
+      EVALFORGE_ALLOWED_ENDPOINT_HOSTS: 'vllm.internal, *.svc.local, 10.20.0.0/16',
+    }).EVALFORGE_ALLOWED_ENDPOINT_HOSTS;
+    expect([...allowed.names]).toEqual(['vllm.internal']);
+    expect(allowed.suffixes).toEqual(['svc.local']);
+    expect(allowed.addresses.check('10.20.1.1', 'ipv4')).toBe(true);
+    expect(loadConfig({}).EVALFORGE_ALLOWED_ENDPOINT_HOSTS.entries).toEqual([]);
+  });
+
+  it('names the entries it cannot read', () => {
+    expect(() =>
+      loadConfig({ EVALFORGE_ALLOWED_ENDPOINT_HOSTS: 'ok.internal,10.0.0.0/33,http://x' }),
+    ).toThrow(
+      /EVALFORGE_ALLOWED_ENDPOINT_HOSTS: not a hostname, \*\.domain, IP address or CIDR: 10\.0\.0\.0\/33, http:\/\/x/,
+    );
   });
 });

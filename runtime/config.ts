@@ -2,8 +2,16 @@
  * Process configuration from the environment, validated once at start so a typo in a port or
  * URL fails with a message naming the variable instead of a stack trace later.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { type AllowedHosts, parseAllowedHosts } from '../core/outbound-policy.js';
+import {
+  ENCRYPTION_KEY_VARIABLE,
+  PREVIOUS_ENCRYPTION_KEY_VARIABLE,
+  parseKeyEnvAllowlist,
+} from '../core/provider-keys.js';
+import { parseEncryptionKey } from '../lib/secret-box.js';
 import {
   ALL_TASK_QUEUES,
   DEFAULT_TEMPORAL_PORT,
@@ -41,6 +49,22 @@ const queueList = z
   })
   .transform((qs) => qs as TaskQueueName[]);
 
+/** A check that runs a parser on the value and reports its message (never the value) as the issue. */
+const validatedBy = (parse: (value: string) => unknown) =>
+  z.string().check((ctx) => {
+    try {
+      parse(ctx.value);
+    } catch (err) {
+      ctx.issues.push({ code: 'custom', message: (err as Error).message, input: '' });
+    }
+  });
+const encryptionKeys = (value: string) =>
+  value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .forEach(parseEncryptionKey);
+
 const envSchema = z.object({
   EVALFORGE_MODE: z.enum(['dev', 'production']).default('production'),
   EVALFORGE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATA_DIR)),
@@ -67,13 +91,40 @@ const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(0).max(600_000).optional(),
   ),
+  /** PostgreSQL session limits in ms, 0 = off (db/data-source.ts reads them; checked here at start). */
+  EVALFORGE_PG_STATEMENT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).optional(),
+  ),
+  EVALFORGE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).optional(),
+  ),
   /** '0': a fresh `npm start` seeds the demo but does not start its first eval run. */
   EVALFORGE_DEMO_RUN: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1')),
   EVALFORGE_LOCAL_LLM_PORT: z.preprocess(emptyToUndefined, port.default(DEFAULT_LOCAL_LLM_PORT)),
+  /** Worker: hostnames, *.domains, IPs and CIDRs model endpoints may reach besides public addresses
+   * (core/outbound-policy.ts); link-local and metadata addresses stay refused. */
+  EVALFORGE_ALLOWED_ENDPOINT_HOSTS: z
+    .string()
+    .default('')
+    .transform((value, ctx): AllowedHosts => {
+      try {
+        return parseAllowedHosts(value);
+      } catch (err) {
+        ctx.issues.push({ code: 'custom', message: (err as Error).message, input: value });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  /** Provider secrets (core/provider-keys.ts, README "Provider secrets"): the AES-256-GCM key, previous keys
+   * still accepted for reading during a rotation, and the api_key_env allowlist. */
+  EVALFORGE_ENCRYPTION_KEY: z.preprocess(emptyToUndefined, validatedBy(parseEncryptionKey).optional()),
+  EVALFORGE_ENCRYPTION_KEY_PREVIOUS: z.preprocess(emptyToUndefined, validatedBy(encryptionKeys).optional()),
+  EVALFORGE_ALLOWED_KEY_ENVS: z.preprocess(emptyToUndefined, validatedBy(parseKeyEnvAllowlist).optional()),
 });
 
 export type RawEnvConfig = z.infer<typeof envSchema>;
@@ -95,6 +146,25 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Dev mode makes API keys optional, so it may only listen where nobody else can reach it:
+ * 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) or localhost.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) {
+    const v4 = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h)?.[1];
+    if (v4) return v4.startsWith('127.');
+    return /^(?:0{0,4}:){1,7}0{0,3}1$/.test(h) || h === '::1';
+  }
+  return false;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -102,6 +172,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
+  if (raw.EVALFORGE_ENCRYPTION_KEY_PREVIOUS && !raw.EVALFORGE_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${PREVIOUS_ENCRYPTION_KEY_VARIABLE}: needs ${ENCRYPTION_KEY_VARIABLE} (the new key) set as well`,
+    );
+  }
+  if (raw.EVALFORGE_MODE === 'dev' && raw.HOST !== undefined && !isLoopbackHost(raw.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST: dev mode (API keys optional) only binds to a loopback address ` +
+        `(127.0.0.1, ::1, localhost), not ${raw.HOST}; use EVALFORGE_MODE=production with API keys`,
+    );
+  }
   return {
     ...raw,
     dataDir: path.resolve(raw.EVALFORGE_DATA_DIR),

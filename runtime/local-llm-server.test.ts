@@ -122,6 +122,39 @@ describe('local LLM server (SmolLM2 GGUF on node-llama-cpp)', () => {
     }
   });
 
+  it('returns OpenAI logprobs: the model’s distribution at each generated token, top alternatives sorted', async () => {
+    const res = await client.chat.completions.create({
+      model: LOCAL_LLM_MODEL_NAME,
+      messages: [{ role: 'user', content: 'Rate this answer from 1 to 5: "Paris is the capital of France."' }],
+      max_tokens: 12,
+      temperature: 0,
+      logprobs: true,
+      top_logprobs: 3,
+    });
+    const choice = res.choices[0];
+    const tokens = choice.logprobs?.content ?? [];
+    // Usage also counts the end-of-turn token, which is not part of the reply (nor of OpenAI's logprobs).
+    expect(tokens.length).toBeGreaterThanOrEqual(res.usage!.completion_tokens - 1);
+    expect(tokens.length).toBeLessThanOrEqual(res.usage!.completion_tokens);
+    expect(tokens.map((t) => t.token).join('')).toBe(choice.message.content);
+    for (const t of tokens) {
+      expect(t.top_logprobs).toHaveLength(3);
+      const tops = t.top_logprobs.map((a) => a.logprob);
+      expect(tops).toEqual([...tops].sort((a, b) => b - a));
+      expect(tops.reduce((sum, lp) => sum + Math.exp(lp), 0)).toBeLessThanOrEqual(1 + 1e-6);
+      // Greedy decoding without a grammar picks the most likely token.
+      expect(t.logprob).toBeCloseTo(tops[0], 4);
+      expect(t.logprob).toBeLessThanOrEqual(0);
+    }
+    const plain = await client.chat.completions.create({
+      model: LOCAL_LLM_MODEL_NAME,
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 4,
+      temperature: 0,
+    });
+    expect(plain.choices[0].logprobs).toBeNull();
+  }, 60_000);
+
   it('lists the model', async () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([LOCAL_LLM_MODEL_NAME]);

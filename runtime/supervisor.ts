@@ -17,6 +17,7 @@ import {
 } from './child-process.js';
 import type { AppConfig } from './config.js';
 import { startDemoRun } from './demo-run.js';
+import { checkProviderSecretKeys, encryptionKeyEnv } from './encryption-key.js';
 import { localLlmModelExists, localLlmModelPath } from './local-llm-model.js';
 import { seedDemoIfEmpty } from './seed/index.js';
 import { findTemporalCli, startTemporalDevServer } from './temporal-cli.js';
@@ -96,7 +97,13 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
     await unlessAborted(dataSource.initialize(), signal);
     const applied = await runMigrations(dataSource);
     const demo = config.EVALFORGE_MODE === 'dev' ? await seedDemoIfEmpty(dataSource) : null;
-    await dataSource.destroy();
+    // Provider secrets' key: the environment's, or dev mode's key file; refuse to start without one when
+    // secrets are stored; secrets under EVALFORGE_ENCRYPTION_KEY_PREVIOUS move to the current key.
+    const keyEnv = await encryptionKeyEnv(config, logger);
+    await checkProviderSecretKeys(dataSource, logger, {
+      env: (name) => keyEnv[name] ?? process.env[name],
+      reencrypt: true,
+    }).finally(() => dataSource.destroy());
     logger.info(
       { applied: applied.map((m) => m.name), demo_project: demo?.projectId },
       'migrations up to date',
@@ -129,6 +136,7 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
       TEMPORAL_ADDRESS: temporalAddress,
       EVALFORGE_MODE: config.EVALFORGE_MODE,
       EVALFORGE_WORKER_QUEUES: config.workerQueues.join(','),
+      ...keyEnv,
       ...(temporalUiUrl ? { EVALFORGE_TEMPORAL_UI_URL: temporalUiUrl } : {}),
       ...(localLlmUrl ? { EVALFORGE_LOCAL_LLM_URL: localLlmUrl } : {}),
     };

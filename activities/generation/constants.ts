@@ -20,3 +20,7 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 /** Error text kept on a result row. */
 export const MAX_ERROR_LENGTH = 2_000;
+
+/** What an error keeps of the text a model server sent (an error body, a non-JSON page): enough to
+ * diagnose, too little to turn the results API into a reader of whatever the endpoint URL points at. */
+export const MAX_UPSTREAM_ERROR_CHARS = 500;

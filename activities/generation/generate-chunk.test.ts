@@ -14,7 +14,7 @@ import type { ActivityDeps } from '../deps.js';
 import { type GenerateChunkOptions, makeGenerateChunk } from './generate-chunk.js';
 
 const API_KEY = 'sk-chunk-test-key-SECRET-7f3a9c';
-const KEY_ENV = 'EVALFORGE_TEST_CHUNK_KEY';
+const KEY_ENV = 'EVALFORGE_PROVIDER_TEST_CHUNK_KEY';
 const OPTIONS: GenerateChunkOptions = {
   env: (name) => (name === KEY_ENV ? API_KEY : undefined),
   retryPolicy: { baseDelayMs: 20, maxDelayMs: 100 },
@@ -264,14 +264,14 @@ describe('generateChunk', () => {
   });
 
   it('records every sample as failed when the key variable is missing, without calling the model', async () => {
-    const f = await fixture({ samples: 2, apiKeyEnv: 'EVALFORGE_TEST_NOT_SET' });
+    const f = await fixture({ samples: 2, apiKeyEnv: 'EVALFORGE_PROVIDER_TEST_NOT_SET' });
     const run = await createRun(f);
     const outcome = await makeGenerateChunk(deps, OPTIONS)({ runId: run.id, sampleIds: await sampleIds(f) });
     expect(outcome).toMatchObject({ succeeded: 0, failed: 2 });
     const rows = await results(run.id);
-    expect(rows.every((r) => String(r.error).includes('EVALFORGE_TEST_NOT_SET') && r.attempts === 0)).toBe(
-      true,
-    );
+    expect(
+      rows.every((r) => String(r.error).includes('EVALFORGE_PROVIDER_TEST_NOT_SET') && r.attempts === 0),
+    ).toBe(true);
     expect(requestsTo(f)).toBe(0);
   });
 

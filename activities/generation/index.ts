@@ -3,7 +3,7 @@ export {
   endpointConfigSchema,
   parseEndpointConfig,
 } from '../../core/endpoint-config.js';
-export { DEFAULT_API_KEY_ENV, type EnvReader, resolveApiKey } from './api-key.js';
+export { DEFAULT_API_KEY_ENV, type EnvReader, resolveApiKey, resolveEndpointApiKey } from './api-key.js';
 export { BudgetGuard, runSpendUsd } from './budget.js';
 export * from './constants.js';
 export {

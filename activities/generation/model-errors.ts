@@ -1,3 +1,5 @@
+import { findOutboundRefusal } from '../../core/outbound-policy.js';
+import { MAX_UPSTREAM_ERROR_CHARS } from './constants.js';
 import { type HeaderLookup, parseRetryAfterMs } from './scheduler/retry-after.js';
 
 export type ModelErrorKind =
@@ -11,6 +13,7 @@ export type ModelErrorKind =
   | 'not_found'
   | 'client_error'
   | 'missing_api_key'
+  | 'outbound_refused'
   | 'cancelled'
   | 'unknown';
 
@@ -42,6 +45,13 @@ export class ModelCallError extends Error {
 /** A 200 whose body is not the provider's schema (a proxy's error page, a half-implemented server). */
 export class InvalidResponseError extends Error {
   override name = 'InvalidResponseError';
+}
+
+/** The SDKs put the reply body in their error messages: only its start is kept (and stored). */
+function upstreamText(text: string): string {
+  return text.length > MAX_UPSTREAM_ERROR_CHARS
+    ? `${text.slice(0, MAX_UPSTREAM_ERROR_CHARS)}… (truncated)`
+    : text;
 }
 
 /** Node socket errors that mean "try again", whichever SDK or fetch layer surfaces them. */
@@ -94,11 +104,15 @@ export function classifyModelError(
   nowMs = Date.now(),
 ): ModelCallError {
   if (err instanceof ModelCallError) return err;
+  // The outbound policy refused the URL or the address it resolved to (core/outbound-policy.ts): nothing was
+  // sent and a retry gets the same answer. The message is the reason, never a reply body.
+  const refusal = findOutboundRefusal(err);
+  if (refusal) return new ModelCallError('outbound_refused', `outbound request refused: ${refusal.message}`);
   if (ctx.cancelled) return new ModelCallError('cancelled', 'cancelled: the activity was cancelled');
   if (ctx.deadlineHit)
     return new ModelCallError('timeout', `timeout: no complete response within ${ctx.timeoutMs} ms`);
   const e = (err ?? {}) as ErrorLike;
-  const message = String(e.message ?? err);
+  const message = upstreamText(String(e.message ?? err));
   if (err instanceof InvalidResponseError)
     return new ModelCallError('malformed_response', `malformed response: ${message}`);
   if (typeof e.status === 'number') {

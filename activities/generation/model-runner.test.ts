@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundPolicy } from '../../core/outbound-policy.js';
 import type { LlmEndpoint, LlmProvider } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';
 import {
@@ -13,7 +14,7 @@ import { createModelRunner, type ModelRunnerOptions } from './model-runner.js';
 import { limiterRegistryFor } from './scheduler/limiter-registry.js';
 
 const API_KEY = 'sk-fake-runner-0123456789abcdef';
-const KEY_ENV = 'EVALFORGE_TEST_RUNNER_KEY';
+const KEY_ENV = 'EVALFORGE_PROVIDER_TEST_RUNNER_KEY';
 const FAST_RETRIES: ModelRunnerOptions = {
   env: (name) => (name === KEY_ENV ? API_KEY : undefined),
   retryPolicy: { baseDelayMs: 20, maxDelayMs: 100 },
@@ -54,8 +55,10 @@ function endpoint(
   } as LlmEndpoint;
 }
 
+/** Dev mode's outbound policy: the fake server listens on loopback. */
+const outboundPolicy = createOutboundPolicy({ mode: 'dev' });
 const runnerFor = (ep: LlmEndpoint, options: ModelRunnerOptions = FAST_RETRIES) =>
-  createModelRunner({ dataSource: db.dataSource, logger }, ep, options);
+  createModelRunner({ dataSource: db.dataSource, logger, outboundPolicy }, ep, options);
 
 const prompt = { system: 'Be brief.', input: 'Tell me about otters.' };
 
@@ -155,10 +158,10 @@ describe('non-retryable failures', () => {
   });
 
   it('a missing key fails clearly, naming the variable, without a request', async () => {
-    const ep = endpoint('openai', {}, { api_key_env: 'EVALFORGE_TEST_UNSET_KEY' });
+    const ep = endpoint('openai', {}, { api_key_env: 'EVALFORGE_PROVIDER_TEST_UNSET_KEY' });
     const result = await runnerFor(ep, { env: () => undefined }).call(prompt);
     expect(result).toMatchObject({ status: 'failed', errorKind: 'missing_api_key', attempts: 0 });
-    expect(result.error).toContain('EVALFORGE_TEST_UNSET_KEY');
+    expect(result.error).toContain('EVALFORGE_PROVIDER_TEST_UNSET_KEY');
     expect(llm.stats().byModel[ep.model_name]).toBeUndefined();
   });
 

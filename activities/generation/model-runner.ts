@@ -8,13 +8,25 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { type EndpointConfig, generationParams, parseEndpointConfig } from '../../core/endpoint-config.js';
+import {
+  type OutboundPolicy,
+  OutboundRefusedError,
+  type OutboundVerdict,
+} from '../../core/outbound-policy.js';
 import type { LlmEndpoint } from '../../db/entities/index.js';
 import type { Logger } from '../../lib/logger.js';
-import { type EnvReader, processEnv, redactSecret, resolveApiKey } from './api-key.js';
+import {
+  type ApiKeyResolution,
+  type EnvReader,
+  processEnv,
+  redactSecret,
+  resolveEndpointApiKey,
+} from './api-key.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
+import { guardedFetchFor } from './guarded-fetch.js';
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
-import { createChatClient } from './providers/create-chat-client.js';
+import { assertSupportedEndpoint, createChatClient } from './providers/create-chat-client.js';
 import type { ChatClient, ResponseFormat } from './providers/types.js';
 import { type CacheKeyParts, responseCacheKey } from './response-cache.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './scheduler/backoff.js';
@@ -52,10 +64,13 @@ export interface ModelCallOptions {
 export interface ModelRunnerDeps {
   dataSource: DataSource;
   logger: Logger;
+  /** Which URLs and addresses the calls may reach (checked before each call and again on connect). */
+  outboundPolicy: OutboundPolicy;
 }
 
 export interface ModelRunnerOptions {
-  /** Where api_key_env is looked up (default: process.env of the worker). */
+  /** Where api_key_env, the encryption key and the key allowlist are looked up (default: process.env of
+   * the worker). */
   env?: EnvReader;
   /** Overrides of the back-off (tests shorten it); max_attempts comes from the endpoint config. */
   retryPolicy?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
@@ -91,9 +106,32 @@ export function createModelRunner(
     ...options.retryPolicy,
     maxAttempts: config.max_attempts,
   };
-  const key = resolveApiKey(endpoint, options.env ?? processEnv);
-  const secret = key.ok ? key.apiKey : undefined;
-  const client: ChatClient | null = key.ok ? createChatClient(endpoint, key.apiKey, config.timeout_ms) : null;
+  assertSupportedEndpoint(endpoint);
+  // Every request goes through the outbound policy (guarded-fetch.ts: again on connect, for the address the
+  // name resolves to). A URL it refuses outright fails each call before the key is read or a slot taken.
+  const guardedFetch = guardedFetchFor(deps.outboundPolicy);
+  const urlVerdict: OutboundVerdict = endpoint.endpoint_url?.trim()
+    ? deps.outboundPolicy.checkUrl(endpoint.endpoint_url.trim())
+    : { allowed: true };
+  // The key is resolved on the first call (a provider secret is read and decrypted then), once per runner.
+  let keyResolution: Promise<{ key: ApiKeyResolution; client: ChatClient | null }> | undefined;
+  let secret: string | undefined;
+  const resolveKey = () => {
+    keyResolution ??= resolveEndpointApiKey(deps.dataSource, endpoint, options.env ?? processEnv).then(
+      (key) => {
+        secret = key.ok ? key.apiKey : undefined;
+        return {
+          key,
+          client: key.ok ? createChatClient(endpoint, key.apiKey, config.timeout_ms, guardedFetch) : null,
+        };
+      },
+      (err) => {
+        keyResolution = undefined; // a database error: the next call tries again
+        throw err;
+      },
+    );
+    return keyResolution;
+  };
   const limiter: EndpointLimiter = limiterRegistryFor(deps.dataSource).forEndpoint(endpoint.id, {
     concurrency: config.concurrency,
     rpm: config.rpm,
@@ -137,6 +175,11 @@ export function createModelRunner(
     signal: AbortSignal = new AbortController().signal,
     callOptions: ModelCallOptions = {},
   ): Promise<ModelCallOutcome> {
+    if (!urlVerdict.allowed) {
+      const refusal = OutboundRefusedError.from(urlVerdict);
+      return failed(classifyModelError(refusal, { cancelled: false, deadlineHit: false, timeoutMs: 0 }), 0);
+    }
+    const { key, client } = await resolveKey();
     if (!key.ok || !client) {
       return outcome({
         status: 'failed',
@@ -240,6 +283,7 @@ export function createModelRunner(
     }),
     cacheKey: (prompt) =>
       responseCacheKey({
+        projectId: endpoint.project_id,
         provider: endpoint.provider,
         endpointUrl: endpoint.endpoint_url,
         model: endpoint.model_name,

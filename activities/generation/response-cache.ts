@@ -7,9 +7,11 @@ import type { DataSource } from 'typeorm';
 import type { GenerationParams } from '../../core/endpoint-config.js';
 
 /** Bump when the key's shape changes, so old entries are never misread. */
-export const CACHE_KEY_VERSION = 1;
+export const CACHE_KEY_VERSION = 2;
 
 export interface CacheKeyParts {
+  /** Tenants never share entries: another project's identical prompt must not read this one's output. */
+  projectId: string;
   provider: string;
   /** Two servers may serve different weights under the same model name. */
   endpointUrl: string | null;

@@ -3,7 +3,7 @@
  * status, plus Node's process metrics, served at GET /metrics. Labels use the matched route pattern
  * (`/api/runs/:id`), never the raw path, so the number of series stays bounded.
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { enableProcessMetrics } from '../../lib/metrics.js';
@@ -37,9 +37,12 @@ function routeLabel(pattern: string, status: number): string {
   return status === 404 && pattern.endsWith('*') ? UNMATCHED_ROUTE : pattern;
 }
 
-/** Registers the timing middleware and GET /metrics; call before the routes so it wraps them all. */
+/**
+ * Registers the timing middleware and GET /metrics; call before the routes so it wraps them all.
+ * `access` guards the scrape (the API passes adminMetricsAccess: admin key outside dev mode).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: works for any Hono app (OpenAPIHono included)
-export function mountMetrics(app: Hono<any, any, any>): void {
+export function mountMetrics(app: Hono<any, any, any>, access?: MiddlewareHandler): void {
   enableProcessMetrics(apiRegistry);
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -54,7 +57,8 @@ export function mountMetrics(app: Hono<any, any, any>): void {
     httpRequests.inc(labels);
     httpRequestDuration.observe(labels, (performance.now() - started) / 1000);
   });
-  app.get(METRICS_PATH, async (c) =>
-    c.body(await apiRegistry.metrics(), 200, { 'content-type': apiRegistry.contentType }),
-  );
+  const scrape: MiddlewareHandler = async (c) =>
+    c.body(await apiRegistry.metrics(), 200, { 'content-type': apiRegistry.contentType });
+  if (access) app.get(METRICS_PATH, access, scrape);
+  else app.get(METRICS_PATH, scrape);
 }

@@ -1,14 +1,20 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { IsNull } from 'typeorm';
+import {
+  ALLOWED_ENDPOINT_HOSTS_ENV,
+  createOutboundPolicy,
+  type OutboundPolicy,
+} from '../../core/outbound-policy.js';
 import { LlmEndpoint } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
-import { conflict } from '../errors.js';
+import { ApiError, conflict } from '../errors.js';
 import type { ApiEnv } from '../middleware/context.js';
 import { IdParams, PaginationQuery, paginated } from '../schemas/common.js';
 import { EndpointCreate, EndpointSchema, EndpointUpdate } from '../schemas/endpoints.js';
 import { ProjectParams } from '../schemas/projects.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
 import { findOwned, findProject } from '../services/access.js';
+import { assertAllowedKeyEnv, assertProjectSecret } from '../services/provider-keys.js';
 import { assertNoSecrets } from '../services/secrets.js';
 import { serializeEndpoint } from '../services/serializers.js';
 
@@ -23,8 +29,11 @@ const createEndpoint = createRoute({
   tags: [TAG],
   summary: 'Register an LLM endpoint',
   description:
-    'The provider key is never sent: name the environment variable that holds it on the workers (api_key_env). ' +
-    'Secret-looking config fields or credentials in endpoint_url are refused with 422.',
+    'The provider key is never sent here: reference a provider secret of the project (secret_id), or name an ' +
+    'allowed environment variable that holds it on the workers (api_key_env). Secret-looking config fields or ' +
+    'credentials in endpoint_url are refused with 422. So is an endpoint_url the workers may not call ' +
+    '(endpoint_url_not_allowed): link-local and cloud metadata addresses always; private, reserved and (outside ' +
+    `dev mode) loopback addresses unless ${ALLOWED_ENDPOINT_HOSTS_ENV} allows them.`,
   request: {
     params: ProjectParams,
     body: { required: true, content: { 'application/json': { schema: EndpointCreate } } },
@@ -81,14 +90,34 @@ const deleteEndpoint = createRoute({
   responses: { 204: { description: 'deleted' }, ...errorResponses(404, 409) },
 });
 
+/** 422 with the reason when the workers' outbound policy would refuse the URL (they check it again when they
+ * connect, on the address the name resolves to). */
+function assertEndpointUrlAllowed(policy: OutboundPolicy, url: string | null | undefined) {
+  if (!url) return;
+  const verdict = policy.checkUrl(url);
+  if (verdict.allowed) return;
+  throw new ApiError(422, 'endpoint_url_not_allowed', `endpoint_url not allowed: ${verdict.reason}`, {
+    path: 'endpoint_url',
+    category: verdict.category,
+  });
+}
+
 export function endpointRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
+  // The workers' rule (core/outbound-policy.ts) with this server's mode and allowlist.
+  const outbound = createOutboundPolicy({
+    mode: deps.mode,
+    allowedHosts: process.env[ALLOWED_ENDPOINT_HOSTS_ENV],
+  });
   const endpoints = () => deps.dataSource.getRepository(LlmEndpoint);
 
   app.openapi(createEndpoint, async (c) => {
     const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
     const body = c.req.valid('json');
     assertNoSecrets(body);
+    assertEndpointUrlAllowed(outbound, body.endpoint_url);
+    assertAllowedKeyEnv(deps, body.api_key_env);
+    await assertProjectSecret(deps, project.id, body.secret_id);
     const endpoint = await endpoints().save({
       project_id: project.id,
       name: body.name ?? null,
@@ -97,6 +126,7 @@ export function endpointRoutes(deps: ApiDeps) {
       endpoint_url: body.endpoint_url ?? null,
       config: body.config,
       api_key_env: body.api_key_env ?? null,
+      secret_id: body.secret_id ?? null,
     });
     return c.json(serializeEndpoint(endpoint), 201);
   });
@@ -122,6 +152,9 @@ export function endpointRoutes(deps: ApiDeps) {
     const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
     const { archived, ...fields } = c.req.valid('json');
     assertNoSecrets(fields);
+    assertEndpointUrlAllowed(outbound, fields.endpoint_url);
+    assertAllowedKeyEnv(deps, fields.api_key_env);
+    await assertProjectSecret(deps, endpoint.project_id, fields.secret_id);
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (endpoint as unknown as Record<string, unknown>)[key] = value;
     }

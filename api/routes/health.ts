@@ -34,6 +34,23 @@ const route = createRoute({
   },
 });
 
+/** Liveness: the process answers. No dependency is asked, so an outage of PostgreSQL or Temporal never
+ * restarts API processes (readiness, /api/health, takes them out of rotation instead). */
+export const API_LIVENESS_PATH = '/api/health/live';
+
+const livenessRoute = createRoute({
+  method: 'get',
+  path: API_LIVENESS_PATH,
+  tags: ['system'],
+  summary: 'Liveness: the process answers (asks no dependency)',
+  responses: {
+    200: {
+      description: 'alive',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok'), version: z.string() }) } },
+    },
+  },
+});
+
 const HEALTH_CHECK_TIMEOUT_MS = 3_000;
 
 function withTimeout<T>(p: Promise<T>, ms = HEALTH_CHECK_TIMEOUT_MS): Promise<T> {
@@ -52,6 +69,8 @@ export function healthRoutes(deps: ApiDeps) {
   // A gRPC deadline (not a race) so an unanswered call ends by itself instead of lingering.
   const temporalCall = <T>(fn: () => Promise<T>) =>
     deps.temporal.connection.withDeadline(Date.now() + HEALTH_CHECK_TIMEOUT_MS, fn);
+
+  app.openapi(livenessRoute, (c) => c.json({ status: 'ok' as const, version: APP_VERSION }, 200));
 
   app.openapi(route, async (c) => {
     const [database, temporal, workers] = await Promise.all([

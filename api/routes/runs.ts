@@ -20,8 +20,8 @@ import {
   ScoreSchema,
   StartRunBody,
 } from '../schemas/runs.js';
-import { iterateResults, listResults, resultScores } from '../services/run-results.js';
-import { cancelRun, getRun, getRunProgress, startRun } from '../services/runs.js';
+import { iterateResults, listResults, resultScores, resultsSince } from '../services/run-results.js';
+import { cancelRun, getRun, getRunProgress, listRuns, startRun } from '../services/runs.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -34,6 +34,8 @@ const errors = {
 
 /** How often the event stream looks for progress and new results. */
 export const EVENTS_POLL_MS = 1_000;
+/** Results sent per poll; a full batch means more are waiting, so `done` waits for the next poll. */
+const EVENTS_BATCH = 500;
 
 export function serializeRun(run: EvalRun) {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -205,21 +207,8 @@ export function runRoutes(deps: ApiDeps) {
     if (scope && q.project_id && q.project_id !== scope) {
       throw new ApiError(403, 'forbidden', 'this API key belongs to another project');
     }
-    const qb = deps.dataSource.getRepository('EvalRun').createQueryBuilder('r');
-    const projectId = scope ?? q.project_id;
-    if (projectId) qb.andWhere('r.project_id = :p', { p: projectId });
-    if (q.status) qb.andWhere('r.status = :s', { s: q.status });
-    if (q.branch) qb.andWhere('r.git_branch = :b', { b: q.branch });
-    if (q.sha) qb.andWhere('r.git_commit_sha LIKE :sha', { sha: `${q.sha.toLowerCase()}%` });
-    const [rows, total] = await qb
-      .orderBy('r.created_at', 'DESC')
-      .skip(q.offset)
-      .take(q.limit)
-      .getManyAndCount();
-    return c.json(
-      { items: (rows as EvalRun[]).map(serializeRun), total, offset: q.offset, limit: q.limit },
-      200,
-    );
+    const [rows, total] = await listRuns(deps.dataSource, { ...q, project_id: scope ?? q.project_id });
+    return c.json({ items: rows.map(serializeRun), total, offset: q.offset, limit: q.limit }, 200);
   });
 
   app.openapi(getRoute, async (c) => c.json(serializeRun(await ownedRun(c, c.req.valid('param').id)), 200));
@@ -270,12 +259,7 @@ export function runRoutes(deps: ApiDeps) {
         const run = await getRun(deps, runId);
         const progress = await getRunProgress(deps, run);
         await sse.writeSSE({ event: 'progress', data: JSON.stringify(progress) });
-        const fresh: { id: string; sample_id: string; status: string; created_at: Date }[] =
-          await deps.dataSource.query(
-            `SELECT id, sample_id, status, created_at FROM eval_results WHERE run_id = $1 AND created_at > $2
-            ORDER BY created_at LIMIT 500`,
-            [runId, lastSeen],
-          );
+        const fresh = await resultsSince(deps.dataSource, runId, lastSeen, EVENTS_BATCH);
         for (const r of fresh) {
           await sse.writeSSE({
             event: 'result',
@@ -284,7 +268,7 @@ export function runRoutes(deps: ApiDeps) {
           });
           lastSeen = r.created_at;
         }
-        if (isFinalRunStatus(run.status) && fresh.length < 500) {
+        if (isFinalRunStatus(run.status) && fresh.length < EVENTS_BATCH) {
           await sse.writeSSE({ event: 'done', data: JSON.stringify(serializeRun(run)) });
           return;
         }
@@ -312,7 +296,7 @@ export function runRoutes(deps: ApiDeps) {
     }
     c.header('Content-Type', 'text/csv; charset=utf-8');
     return stream(c, async (out) => {
-      const csv = stringify({ header: true, columns: CSV_COLUMNS });
+      const csv = stringify({ header: true, columns: CSV_COLUMNS, ...CSV_OPTIONS });
       csv.on('data', (chunk: Buffer) => void out.write(chunk));
       const finished = new Promise((resolve) => csv.on('end', resolve));
       for await (const row of iterateResults(deps.dataSource, id)) csv.write(toCsvRow(row));
@@ -323,6 +307,16 @@ export function runRoutes(deps: ApiDeps) {
 
   return app;
 }
+
+/**
+ * Cells a spreadsheet would run as formulas (starting with = + - @, tab or CR; OWASP "CSV injection")
+ * get a leading single quote, so model output opens as text; numbers stay numbers. Booleans are
+ * written as true/false (csv-stringify's default writes false as an empty cell).
+ */
+const CSV_OPTIONS = {
+  escape_formulas: true,
+  cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
+} as const;
 
 const CSV_COLUMNS = [
   'result_id',

@@ -21,7 +21,8 @@ const upload = createRoute({
   summary: 'Bulk upload samples from CSV, JSON or JSONL: creates one new dataset version',
   description: [
     'Send the file as the raw body (Content-Type text/csv, application/json, application/x-ndjson; text/plain or',
-    'application/octet-stream with ?format=) or as the `file` part of multipart/form-data. UTF-8, with or without BOM.',
+    'application/octet-stream with ?format=) or as the `file` part of multipart/form-data. UTF-8, with or without BOM',
+    '(anything else: 400 invalid_utf8, nothing stored).',
     'CSV: a header row; input_text is required; system_prompt, reference_output, sample_key and metadata (a JSON',
     'object) are optional; any other column goes into metadata. JSON: an array of samples or {"name", "samples": [...]}.',
     'JSONL: one sample object per line. All-or-nothing: any bad row rejects the upload with a 422 listing',

@@ -108,6 +108,13 @@ describe('POST /api/webhook/github', () => {
     expect(body).toMatchObject({ created: true });
     const again = await hook('push', payload, undefined, 'push-delivery');
     expect(await again.json()).toMatchObject({ run_id: body.run_id, created: false });
+    // Replayed with new X-GitHub-Delivery values (not signed): still the same run.
+    for (const delivery of ['replay-1', 'replay-2']) {
+      expect(await (await hook('push', payload, undefined, delivery)).json()).toMatchObject({
+        run_id: body.run_id,
+        created: false,
+      });
+    }
 
     const runs = await runsFor(sha);
     expect(runs).toHaveLength(1);
@@ -142,6 +149,30 @@ describe('POST /api/webhook/github', () => {
     expect((await unlinked.json()).error.code).toBe('repository_not_linked');
     expect((await hook('push', 'not json')).status).toBe(400);
     expect((await hook('push', { ref: 'refs/heads/main' })).status).toBe(400);
+  });
+
+  it("applies the webhook's own body limit (25 MB) before the signature, not the API's JSON limit", async () => {
+    const huge = 'x'.repeat(30 * 1024 * 1024);
+    const res = await app.request('/api/webhook/github', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(huge.length),
+        'x-github-event': 'push',
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
+      body: huge,
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+    // 12 MB is over the JSON limit (10 MB) but within GitHub's: read, verified and handled.
+    const padded = {
+      ...pushEvent({ ref: 'refs/tags/big', after: '8'.repeat(40) }),
+      padding: 'y'.repeat(12 * 1024 * 1024),
+    };
+    const big = await hook('push', padded);
+    expect(big.status).toBe(202);
+    expect(await big.json()).toMatchObject({ ignored: true, reason: 'not a branch push' });
   });
 
   it('answers 503 when no secret is configured', async () => {

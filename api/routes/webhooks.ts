@@ -1,7 +1,10 @@
 /**
  * CI without the GitHub App: a plain repository webhook (`POST /api/webhook/github`, HMAC-verified
  * with GITHUB_WEBHOOK_SECRET) starts runs for pushes and pull requests of linked repositories. How
- * those runs went is read from the CI routes (routes/ci.ts).
+ * those runs went is read from the CI routes (routes/ci.ts). It makes no GitHub API call, so it answers
+ * as soon as the run is started. Deduped on the event itself, never on X-GitHub-Delivery (not signed):
+ * the run key is repository + branch + commit for a push and repository + PR + head commit for a pull
+ * request, so a redelivered or replayed body finds the run it started.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { EvalRun } from '../../db/entities/index.js';
@@ -11,6 +14,7 @@ import { signatureMatches } from '../../github-app/signature.js';
 import { findRepositoryLink } from '../../github-app/store.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, errorBody } from '../errors.js';
+import { webhookBodyLimit } from '../middleware/body-limit.js';
 import { startRun } from '../services/runs.js';
 
 const HANDLED_PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
@@ -49,8 +53,9 @@ export function webhookRoutes(deps: ApiDeps, env: NodeJS.ProcessEnv = process.en
   const app = new OpenAPIHono();
   const secret = env.GITHUB_WEBHOOK_SECRET || null;
 
-  // Not an OpenAPI route: the body must stay raw bytes until its signature is checked.
-  app.post('/api/webhook/github', async (c) => {
+  // Not an OpenAPI route: the body must stay raw bytes until its signature is checked. Its own body limit
+  // (GitHub's 25 MB) applies before that, not the API's JSON limit.
+  app.post('/api/webhook/github', webhookBodyLimit(), async (c) => {
     if (!secret)
       return c.json(errorBody('webhook_not_configured', 'set GITHUB_WEBHOOK_SECRET on the server'), 503);
     const raw = new Uint8Array(await c.req.arrayBuffer());

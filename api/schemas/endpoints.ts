@@ -17,7 +17,11 @@ const EndpointFields = {
     .url({ protocol: /^https?$/ })
     .max(2048)
     .nullable()
-    .describe('base URL for self-hosted or OpenAI-compatible servers; no credentials in it'),
+    .describe(
+      'base URL for self-hosted or OpenAI-compatible servers; no credentials in it. Link-local and cloud metadata ' +
+        'addresses are refused, and so are private and (outside dev mode) loopback ones unless the operator allows ' +
+        'them (422 endpoint_url_not_allowed)',
+    ),
   config: storableJsonObject()
     .check((ctx) => {
       // The fields the workers read are checked now, not when a run fails on them; others are kept as given.
@@ -36,9 +40,15 @@ const EndpointFields = {
     .max(255)
     .nullable()
     .describe(
-      'name of the environment variable that holds the provider key on the workers (the key itself is never sent or stored)',
+      'name of the environment variable that holds the provider key on the workers (the key itself is never sent or ' +
+        'stored). Only allowed names: OPENAI_API_KEY, ANTHROPIC_API_KEY (or the names the operator lists in ' +
+        'EVALFORGE_ALLOWED_KEY_ENVS) and names starting with EVALFORGE_PROVIDER_; others are 422 api_key_env_not_allowed',
     )
     .openapi({ example: 'OPENAI_API_KEY' }),
+  secret_id: Uuid.nullable().describe(
+    'a provider secret of the same project (POST /api/projects/{id}/secrets) holding the key; used before api_key_env. ' +
+      'A secret of another project, or none, is 422 unknown_secret',
+  ),
 };
 
 export const EndpointCreate = z
@@ -49,6 +59,7 @@ export const EndpointCreate = z
     endpoint_url: EndpointFields.endpoint_url.optional(),
     config: EndpointFields.config.default({}),
     api_key_env: EndpointFields.api_key_env.optional(),
+    secret_id: EndpointFields.secret_id.optional(),
   })
   .openapi('EndpointCreate', {
     example: {
@@ -68,6 +79,7 @@ export const EndpointUpdate = z
     endpoint_url: EndpointFields.endpoint_url.optional(),
     config: EndpointFields.config.optional().describe('replaces the whole config object'),
     api_key_env: EndpointFields.api_key_env.optional(),
+    secret_id: EndpointFields.secret_id.optional(),
     archived: z.boolean().optional().describe('archived endpoints cannot start new runs; their runs stay'),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one field to change' })
@@ -83,6 +95,7 @@ export const EndpointSchema = z
     endpoint_url: z.string().nullable(),
     config: z.record(z.string(), z.unknown()),
     api_key_env: z.string().nullable(),
+    secret_id: Uuid.nullable(),
     archived_at: Timestamp.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,

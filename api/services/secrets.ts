@@ -56,7 +56,8 @@ export function assertNoSecrets(input: { config?: unknown; endpoint_url?: string
     throw new ApiError(
       422,
       'secret_not_allowed',
-      'endpoints never store secrets: put the key in an environment variable on the workers and name it in api_key_env',
+      'endpoints never store secrets: store the key as a provider secret of the project (POST /api/projects/{id}/secrets) ' +
+        'and set secret_id, or name an allowed environment variable of the workers in api_key_env',
       findings,
     );
   }

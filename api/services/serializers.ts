@@ -30,6 +30,7 @@ export const serializeEndpoint = (e: LlmEndpoint) => ({
   endpoint_url: e.endpoint_url,
   config: e.config,
   api_key_env: e.api_key_env,
+  secret_id: e.secret_id ?? null,
   archived_at: isoOrNull(e.archived_at),
   created_at: iso(e.created_at),
   updated_at: iso(e.updated_at),

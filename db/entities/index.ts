@@ -11,6 +11,12 @@ export { GuardrailConfig } from './guardrail-config.js';
 export { JudgeScore } from './judge-score.js';
 export { LLM_PROVIDERS, LlmEndpoint, type LlmProvider } from './llm-endpoint.js';
 export { Project } from './project.js';
+export { ProviderSecret } from './provider-secret.js';
 export { RateLimitBucket } from './rate-limit-bucket.js';
 export { RateLimitLease } from './rate-limit-lease.js';
 export { ResponseCacheEntry } from './response-cache-entry.js';
+export {
+  WEBHOOK_DELIVERY_STATUSES,
+  WebhookDelivery,
+  type WebhookDeliveryStatus,
+} from './webhook-delivery.js';

@@ -10,12 +10,14 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Project } from './project.js';
+import { ProviderSecret } from './provider-secret.js';
 
 export const LLM_PROVIDERS = ['openai', 'anthropic', 'huggingface', 'custom'] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
 
 @Entity({ name: 'llm_endpoints' })
 @Index('idx_llm_endpoints_project_id', ['project_id'])
+@Index('idx_llm_endpoints_secret_id', ['secret_id'])
 export class LlmEndpoint {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -43,9 +45,19 @@ export class LlmEndpoint {
   @Column({ type: 'jsonb', default: {} })
   config!: Record<string, unknown>;
 
-  /** Name of the environment variable (or secret reference) that holds the provider key. */
+  /** Name of the environment variable that holds the provider key; only allowlisted names are read
+   * (core/provider-keys.ts). */
   @Column({ type: 'varchar', length: 255, nullable: true })
   api_key_env!: string | null;
+
+  /** The project's provider secret holding the key; takes precedence over api_key_env. A secret in use
+   * cannot be deleted. */
+  @Column({ type: 'uuid', nullable: true })
+  secret_id!: string | null;
+
+  @ManyToOne(() => ProviderSecret, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'secret_id', foreignKeyConstraintName: 'fk_llm_endpoints_secret' })
+  secret?: Relation<ProviderSecret> | null;
 
   /** Soft delete: runs keep pointing at the endpoint they used. */
   @Column({ type: 'timestamptz', nullable: true })

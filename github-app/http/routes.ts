@@ -3,7 +3,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps } from '../../api/deps.js';
 import { createGitHubClient, type GitHubApp } from '../client.js';
 import { gitHubAppSettingsFromEnv } from '../settings.js';
-import { registerWebhookHandlers } from './handlers.js';
 import { gitHubRepositoryRoutes } from './repositories-route.js';
 import { gitHubWebhookRoute } from './webhook-route.js';
 
@@ -14,9 +13,7 @@ import { gitHubWebhookRoute } from './webhook-route.js';
  */
 export function gitHubRoutes(deps: ApiDeps, env: NodeJS.ProcessEnv = process.env) {
   const settings = gitHubAppSettingsFromEnv(env);
-  // Its own client per app: handlers registered on a shared one would run once per createApp call.
   const github: GitHubApp | null = settings ? createGitHubClient(settings, deps.logger) : null;
-  if (github) registerWebhookHandlers(github, deps);
   const app = new OpenAPIHono();
   app.route('/', gitHubWebhookRoute(deps, github));
   app.route('/', gitHubRepositoryRoutes(deps));

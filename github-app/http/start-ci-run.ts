@@ -9,7 +9,7 @@ import type { GitHubRepository } from '../../db/entities/index.js';
 import type { GitHubApp, InstallationOctokit } from '../client.js';
 import { completeCheck, createInProgressCheck } from '../reporting/checks.js';
 import { reportRunToGitHub } from '../reporting/report.js';
-import { claimCheckRun, updateCheckRun } from '../store.js';
+import { claimCheckRun, releaseCheckRunClaim, updateCheckRun } from '../store.js';
 
 export interface CiCommit {
   /** As GitHub spells it (for API paths); the link stores it lower-case. */
@@ -94,11 +94,18 @@ export async function startCiRun(
       checkRunId: reported.reported ? reported.checkRunId : null,
     };
   }
-  const checkRunId = await createInProgressCheck(octokit, {
-    ...target,
-    runId: run.id,
-    detailsUrl: runPageUrl(github.settings.publicUrl, run.id),
-  });
+  let checkRunId: number;
+  try {
+    checkRunId = await createInProgressCheck(octokit, {
+      ...target,
+      runId: run.id,
+      detailsUrl: runPageUrl(github.settings.publicUrl, run.id),
+    });
+  } catch (err) {
+    // GitHub did not take the check: the next attempt (a retry, a redelivery) must be able to claim it again.
+    await releaseCheckRunClaim(deps.dataSource, run.id);
+    throw err;
+  }
   await updateCheckRun(deps.dataSource, run.id, { check_run_id: checkRunId });
   deps.logger.info(
     { runId: run.id, repository: commit.fullName, sha: commit.headSha, checkRunId },

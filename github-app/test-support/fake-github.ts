@@ -53,6 +53,10 @@ export interface FakeGitHub {
   /** A comment written by someone else (a person, or another bot). */
   addComment(fullName: string, prNumber: number, body: string, user?: FakeComment['user']): FakeComment;
   failNext(method: string, path: RegExp, status: number, times?: number): void;
+  /** GitHub hangs: every request waits, unanswered, until the returned function is called. */
+  hold(): () => void;
+  /** GitHub unreachable: while false, every connection is reset before an answer. */
+  setReachable(reachable: boolean): void;
   callsTo(method: string, path: RegExp): RecordedCall[];
   close(): Promise<void>;
 }
@@ -87,8 +91,16 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
   const injected: Injected[] = [];
   const issuedTokens = new Set<string>();
   let nextId = 1000;
+  let reachable = true;
+  const holds = new Set<Promise<void>>();
+  const releases = new Set<() => void>();
 
   const server = http.createServer(async (req, res) => {
+    if (!reachable) {
+      req.socket.destroy();
+      return;
+    }
+    while (holds.size > 0) await Promise.all(holds);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString();
@@ -212,9 +224,26 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
       return comment;
     },
     failNext: (method, path, status, times = 1) => injected.push({ method, path, status, times }),
+    hold: () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = () => {
+          holds.delete(held);
+          releases.delete(release);
+          resolve();
+        };
+      });
+      holds.add(held);
+      releases.add(release);
+      return release;
+    },
+    setReachable: (value) => {
+      reachable = value;
+    },
     callsTo: (method, path) => calls.filter((c) => c.method === method && path.test(c.path)),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const release of [...releases]) release();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

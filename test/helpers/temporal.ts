@@ -2,6 +2,7 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.js';
+import { createOutboundPolicy } from '../../core/outbound-policy.js';
 import { createGitHubReporter } from '../../github-app/reporting/report.js';
 import { createLogger } from '../../lib/logger.js';
 import {
@@ -62,6 +63,8 @@ export async function spawnWorkerProcess(opts: {
       TEMPORAL_ADDRESS: opts.temporal.address,
       TEMPORAL_NAMESPACE: opts.temporal.namespace,
       EVALFORGE_WORKER_QUEUES: (opts.queues ?? ALL_TASK_QUEUES).join(','),
+      // The fake model servers of the tests listen on loopback, which production's outbound policy refuses.
+      EVALFORGE_ALLOWED_ENDPOINT_HOSTS: '127.0.0.0/8,::1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       EVALFORGE_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       ...opts.env,
@@ -71,8 +74,21 @@ export async function spawnWorkerProcess(opts: {
   return child;
 }
 
-export function testActivityDeps(dataSource: ActivityDeps['dataSource']): ActivityDeps {
+/** Dev mode's outbound policy (loopback allowed, for the fake model servers); pass `mode: 'production'` to
+ * test what production refuses. */
+export function testActivityDeps(
+  dataSource: ActivityDeps['dataSource'],
+  opts: { mode?: 'dev' | 'production'; allowedEndpointHosts?: string } = {},
+): ActivityDeps {
   const logger = createLogger('test-worker', process.env.LOG_LEVEL ?? 'warn');
   // The real GitHub reporter: with no App configured it reports nothing, as in production.
-  return { dataSource, logger, reporter: createGitHubReporter({ dataSource, logger }) };
+  return {
+    dataSource,
+    logger,
+    reporter: createGitHubReporter({ dataSource, logger }),
+    outboundPolicy: createOutboundPolicy({
+      mode: opts.mode ?? 'dev',
+      allowedHosts: opts.allowedEndpointHosts,
+    }),
+  };
 }

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { DEFAULT_MAX_OUTPUT_TOKENS } from '../constants.js';
 import { InvalidResponseError } from '../model-errors.js';
-import type { ChatClient, ChatRequest, ChatResponse } from './types.js';
+import type { ChatClient, ChatFetch, ChatRequest, ChatResponse } from './types.js';
 
 const messageSchema = z.object({
   content: z.array(z.object({ type: z.string(), text: z.string().optional() })),
@@ -15,10 +15,12 @@ export function createAnthropicClient(opts: {
   apiKey: string;
   baseURL: string | null;
   timeoutMs: number;
+  fetch: ChatFetch;
 }): ChatClient {
   const client = new Anthropic({
     apiKey: opts.apiKey,
     baseURL: opts.baseURL ?? undefined,
+    fetch: opts.fetch,
     maxRetries: 0,
     // Explicit, or the SDK refuses large max_tokens without streaming.
     timeout: opts.timeoutMs,

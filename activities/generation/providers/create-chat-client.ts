@@ -1,7 +1,7 @@
 import type { LlmEndpoint } from '../../../db/entities/index.js';
 import { createAnthropicClient } from './anthropic-client.js';
 import { createOpenAiClient } from './openai-client.js';
-import type { ChatClient } from './types.js';
+import type { ChatClient, ChatFetch } from './types.js';
 
 export class UnsupportedEndpointError extends Error {
   override name = 'UnsupportedEndpointError';
@@ -16,13 +16,19 @@ export function createChatClient(
   endpoint: Pick<LlmEndpoint, 'provider' | 'endpoint_url'>,
   apiKey: string,
   timeoutMs: number,
+  fetch: ChatFetch,
 ): ChatClient {
   const baseURL = endpoint.endpoint_url?.trim() || null;
-  if (endpoint.provider === 'anthropic') return createAnthropicClient({ apiKey, baseURL, timeoutMs });
-  if (endpoint.provider !== 'openai' && !baseURL) {
+  if (endpoint.provider === 'anthropic') return createAnthropicClient({ apiKey, baseURL, timeoutMs, fetch });
+  assertSupportedEndpoint(endpoint);
+  return createOpenAiClient({ apiKey, baseURL, timeoutMs, fetch });
+}
+
+/** Throws UnsupportedEndpointError for an endpoint no client can call (checked before its key is read). */
+export function assertSupportedEndpoint(endpoint: Pick<LlmEndpoint, 'provider' | 'endpoint_url'>): void {
+  if (endpoint.provider !== 'anthropic' && endpoint.provider !== 'openai' && !endpoint.endpoint_url?.trim()) {
     throw new UnsupportedEndpointError(
       `provider ${endpoint.provider} needs an endpoint_url (an OpenAI-compatible server)`,
     );
   }
-  return createOpenAiClient({ apiKey, baseURL, timeoutMs });
 }

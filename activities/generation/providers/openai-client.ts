@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { InvalidResponseError } from '../model-errors.js';
-import type { ChatClient, ChatRequest, ChatResponse } from './types.js';
+import type { ChatClient, ChatFetch, ChatRequest, ChatResponse } from './types.js';
 
 const completionSchema = z.object({
   choices: z
@@ -23,10 +23,12 @@ export function createOpenAiClient(opts: {
   apiKey: string;
   baseURL: string | null;
   timeoutMs: number;
+  fetch: ChatFetch;
 }): ChatClient {
   const client = new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseURL ?? undefined,
+    fetch: opts.fetch,
     maxRetries: 0,
     timeout: opts.timeoutMs,
     logLevel: 'off',

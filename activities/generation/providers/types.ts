@@ -27,6 +27,9 @@ export interface ChatResponse {
   outputTokens: number | null;
 }
 
+/** The fetch a client sends with: the guarded one (../guarded-fetch.ts) applies the outbound policy. */
+export type ChatFetch = typeof globalThis.fetch;
+
 /** One provider's wire protocol. SDK retries are off: the generation retry loop is the only one. */
 export interface ChatClient {
   readonly protocol: 'openai' | 'anthropic';

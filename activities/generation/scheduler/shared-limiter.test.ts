@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundPolicy } from '../../../core/outbound-policy.js';
 import { createDataSource } from '../../../db/data-source.js';
 import type { LlmEndpoint } from '../../../db/entities/index.js';
 import { createLogger } from '../../../lib/logger.js';
@@ -49,7 +50,10 @@ function endpoint(config: Record<string, unknown>): LlmEndpoint {
 
 /** The same endpoint as seen by two workers. */
 function twoWorkers(ep: LlmEndpoint) {
-  return [db.dataSource, secondWorkerPool].map((dataSource) => createModelRunner({ dataSource, logger }, ep));
+  const outboundPolicy = createOutboundPolicy({ mode: 'dev' }); // the fake server listens on loopback
+  return [db.dataSource, secondWorkerPool].map((dataSource) =>
+    createModelRunner({ dataSource, logger, outboundPolicy }, ep),
+  );
 }
 
 const promptNo = (i: number) => ({ system: null, input: `prompt ${i}` });

@@ -14,6 +14,7 @@ import { jsonDocument } from './parse-json.js';
 import { jsonlRecords } from './parse-jsonl.js';
 import type { UploadRecord } from './records.js';
 import type { UploadSource } from './source.js';
+import { utf8Checked } from './utf8.js';
 
 export interface CollectedUpload {
   samples: SampleInput[];
@@ -43,7 +44,8 @@ async function* recordBatches(
   chunks: AsyncIterable<Buffer>,
   doc: { name?: string },
 ): AsyncGenerator<UploadRecord[]> {
-  if (source.format === 'csv') yield* csvRecords(chunks, source.delimiter);
+  // csv-parse reads bytes and would decode an invalid sequence as U+FFFD: check them on the way in.
+  if (source.format === 'csv') yield* csvRecords(utf8Checked(chunks, 'the file'), source.delimiter);
   else if (source.format === 'jsonl') yield* jsonlRecords(chunks);
   else {
     const parsed = await jsonDocument(chunks);

@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../../errors.js';
 import type { UploadRecord } from './records.js';
+import { decodeStrict, strictUtf8Decoder } from './utf8.js';
 
 const DOCUMENT_KEYS = new Set(['name', 'description', 'samples']);
 
@@ -17,9 +18,7 @@ export interface JsonDocument {
 export async function jsonDocument(chunks: AsyncIterable<Buffer>): Promise<JsonDocument> {
   const parts: Buffer[] = [];
   for await (const chunk of chunks) parts.push(chunk);
-  const text = Buffer.concat(parts)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
+  const text = decodeStrict(strictUtf8Decoder(), 'the file', Buffer.concat(parts)).replace(/^\uFEFF/, '');
   if (!text.trim())
     throw new ApiError(422, 'invalid_file', 'the file is empty: expected a JSON array of samples');
   let doc: unknown;

@@ -1,13 +1,14 @@
 /**
  * JSON Lines: one sample object per line, blank lines skipped, BOM and CRLF tolerated. A JSON text
- * cannot hold a raw newline, so splitting on "\n" is exact; StringDecoder keeps multi-byte UTF-8
- * characters that straddle chunk boundaries whole. Records come in batches, one per body chunk.
+ * cannot hold a raw newline, so splitting on "\n" is exact; a streaming decoder keeps multi-byte UTF-8
+ * characters that straddle chunk boundaries whole, and refuses invalid UTF-8 (400 invalid_utf8).
+ * Records come in batches, one per body chunk.
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { UploadRecord } from './records.js';
+import { decodeStrict, strictUtf8Decoder } from './utf8.js';
 
 export async function* jsonlRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<UploadRecord[]> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = strictUtf8Decoder();
   let carry = '';
   let line = 0;
   let row = 0;
@@ -31,14 +32,14 @@ export async function* jsonlRecords(chunks: AsyncIterable<Buffer>): AsyncGenerat
     batch.push({ row, line, value: value as Record<string, unknown> });
   };
   for await (const chunk of chunks) {
-    const lines = (carry + decoder.write(chunk)).split('\n');
+    const lines = (carry + decodeStrict(decoder, 'the file', chunk, { stream: true })).split('\n');
     carry = lines.pop() ?? '';
     const batch: UploadRecord[] = [];
     for (const raw of lines) parseLine(raw, batch);
     yield batch;
   }
   const batch: UploadRecord[] = [];
-  const rest = carry + decoder.end();
+  const rest = carry + decodeStrict(decoder, 'the file');
   if (rest) parseLine(rest, batch);
   yield batch;
 }
