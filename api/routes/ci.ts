@@ -123,6 +123,8 @@ const badgeRoute = createRoute({
   method: 'get',
   path: '/api/ci/badge/{project_id}',
   tags: ['ci'],
+  // Public: README renderers fetch it without a key.
+  security: [],
   summary: "SVG badge with the gate's state of the latest finished run (a cancelled run does not count)",
   request: {
     params: z.object({ project_id: Uuid.openapi({ param: { name: 'project_id', in: 'path' } }) }),

@@ -27,6 +27,8 @@ const route = createRoute({
   method: 'get',
   path: '/api/health',
   tags: ['system'],
+  // Public: load balancers and probes ask it without a key.
+  security: [],
   summary: 'Database, Temporal and worker status with versions',
   responses: {
     200: { description: 'everything reachable', content: { 'application/json': { schema: HealthSchema } } },
@@ -42,6 +44,7 @@ const livenessRoute = createRoute({
   method: 'get',
   path: API_LIVENESS_PATH,
   tags: ['system'],
+  security: [],
   summary: 'Liveness: the process answers (asks no dependency)',
   responses: {
     200: {
