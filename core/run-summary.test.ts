@@ -45,6 +45,14 @@ describe('readRunSummary', () => {
     expect(s.samples).toBeNull();
     expect(s.judges.pii).toEqual({ n: 0, errors: 0, mean_score: null, pass_rate: null, cost_usd: 0 });
     expect(s.judges.format.cost_usd).toBe(0);
+    // A summary without error counts still reads its scores.
+    expect(readRunSummary({ judges: { a: { n: 2, mean_score: 0.5, pass_rate: 1 } } }).judges.a).toEqual({
+      n: 2,
+      errors: 0,
+      mean_score: 0.5,
+      pass_rate: 1,
+      cost_usd: 0,
+    });
     expect(s.regressions?.judges.map((j) => [j.judge_type, j.verdict, j.delta])).toEqual([
       ['a', 'regression', -0.1],
     ]);

@@ -176,7 +176,13 @@ const StoredGuardrailSchema = z.preprocess((g) => {
   };
 }, GuardrailResultSchema);
 
-const StoredJudgeSummarySchema = JudgeSummarySchema.extend({ cost_usd: z.number().default(0) });
+/** Older or hand-written summaries may leave out the counts of errors and cost: read as none. */
+const StoredJudgeSummarySchema = JudgeSummarySchema.extend({
+  errors: JudgeSummarySchema.shape.errors.default(0),
+  mean_score: JudgeSummarySchema.shape.mean_score.default(null),
+  pass_rate: JudgeSummarySchema.shape.pass_rate.default(null),
+  cost_usd: z.number().default(0),
+});
 const EMPTY_JUDGE: JudgeSummary = { n: 0, errors: 0, mean_score: null, pass_rate: null, cost_usd: 0 };
 
 const StoredSummarySchema = z.object({

@@ -362,12 +362,25 @@ describe('dashboard', () => {
       'endpoint_url: contains user credentials',
     );
     await screenshot(h.page, '10-settings-form-error', { fullPage: false });
+    // A variable off the allowlist: the API's refusal is worded next to the field, naming the allowlist.
     await add.getByLabel('Endpoint URL').fill('http://llm.local:8000/v1');
+    await add.getByRole('button', { name: 'Add endpoint' }).click();
+    await eventually(async () => (await add.getByRole('alert').textContent()) ?? '').toContain(
+      'api_key_env_not_allowed',
+    );
+    const keyField = add.locator('.field', { has: h.page.getByLabel('API key variable') });
+    expect(await keyField.textContent()).toContain(
+      'Not an allowed key variable: use OPENAI_API_KEY, ANTHROPIC_API_KEY or a name starting with EVALFORGE_PROVIDER_',
+    );
+    expect(await add.getByLabel('API key variable').getAttribute('aria-invalid')).toBe('true');
+    await add.getByLabel('API key variable').scrollIntoViewIfNeeded();
+    await screenshot(h.page, '10-settings-key-env-error', { fullPage: false });
+    await add.getByLabel('API key variable').fill('EVALFORGE_PROVIDER_LOCAL_LLM');
     await add.getByRole('button', { name: 'Add endpoint' }).click();
     const row = endpoints.locator('tbody tr', { hasText: 'Local Llama' });
     await row.waitFor();
     expect(await row.textContent()).toContain('openai / llama-3');
-    expect(await row.textContent()).toContain('from $LOCAL_LLM_KEY');
+    expect(await row.textContent()).toContain('from $EVALFORGE_PROVIDER_LOCAL_LLM');
     expect(await add.getByLabel('Model').inputValue()).toBe('');
 
     // Edit in a dialog, from the keyboard.
@@ -492,6 +505,71 @@ describe('dashboard', () => {
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
     await eventually(() => row.textContent()).toContain('revoked');
     expect(await h.page.getByRole('button', { name: 'Revoke key CI pipeline' }).count()).toBe(0);
+  });
+
+  it('settings: a provider secret is stored write-only, picked on an endpoint and listed by name', async () => {
+    const value = 'sk-e2e-never-shown-0123456789WXYZ';
+    await open(`/settings?project=${seeded.fx.project.id}`);
+    const secrets = section('Provider secrets');
+    await secrets.getByText('No provider secrets.').waitFor();
+    const add = h.page.getByRole('form', { name: 'Add secret' });
+    await add.getByLabel('Secret name').fill('openai-e2e');
+    await add.getByLabel('Value').fill(value);
+    await add.getByLabel('Value').press('Enter');
+    const row = secrets.locator('tbody tr', { hasText: 'openai-e2e' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('…WXYZ');
+    expect(await row.textContent()).toContain('unused');
+    expect(await add.getByLabel('Value').inputValue()).toBe('');
+    expect(await secrets.getByRole('status').textContent()).toContain('Its value is not shown again');
+    expect(await h.page.content()).not.toContain(value);
+    // Stored encrypted: the row holds no trace of the value.
+    const [stored] = await h.db.dataSource.query('SELECT * FROM provider_secrets WHERE name = $1', [
+      'openai-e2e',
+    ]);
+    expect(JSON.stringify(stored)).not.toContain(value.slice(0, 12));
+
+    // Picked on the seeded endpoint.
+    const endpoints = section('Model endpoints');
+    const endpointRow = endpoints.locator('tbody tr', { hasText: 'GPT-4o mini' });
+    await h.page.getByRole('button', { name: 'Edit endpoint GPT-4o mini' }).click();
+    const dialog = h.page.getByRole('dialog', { name: 'Edit endpoint GPT-4o mini' });
+    await dialog.getByLabel('Provider secret').selectOption({ label: 'openai-e2e (…WXYZ)' });
+    await dialog.getByRole('button', { name: 'Save endpoint' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await eventually(() => endpointRow.textContent()).toContain('secret: openai-e2e');
+    await eventually(() => row.textContent()).toContain('used by 1 endpoint');
+    const [endpoint] = await h.db.dataSource.query('SELECT secret_id FROM llm_endpoints WHERE id = $1', [
+      seeded.fx.endpoint.id,
+    ]);
+    expect(endpoint.secret_id).toBe(stored.id);
+
+    // In use: the delete is refused, and the dialog names the endpoint.
+    await h.page.getByRole('button', { name: 'Delete secret openai-e2e' }).click();
+    const confirm = h.page.getByRole('dialog', { name: 'Delete secret openai-e2e?' });
+    await confirm.getByRole('button', { name: 'Delete secret' }).click();
+    await eventually(async () => (await confirm.getByRole('alert').textContent()) ?? '').toContain(
+      'Still used by an endpoint: GPT-4o mini.',
+    );
+    await h.page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await screenshot(h.page, '10-settings-secrets');
+    await h.page.reload();
+    await endpointRow.waitFor();
+    await eventually(() => endpointRow.textContent()).toContain('secret: openai-e2e');
+    expect(await h.page.content()).not.toContain(value);
+
+    // Back to the key variable (secret_id null), after which the secret can go.
+    await h.page.getByRole('button', { name: 'Edit endpoint GPT-4o mini' }).click();
+    await dialog.getByLabel('Provider secret').selectOption({ label: 'None: use the key variable' });
+    await dialog.getByRole('button', { name: 'Save endpoint' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await eventually(() => endpointRow.textContent()).toContain('from $OPENAI_API_KEY');
+    await eventually(() => row.textContent()).toContain('unused');
+    await h.page.getByRole('button', { name: 'Delete secret openai-e2e' }).click();
+    await confirm.getByRole('button', { name: 'Delete secret' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await h.page.content()).not.toContain(value);
   });
 
   it('run detail: Cancel stops a real slow run, which ends cancelled with its results kept', async () => {

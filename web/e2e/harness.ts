@@ -10,6 +10,7 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.js';
+import { testProviderKeys } from '../../api/test-support.js';
 import { createLogger } from '../../lib/logger.js';
 import { PROJECT_ROOT } from '../../runtime/child-process.js';
 import { TASK_QUEUES } from '../../temporal.config.js';
@@ -69,6 +70,8 @@ export async function startHarness(): Promise<Harness> {
     logger: createLogger('e2e-api', 'silent'),
     mode: 'dev',
     temporalUiUrl: TEMPORAL_UI_URL,
+    // A fresh EVALFORGE_ENCRYPTION_KEY, as the API tests have: provider secrets can be stored.
+    providerKeys: testProviderKeys(),
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

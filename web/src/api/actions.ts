@@ -11,6 +11,7 @@ import {
   type EndpointUpdate,
   type GuardrailUpdate,
   type GuardrailUpsert,
+  type ProviderSecret,
   unwrap,
   unwrapNoContent,
 } from './client';
@@ -23,18 +24,21 @@ import {
   getGuardrails,
   getRun,
   getSamples,
+  getSecrets,
 } from './queries';
 
 /** A new dataset version changes the dataset, its versions, its samples and the project's list. */
 const DATASET_KEYS = [getDatasets.key, getDataset.key, getDatasetVersions.key, getSamples.key];
 
+/** An endpoint that points at a secret (or stops pointing at one) changes that secret's endpoint count. */
+const endpointKeys = (touchesSecret: boolean) =>
+  touchesSecret ? [getEndpoints.key, getSecrets.key] : getEndpoints.key;
+
 export const createEndpoint = action(
   async (projectId: string, body: EndpointCreate) =>
     json(
       await unwrap(api.POST('/api/projects/{id}/endpoints', { params: { path: { id: projectId } }, body })),
-      {
-        revalidate: getEndpoints.key,
-      },
+      { revalidate: endpointKeys(!!body.secret_id) },
     ),
   'createEndpoint',
 );
@@ -43,16 +47,71 @@ export const createEndpoint = action(
 export const updateEndpoint = action(
   async (id: string, body: EndpointUpdate) =>
     json(await unwrap(api.PUT('/api/endpoints/{id}', { params: { path: { id } }, body })), {
-      revalidate: getEndpoints.key,
+      revalidate: endpointKeys(body.secret_id !== undefined),
     }),
   'updateEndpoint',
 );
 
-/** 409 `in_use` when runs used it: archive it instead. */
-export const deleteEndpoint = action(async (id: string) => {
+/** 409 `in_use` when runs used it: archive it instead. `secretId`: the secret it used, whose count drops. */
+export const deleteEndpoint = action(async (id: string, secretId: string | null = null) => {
   await unwrapNoContent(api.DELETE('/api/endpoints/{id}', { params: { path: { id } } }));
-  return reload({ revalidate: getEndpoints.key });
+  return reload({ revalidate: endpointKeys(!!secretId) });
 }, 'deleteEndpoint');
+
+/**
+ * A provider key on its way to the API, read once by the request and dropped. The router keeps
+ * every action call's arguments as its submission `input` until the next navigation: the value
+ * goes in this holder, so what the router keeps is an empty one.
+ */
+export class WriteOnlyValue {
+  #value: string | null;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  take(): string {
+    const value = this.#value;
+    this.#value = null;
+    if (value === null) throw new Error('this value was already sent: type it again');
+    return value;
+  }
+  toJSON() {
+    return '[write-only]';
+  }
+}
+
+/**
+ * Stores a provider key: creates the secret, or replaces the value of the project's secret of that
+ * name (`replaced`). The value goes out once and never comes back: the answer holds only its hint.
+ * 503 `encryption_key_missing` when the server has no EVALFORGE_ENCRYPTION_KEY.
+ */
+export const createSecret = action(async (projectId: string, name: string, value: WriteOnlyValue) => {
+  const call = api.POST('/api/projects/{id}/secrets', {
+    params: { path: { id: projectId } },
+    body: { name, value: value.take() },
+  });
+  const secret = await unwrap(call);
+  const { response } = await call;
+  return json<{ secret: ProviderSecret; replaced: boolean }>(
+    { secret, replaced: response.status === 200 },
+    { revalidate: getSecrets.key },
+  );
+}, 'createSecret');
+
+/** A new value for a secret; endpoints using it get it on their next run. */
+export const replaceSecret = action(
+  async (id: string, value: WriteOnlyValue) =>
+    json(
+      await unwrap(api.PUT('/api/secrets/{id}', { params: { path: { id } }, body: { value: value.take() } })),
+      { revalidate: getSecrets.key },
+    ),
+  'replaceSecret',
+);
+
+/** 409 `in_use` (details.endpoint_ids) while endpoints, archived ones included, point at it. */
+export const deleteSecret = action(async (id: string) => {
+  await unwrapNoContent(api.DELETE('/api/secrets/{id}', { params: { path: { id } } }));
+  return reload({ revalidate: getSecrets.key });
+}, 'deleteSecret');
 
 /** Creates the judge's guardrail, or replaces the one it has. */
 export const upsertGuardrail = action(

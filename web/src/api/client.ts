@@ -31,6 +31,8 @@ export type EndpointUpdate = Schemas['EndpointUpdate'];
 export type GuardrailUpsert = Schemas['GuardrailUpsert'];
 export type GuardrailUpdate = Schemas['GuardrailUpdate'];
 export type UploadResult = Schemas['UploadResult'];
+/** A provider secret as the API lists it: name and hint, never the value. */
+export type ProviderSecret = Schemas['ProviderSecret'];
 
 export interface Page<T> {
   items: T[];

@@ -56,6 +56,15 @@ export const getEndpoints = query(
   'endpoints:list',
 );
 
+/** The project's provider secrets: names, hints and how many endpoints use each; never a value. */
+export const getSecrets = query(
+  (projectId: string) =>
+    unwrap(api.GET('/api/projects/{id}/secrets', { params: { path: { id: projectId }, query: ALL } })).then(
+      (p) => p.items,
+    ),
+  'secrets:list',
+);
+
 export const getGuardrails = query(
   (projectId: string) =>
     unwrap(api.GET('/api/projects/{id}/guardrails', { params: { path: { id: projectId } } })),

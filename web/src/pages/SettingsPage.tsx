@@ -1,10 +1,19 @@
 import { type RoutePreloadFuncArgs, useSearchParams } from '@solidjs/router';
 import { Show } from 'solid-js';
-import { getApiKeys, getEndpoints, getGuardrails, getHealth, getProjects, getRuns } from '../api/queries';
+import {
+  getApiKeys,
+  getEndpoints,
+  getGuardrails,
+  getHealth,
+  getProjects,
+  getRuns,
+  getSecrets,
+} from '../api/queries';
 import { ProjectPicker } from '../components/ProjectPicker';
 import { ApiKeysSection } from '../components/settings/ApiKeysSection';
 import { EndpointsSection } from '../components/settings/EndpointsSection';
 import { GuardrailsSection } from '../components/settings/GuardrailsSection';
+import { ProviderSecretsSection } from '../components/settings/ProviderSecretsSection';
 import { ServerSection } from '../components/settings/ServerSection';
 import { WorkflowsSection, workflowRunsQuery } from '../components/settings/WorkflowsSection';
 
@@ -14,6 +23,7 @@ export const preloadSettings = ({ location }: RoutePreloadFuncArgs) => {
   void getProjects();
   if (project) {
     void getEndpoints(project, false);
+    void getSecrets(project);
     void getGuardrails(project);
     void getApiKeys(project);
     void getRuns(workflowRunsQuery(project));
@@ -34,11 +44,14 @@ export function SettingsPage() {
       </form>
       <Show
         when={search.project}
-        fallback={<p class="empty">Choose a project for its endpoints, guardrails and keys.</p>}
+        fallback={
+          <p class="empty">Choose a project for its endpoints, provider secrets, guardrails and keys.</p>
+        }
       >
         {(project) => (
           <>
             <EndpointsSection project={project()} />
+            <ProviderSecretsSection project={project()} />
             <GuardrailsSection project={project()} />
             <ApiKeysSection project={project()} />
             <WorkflowsSection project={project()} />

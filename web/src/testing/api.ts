@@ -8,7 +8,7 @@ import { type MockInstance, vi } from 'vitest';
 import { api } from '../api/client';
 
 type Params = { path?: Record<string, string>; query?: Record<string, unknown> };
-/** A handler answers the body, or throws an `{ status, error }` for the API's error shape. */
+/** A handler answers the body (or a FakeStatus), or throws a FakeFailure for the API's error shape. */
 export type Handler = (params: Params, body?: unknown) => unknown;
 export type Handlers = Partial<Record<string, Handler>>;
 
@@ -17,6 +17,15 @@ export class FakeFailure {
     readonly status: number,
     readonly code: string,
     readonly message: string,
+    readonly details?: unknown,
+  ) {}
+}
+
+/** A handler's answer with a status other than 200 (201 Created). */
+export class FakeStatus {
+  constructor(
+    readonly status: number,
+    readonly data: unknown,
   ) {}
 }
 
@@ -25,12 +34,20 @@ function answer(handlers: Handlers, method: string) {
     const handler = handlers[`${method} ${path}`];
     if (!handler) throw new Error(`no fake for ${method} ${path}`);
     try {
-      const data = handler(init?.params ?? {}, init?.body);
-      return { data, response: new Response(null, { status: data === undefined ? 204 : 200 }) };
+      const answer = handler(init?.params ?? {}, init?.body);
+      if (answer instanceof FakeStatus)
+        return { data: answer.data, response: new Response(null, { status: answer.status }) };
+      return { data: answer, response: new Response(null, { status: answer === undefined ? 204 : 200 }) };
     } catch (err) {
       if (!(err instanceof FakeFailure)) throw err;
       return {
-        error: { error: { code: err.code, message: err.message } },
+        error: {
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(err.details === undefined ? {} : { details: err.details }),
+          },
+        },
         response: new Response(null, { status: err.status }),
       };
     }

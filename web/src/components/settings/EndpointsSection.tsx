@@ -2,7 +2,9 @@ import { createAsync, revalidate, useAction } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { createEndpoint, deleteEndpoint, updateEndpoint } from '../../api/actions';
 import type { Endpoint } from '../../api/client';
-import { getEndpoints } from '../../api/queries';
+import { getEndpoints, getSecrets } from '../../api/queries';
+import { latestOr } from '../../lib/async';
+import { shortId } from '../../lib/format';
 import { createSubmitter } from '../../lib/submit';
 import { DataTable } from '../DataTable';
 import { ConfirmDialog, Dialog } from '../Dialog';
@@ -22,10 +24,17 @@ const visibleConfig = (config: Record<string, unknown>) =>
 
 const endpointLabel = (e: Endpoint) => e.name ?? `${e.provider}/${e.model_name}`;
 
-/** The project's model endpoints: listed without secrets, added, edited, archived and deleted. */
+/**
+ * The project's model endpoints: listed without secrets (a provider secret by its name, a key
+ * variable by its name), added, edited, archived and deleted.
+ */
 export function EndpointsSection(props: { project: string }) {
   const [showArchived, setShowArchived] = createSignal(false);
   const endpoints = createAsync(() => getEndpoints(props.project, showArchived()));
+  // For the forms' secret select and the secrets' names in the list; a failure shows in their own section.
+  const secrets = createAsync(() => getSecrets(props.project));
+  const secretList = () => latestOr(secrets);
+  const secretName = (id: string) => secretList()?.find((s) => s.id === id)?.name ?? shortId(id);
   const create = useAction(createEndpoint);
   const update = useAction(updateEndpoint);
   const remove = useAction(deleteEndpoint);
@@ -67,7 +76,18 @@ export function EndpointsSection(props: { project: string }) {
                   {e.provider} / {e.model_name}
                 </td>
                 <td>{e.endpoint_url ?? 'provider default'}</td>
-                <td>{e.api_key_env ? `from $${e.api_key_env}` : 'none'}</td>
+                <td>
+                  <Show when={e.secret_id} fallback={e.api_key_env ? `from $${e.api_key_env}` : 'none'}>
+                    {(id) => (
+                      <>
+                        secret: {secretName(id())}
+                        <Show when={e.api_key_env}>
+                          {(env) => <span class="muted"> (${env()} unused)</span>}
+                        </Show>
+                      </>
+                    )}
+                  </Show>
+                </td>
                 <td class="muted">{visibleConfig(e.config) || '–'}</td>
                 <td class="row-actions">
                   <RowAction
@@ -95,6 +115,7 @@ export function EndpointsSection(props: { project: string }) {
       </Loadable>
       <h3>Add an endpoint</h3>
       <EndpointForm
+        secrets={secretList()}
         submitLabel="Add endpoint"
         onSubmit={(fields) => create(props.project, { ...fields, config: {} })}
       />
@@ -103,10 +124,15 @@ export function EndpointsSection(props: { project: string }) {
           <Dialog title={`Edit endpoint ${endpointLabel(endpoint)}`} onClose={() => setEditing(null)}>
             <EndpointForm
               initial={endpoint}
+              secrets={secretList()}
               submitLabel="Save endpoint"
               onCancel={() => setEditing(null)}
-              onSubmit={async (fields) => {
-                await update(endpoint.id, fields);
+              onSubmit={async ({ secret_id, ...fields }) => {
+                // secret_id only when it changes: the secrets' endpoint counts reload only then.
+                await update(
+                  endpoint.id,
+                  secret_id === endpoint.secret_id ? fields : { ...fields, secret_id },
+                );
                 setEditing(null);
               }}
             />
@@ -119,7 +145,7 @@ export function EndpointsSection(props: { project: string }) {
             title={`Delete endpoint ${endpointLabel(endpoint)}?`}
             confirmLabel="Delete endpoint"
             onClose={() => setDeleting(null)}
-            onConfirm={() => remove(endpoint.id)}
+            onConfirm={() => remove(endpoint.id, endpoint.secret_id)}
           >
             <p>
               Only an endpoint no run has used can be deleted; one with runs is kept for their history, so

@@ -10,6 +10,8 @@ import { FormError } from '../FormError';
 export function SettingsForm(props: {
   label: string;
   submitter: ReturnType<typeof createSubmitter>;
+  /** What to show below the form instead of the submitter's error (a form that words some of it by a field). */
+  error?: unknown;
   submitLabel: string;
   busyLabel?: string;
   errorId?: string;
@@ -43,7 +45,7 @@ export function SettingsForm(props: {
         </Show>
         {props.note}
       </div>
-      <FormError error={props.submitter.error()} id={props.errorId} />
+      <FormError error={'error' in props ? props.error : props.submitter.error()} id={props.errorId} />
     </form>
   );
 }
