@@ -22,6 +22,7 @@ import {
 import { createLogger } from '../lib/logger.js';
 import { PROJECT_ROOT } from '../runtime/child-process.js';
 import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
+import { type CliResult, runCli } from '../test/helpers/cli.js';
 import {
   createTestDatabase,
   createTestTemporal,
@@ -30,9 +31,6 @@ import {
   type TestTemporal,
 } from '../test/helpers/index.js';
 import { EXIT } from './exit-codes.js';
-
-const BIN = path.join(PROJECT_ROOT, 'cli/bin.mjs');
-const CLI_TIMEOUT_MS = 30_000;
 
 let db: TestDatabase;
 let temporal: TestTemporal;
@@ -66,36 +64,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI with a clean environment (the test runner's own CI variables must not leak in). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: tmp,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, EVALFORGE_URL: url, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd: tmp, env: { HOME: tmp, EVALFORGE_URL: url, ...env } });
 
 const runArgs = () => [
   'run',

@@ -1,21 +1,14 @@
-/**
- * The gate fails closed, end to end: real workflow runs on a real Temporal server and PostgreSQL, the
- * API over HTTP and the `evalforge` CLI as CI runs it. What was not measured never reads as a pass.
- */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { startRun } from '../api/services/runs.js';
 import { EvalRun } from '../db/entities/index.js';
-import { PROJECT_ROOT } from '../runtime/child-process.js';
 import { evalRunWorkflowId } from '../temporal.config.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';
+import { runCli } from '../test/helpers/cli.js';
 import { freePort, useRunHarness } from '../test/helpers/index.js';
 
 const harness = useRunHarness({ seed: 11 });
-const CLI = path.join(PROJECT_ROOT, 'cli/bin.mjs');
 let apiUrl: string;
 let server: ReturnType<typeof serve>;
 
@@ -42,24 +35,7 @@ async function finish(runId: string) {
   return harness.db.dataSource.getRepository(EvalRun).findOneByOrFail({ id: runId });
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', EVALFORGE_URL: apiUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { env: { EVALFORGE_URL: apiUrl } });
 
 describe('the gate fails closed', () => {
   it('a dead endpoint: run failed, verdict error, CLI exit 4, CI status failure, never a baseline', async () => {
