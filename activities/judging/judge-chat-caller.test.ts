@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundPolicy } from '../../core/outbound-policy.js';
 import { NO_REPORTER } from '../../core/run-reporter.js';
 import { LlmEndpoint, type LlmProvider } from '../../db/entities/index.js';
 import { pointwiseVerdictSchema } from '../../judges/llm/verdicts.js';
@@ -9,7 +10,7 @@ import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/p
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
 import { makeJudgeChatCaller } from './judge-chat-caller.js';
 
-const KEY_ENV = 'EVALFORGE_TEST_JUDGE_KEY';
+const KEY_ENV = 'EVALFORGE_PROVIDER_TEST_JUDGE_KEY';
 const env = (name: string) => (name === KEY_ENV ? 'sk-judge-test-0123456789' : undefined);
 const format = pointwiseVerdictSchema([{ name: 'quality', description: 'good', weight: 1 }], {
   min: 1,
@@ -45,7 +46,12 @@ async function judgeCaller(provider: LlmProvider) {
     api_key_env: KEY_ENV,
   });
   const factory = makeJudgeChatCaller(
-    { dataSource: db.dataSource, logger: createLogger('judge-caller-test', 'silent'), reporter: NO_REPORTER },
+    {
+      dataSource: db.dataSource,
+      logger: createLogger('judge-caller-test', 'silent'),
+      reporter: NO_REPORTER,
+      outboundPolicy: createOutboundPolicy({ mode: 'dev' }),
+    },
     { env },
   );
   const caller = await factory({

@@ -19,6 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import OpenAI from 'openai';
 import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
+import { createOutboundPolicy } from '../../core/outbound-policy.js';
 import { NO_REPORTER } from '../../core/run-reporter.js';
 import { EvalResult } from '../../db/entities/index.js';
 import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../../runtime/worker.js';
@@ -147,7 +148,13 @@ async function startEvalForge(): Promise<EvalForgeRig> {
     connection: workerConnection,
     namespace,
     queues: [...ALL_TASK_QUEUES],
-    deps: { dataSource: db.dataSource, logger, reporter: NO_REPORTER },
+    // Dev mode's outbound policy: the fake model server listens on loopback.
+    deps: {
+      dataSource: db.dataSource,
+      logger,
+      reporter: NO_REPORTER,
+      outboundPolicy: createOutboundPolicy({ mode: 'dev' }),
+    },
   });
   const running = workerSet.run();
   cleanups.push(async () => {
