@@ -1,6 +1,7 @@
 import { JUDGE_CATALOG } from './catalog.js';
 import { type AssertionOptions as Assertion, assertionsOptions } from './config-schemas.js';
 import { MAX_REGEX_INPUT_CHARS } from './format.js';
+import { type RegexOutcome, testRegexes } from './safe-regex.js';
 import { JudgeConfigError, type JudgeSettings, parseJudgeConfig } from './settings.js';
 import { errorResult, type Judge, type JudgeItem, type JudgeResult, MISSING_REFERENCE } from './types.js';
 
@@ -8,11 +9,11 @@ import { errorResult, type Judge, type JudgeItem, type JudgeResult, MISSING_REFE
 export function createAssertionsJudge(settings: JudgeSettings = {}): Judge {
   const config = parseJudgeConfig(assertionsOptions, 'assertions', settings.config);
   const threshold = settings.threshold ?? JUDGE_CATALOG.assertions.defaultThreshold;
-  const regexes = config.assertions.map((a) =>
-    a.type === 'regex' && a.value !== undefined ? compile(a) : null,
-  );
+  // Configured patterns are checked here (a bad one is a config error); they run in safe-regex's thread.
+  for (const a of config.assertions) if (a.type === 'regex' && a.value !== undefined) compile(a);
 
-  const holds = (a: Assertion, k: number, output: string, expected: string): boolean => {
+  /** `regexMatched`: the verdict of this assertion's regex on this output, when it is a regex. */
+  const holds = (a: Assertion, output: string, expected: string, regexMatched?: boolean): boolean => {
     const fold = (s: string) => (a.case_sensitive ? s : s.toLowerCase());
     const [got, want] = a.trim
       ? [fold(output.trim()), fold(expected.trim())]
@@ -29,9 +30,7 @@ export function createAssertionsJudge(settings: JudgeSettings = {}): Judge {
       case 'ends_with':
         return got.endsWith(want);
       case 'regex':
-        return (regexes[k] ?? compile({ ...a, value: expected })).test(
-          output.slice(0, MAX_REGEX_INPUT_CHARS),
-        );
+        return regexMatched === true;
     }
   };
 
@@ -40,24 +39,49 @@ export function createAssertionsJudge(settings: JudgeSettings = {}): Judge {
     kind: 'rule',
     modelInfo: () => null,
     async evaluateBatch(items: readonly JudgeItem[]): Promise<JudgeResult[]> {
-      return items.map((item) => {
-        if (
-          config.assertions.some((a) => a.reference) &&
-          (item.reference === null || item.reference === undefined)
-        ) {
+      const missingReference = (item: JudgeItem) =>
+        config.assertions.some((a) => a.reference) &&
+        (item.reference === null || item.reference === undefined);
+      const expected = (a: Assertion, item: JudgeItem) =>
+        a.reference ? (item.reference as string) : (a.value as string);
+      // Every (item, regex assertion) pair in one batch for the regex thread.
+      const tasks: Array<{ item: number; assertion: number }> = [];
+      items.forEach((item, i) => {
+        if (missingReference(item)) return;
+        config.assertions.forEach((a, k) => {
+          if (a.type === 'regex') tasks.push({ item: i, assertion: k });
+        });
+      });
+      const outcomes = await testRegexes(
+        tasks.map(({ item, assertion }) => {
+          const a = config.assertions[assertion];
+          return {
+            source: expected(a, items[item]),
+            flags: a.case_sensitive ? '' : 'i',
+            input: items[item].output.slice(0, MAX_REGEX_INPUT_CHARS),
+          };
+        }),
+      );
+      const outcomeOf = new Map<string, RegexOutcome>();
+      tasks.forEach((t, n) => {
+        outcomeOf.set(`${t.item}:${t.assertion}`, outcomes[n]);
+      });
+      return items.map((item, i) => {
+        if (missingReference(item)) {
           return errorResult(`assertions with reference: true ${MISSING_REFERENCE}`);
         }
-        try {
-          const checks = config.assertions.map((a, k) => ({
-            type: a.type,
-            passed: holds(a, k, item.output, a.reference ? (item.reference as string) : (a.value as string)),
-          }));
-          const score = checks.filter((c) => c.passed).length / checks.length;
-          return { score, passed: score >= threshold, details: { checks } };
-        } catch (err) {
-          // A reference used as a regex can be an invalid pattern: that sample errors, the batch goes on.
-          return errorResult((err as Error).message);
-        }
+        const regexOutcomes = config.assertions.map((_a, k) => outcomeOf.get(`${i}:${k}`));
+        // A reference used as a regex can be an invalid pattern, and any pattern can run past its time
+        // limit: that sample errors (naming the pattern), the batch goes on.
+        const failed = regexOutcomes.find((o) => o !== undefined && 'error' in o);
+        if (failed && 'error' in failed) return errorResult(`assertions ${failed.error}`);
+        const checks = config.assertions.map((a, k) => {
+          const outcome = regexOutcomes[k];
+          const matched = outcome && 'matched' in outcome ? outcome.matched : undefined;
+          return { type: a.type, passed: holds(a, item.output, expected(a, item), matched) };
+        });
+        const score = checks.filter((c) => c.passed).length / checks.length;
+        return { score, passed: score >= threshold, details: { checks } };
       });
     },
   };

@@ -51,7 +51,15 @@ export const zeroShotOptions = z
     multi_label: z
       .boolean()
       .default(true)
-      .describe('true: each label judged on its own (entailment vs contradiction); false: labels compete'),
+      .describe(
+        'true: each label judged on its own (entailment vs contradiction); false: labels compete (a single label is always judged on its own)',
+      ),
+    offline_fallback: z
+      .boolean()
+      .default(true)
+      .describe(
+        'when no model is configured and the default NLI model is not in the models folder, score by MiniLM similarity to the hypotheses (weaker; recorded in details.method)',
+      ),
   })
   .check((ctx) => {
     const unknown = (ctx.value.positive_labels ?? []).filter((l) => !ctx.value.labels.includes(l));
@@ -256,13 +264,30 @@ export const llmJudgeOptions = z
     /**
      * Send the verdict's JSON Schema as `response_format` (json_schema, strict), so servers that constrain
      * decoding (OpenAI gpt-4o and later, vLLM, llama.cpp, Ollama, the local server) always reply in shape.
-     * Off by default: some older OpenAI-compatible servers reject the field. Scores then come before the
-     * reasoning. The Anthropic protocol has no such field: there the prompt alone asks for JSON.
+     * Off by default: some older OpenAI-compatible servers reject the field. Reasoning comes first, then the
+     * scores, with or without it. The Anthropic protocol has no such field: there the prompt alone asks for JSON.
      */
     structured_output: z
       .boolean()
       .default(false)
       .describe("send the verdict's JSON Schema as response_format (json_schema, strict)"),
+    /**
+     * G-Eval: ask for token log-probabilities and score each criterion as the probability-weighted mean of
+     * the scale's values at its score token. Servers that return none (or refuse the field, which the
+     * OpenAI-compatible caller then stops sending) get the integer the judge wrote.
+     */
+    logprobs: z
+      .boolean()
+      .default(true)
+      .describe(
+        'pointwise: score each criterion as the probability-weighted mean of the scale (G-Eval) when the server returns logprobs',
+      ),
+    demonstration: z
+      .boolean()
+      .default(false)
+      .describe(
+        'the judge model is too small to be trusted (e.g. the local 135M demo model): its scores are labelled a demonstration; keep the guardrail non-blocking',
+      ),
   })
   .refine((c) => c.scale.max > c.scale.min, {
     message: 'scale.max must be greater than scale.min',

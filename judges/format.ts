@@ -2,8 +2,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { JUDGE_CATALOG } from './catalog.js';
 import { formatOptions, type MarkdownOptions } from './config-schemas.js';
+import { testRegexes } from './safe-regex.js';
 import { JudgeConfigError, type JudgeSettings, parseJudgeConfig } from './settings.js';
-import type { Judge, JudgeItem, JudgeResult } from './types.js';
+import { errorResult, type Judge, type JudgeItem, type JudgeResult } from './types.js';
 
 /** User regexes only see this much of an output: bounds the cost of a pathological pattern. */
 export const MAX_REGEX_INPUT_CHARS = 100_000;
@@ -24,7 +25,8 @@ export function createFormatJudge(settings: JudgeSettings = {}): Judge {
   const schema = config.json_schema ? compileSchema(config.json_schema) : null;
   const regex = config.regex ? compileRegex(config.regex, config.regex_flags) : null;
 
-  const check = (output: string): Check[] => {
+  /** `regexMatched`: the regex's verdict on this output, run off the main thread (safe-regex.ts). */
+  const check = (output: string, regexMatched: boolean): Check[] => {
     const checks: Check[] = [];
     if (config.json || schema) {
       const parsed = parseJsonOutput(output);
@@ -39,8 +41,7 @@ export function createFormatJudge(settings: JudgeSettings = {}): Judge {
       }
     }
     if (regex) {
-      regex.lastIndex = 0;
-      const passed = regex.test(output.slice(0, MAX_REGEX_INPUT_CHARS));
+      const passed = regexMatched;
       checks.push({
         name: 'regex',
         passed,
@@ -73,8 +74,20 @@ export function createFormatJudge(settings: JudgeSettings = {}): Judge {
     kind: 'rule',
     modelInfo: () => null,
     async evaluateBatch(items: readonly JudgeItem[]): Promise<JudgeResult[]> {
-      return items.map((item) => {
-        const checks = check(item.output);
+      const matches = regex
+        ? await testRegexes(
+            items.map((item) => ({
+              source: regex.source,
+              flags: regex.flags,
+              input: item.output.slice(0, MAX_REGEX_INPUT_CHARS),
+            })),
+          )
+        : [];
+      return items.map((item, i) => {
+        const match = matches[i];
+        // A pattern that ran past its time limit on this output: an error naming it, not a stalled worker.
+        if (match && 'error' in match) return errorResult(`format ${match.error}`);
+        const checks = check(item.output, match?.matched ?? false);
         const score = checks.filter((c) => c.passed).length / checks.length;
         return { score, passed: score >= threshold, details: { checks } };
       });

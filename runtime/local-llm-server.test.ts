@@ -125,7 +125,9 @@ describe('local LLM server (SmolLM2 GGUF on node-llama-cpp)', () => {
   it('returns OpenAI logprobs: the model’s distribution at each generated token, top alternatives sorted', async () => {
     const res = await client.chat.completions.create({
       model: LOCAL_LLM_MODEL_NAME,
-      messages: [{ role: 'user', content: 'Rate this answer from 1 to 5: "Paris is the capital of France."' }],
+      messages: [
+        { role: 'user', content: 'Rate this answer from 1 to 5: "Paris is the capital of France."' },
+      ],
       max_tokens: 12,
       temperature: 0,
       logprobs: true,

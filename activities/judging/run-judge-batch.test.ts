@@ -133,6 +133,41 @@ describe('runJudgeBatch', () => {
     expect(equals[0]).toMatchObject({ model_id: null, dtype: null });
   });
 
+  it("records the threshold that decided every score: the guardrail's, else the judge's default", async () => {
+    const { run, resultIds } = await newRun();
+    const runJudgeBatch = makeRunJudgeBatch(deps());
+    // A guardrail's threshold (format: 1, similarity: 0.2).
+    await runJudgeBatch({ runId: run.id, judgeType: 'format', resultIds });
+    await runJudgeBatch({ runId: run.id, judgeType: 'similarity', resultIds });
+    // No guardrail for these names: the judge's own default decides, and is recorded.
+    expect(await runJudgeBatch({ runId: run.id, judgeType: 'assertions:defaults', resultIds })).toEqual({
+      scored: 5,
+      errored: 0,
+    });
+    await runJudgeBatch({ runId: run.id, judgeType: 'pii:defaults', resultIds });
+    await runJudgeBatch({ runId: run.id, judgeType: 'format:unconfigured', resultIds }); // no check: config error
+    const decided = async (judgeType: string) =>
+      (await scores(run.id, judgeType)).map((s) => [s.details.threshold, s.details.blocking]);
+    expect(await decided('format')).toEqual(Array(5).fill([1, false]));
+    expect(await decided('similarity')).toEqual(Array(5).fill([0.2, false]));
+    expect(await decided('assertions:defaults')).toEqual(Array(5).fill([1, false]));
+    expect(await decided('pii:defaults')).toEqual(Array(5).fill([1, false]));
+    expect(await decided('format:unconfigured')).toEqual(Array(5).fill([1, false]));
+    // Pass/fail agrees with the recorded threshold wherever there is a score.
+    for (const judgeType of ['format', 'similarity', 'assertions:defaults', 'pii:defaults']) {
+      for (const s of await scores(run.id, judgeType)) {
+        expect(s.passed, `${judgeType} ${s.position}`).toBe(
+          (s.score as number) >= (s.details.threshold as number),
+        );
+      }
+    }
+    const [{ count }]: { count: string }[] = await db.dataSource.query(
+      `SELECT count(*) FROM judge_scores WHERE run_id = $1 AND NOT (details ? 'threshold' AND details->'threshold' <> 'null')`,
+      [run.id],
+    );
+    expect(Number(count)).toBe(0);
+  });
+
   it('is idempotent: a rerun writes nothing and keeps the first scores', async () => {
     const { run, resultIds } = await newRun();
     const runJudgeBatch = makeRunJudgeBatch(deps());

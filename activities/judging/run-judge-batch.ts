@@ -14,6 +14,7 @@ import { recordJudgeBatch } from '../../lib/metrics.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadJudgeContext, type PendingResult, type ScoreRow, upsertScores } from './judge-score-store.js';
 import { JUDGE_BATCH_SIZES, judgeTaskQueue } from './judge-task-queue.js';
+import { effectiveThreshold } from './judge-threshold.js';
 
 export interface RunJudgeBatchInput {
   runId: string;
@@ -74,6 +75,11 @@ export function makeRunJudgeBatch(deps: JudgeBatchDeps) {
 
     const settings = guardrail ? judgeSettingsFromGuardrail(guardrail) : {};
     const config = settings.config ?? {};
+    // Recorded with every score, also when the judge's default decided (no guardrail, or none set).
+    const decidedBy = {
+      threshold: effectiveThreshold(judgeType, settings),
+      blocking: settings.blocking ?? false,
+    };
     const log = deps.logger.child({ runId, judgeType, results: pending.length });
     let judge: Judge;
     try {
@@ -84,7 +90,7 @@ export function makeRunJudgeBatch(deps: JudgeBatchDeps) {
       judge = createJudge(judgeType, settings, { ...deps.judgeDeps, logger: log, chatCaller });
     } catch (err) {
       if (!(err instanceof JudgeConfigError)) throw err;
-      return recordWholeBatchError(deps, runId, judgeType, pending, err);
+      return recordWholeBatchError(deps, runId, judgeType, pending, err, decidedBy);
     }
 
     const batchSize = JUDGE_BATCH_SIZES[judgeTaskQueue(judgeType, config)];
@@ -99,7 +105,7 @@ export function makeRunJudgeBatch(deps: JudgeBatchDeps) {
         // Retrying cannot fix a wrong config or a model missing from the models folder: record and go on.
         // Anything else (out of memory, a transient I/O error) is thrown so Temporal retries the batch.
         if (!(err instanceof JudgeConfigError || err instanceof ModelNotFoundError)) throw err;
-        const rest = await recordWholeBatchError(deps, runId, judgeType, pending.slice(i), err);
+        const rest = await recordWholeBatchError(deps, runId, judgeType, pending.slice(i), err, decidedBy);
         return { scored: outcome.scored, errored: outcome.errored + rest.errored };
       }
       const seconds = (performance.now() - started) / 1000;
@@ -109,11 +115,7 @@ export function makeRunJudgeBatch(deps: JudgeBatchDeps) {
         resultId: result.id,
         score: results[k].score,
         passed: results[k].passed,
-        details: {
-          ...results[k].details,
-          threshold: settings.threshold ?? null,
-          blocking: settings.blocking ?? false,
-        },
+        details: { ...results[k].details, ...decidedBy },
         error: results[k].error?.slice(0, MAX_ERROR_CHARS) ?? null,
         modelId: info?.modelId ?? null,
         modelRevision: info?.revision ?? null,
@@ -162,6 +164,7 @@ async function recordWholeBatchError(
   judgeType: string,
   results: PendingResult[],
   err: Error,
+  decidedBy: { threshold: number | null; blocking: boolean },
 ): Promise<RunJudgeBatchOutcome> {
   deps.logger.warn(
     { runId, judgeType, results: results.length, err: err.message },
@@ -175,7 +178,7 @@ async function recordWholeBatchError(
       resultId: r.id,
       score: null,
       passed: false,
-      details: {},
+      details: { ...decidedBy },
       error: `${err.name}: ${err.message}`.slice(0, MAX_ERROR_CHARS),
       modelId: null,
       modelRevision: null,

@@ -169,7 +169,7 @@ describe('LLM-as-judge, structured output', () => {
     { name: 'tone', description: 'Friendly.' },
   ];
 
-  it('sends the verdict JSON Schema as a strict response_format, scores first', async () => {
+  it('sends the verdict JSON Schema as a strict response_format, reasoning first', async () => {
     replies('{"criteria": {"accuracy": 4, "tone": 2}, "reasoning": "right, curt"}');
     const [r] = await judgeWith({
       structured_output: true,
@@ -196,6 +196,7 @@ describe('LLM-as-judge, structured output', () => {
         schema: {
           type: 'object',
           properties: {
+            reasoning: { type: 'string' },
             criteria: {
               type: 'object',
               properties: {
@@ -205,19 +206,43 @@ describe('LLM-as-judge, structured output', () => {
               required: ['accuracy', 'tone'],
               additionalProperties: false,
             },
-            reasoning: { type: 'string' },
           },
-          required: ['criteria', 'reasoning'],
+          required: ['reasoning', 'criteria'],
           additionalProperties: false,
         },
       },
     });
     const schema = responseFormat(sent)?.json_schema?.schema as { properties: object };
-    expect(Object.keys(schema.properties)).toEqual(['criteria', 'reasoning']);
+    expect(Object.keys(schema.properties)).toEqual(['reasoning', 'criteria']);
     // The prompt asks for the same order, with placeholders rather than values to copy.
     expect(sent.system).toContain(
-      '{"criteria": {"accuracy": <integer 0-3>, "tone": <integer 0-3>}, "reasoning": "<one short sentence>"}',
+      '{"reasoning": "<one or two short sentences>", "criteria": {"accuracy": <integer 0-3>, "tone": <integer 0-3>}}',
     );
+  });
+
+  it('repairs a reply cut in its reasoning with one call for the scores alone, counted in usage', async () => {
+    replies(
+      {
+        content: '{"reasoning": "The response explains the refund policy at great length and',
+        finishReason: 'length',
+      },
+      '{"criteria": {"quality": 4}}',
+    );
+    const [r] = await judgeWith({ structured_output: true }).evaluateBatch([item]);
+    expect(r).toMatchObject({
+      score: 0.75,
+      details: { attempts: 2, repaired: true, criteria: { quality: 4 } },
+    });
+    expect(r.details.reasoning).toMatch(/^\{"reasoning": "The response explains/);
+    expect(r.usage).toEqual({ inputTokens: 200, outputTokens: 40 });
+    const [, repair] = server.requests;
+    expect(responseFormat(repair)?.json_schema?.name).toBe('pointwise_scores');
+    expect(repair.input).toContain('[YOUR PREVIOUS REPLY]\n{"reasoning": "The response explains');
+    expect(repair.input).toMatch(
+      /reply cut at max_tokens\)\. Reply now with only the JSON object, without reasoning/,
+    );
+    expect(repair.input).toContain('{"criteria": {"quality": <integer 1-5>}}');
+    expect(repair.system).toBe(server.requests[0].system);
   });
 
   it('bounds wide scales with minimum and maximum instead of listing every value', async () => {
@@ -271,10 +296,10 @@ describe('LLM-as-judge, structured output', () => {
           schema: {
             type: 'object',
             properties: {
-              winner: { type: 'string', enum: ['A', 'B', 'tie'] },
               reasoning: { type: 'string' },
+              winner: { type: 'string', enum: ['A', 'B', 'tie'] },
             },
-            required: ['winner', 'reasoning'],
+            required: ['reasoning', 'winner'],
             additionalProperties: false,
           },
         },
@@ -324,3 +349,111 @@ describe('LLM-as-judge, pairwise with position swap', () => {
     expect(r.error).toMatch(/reference/);
   });
 });
+
+/** An OpenAI chat completion whose reply is `tokens` joined, with their logprobs. */
+function completionWithLogprobs(tokens: Array<[string, Array<[string, number]>]>) {
+  const lp = (p: number) => Math.log(p);
+  return {
+    id: 'c1',
+    object: 'chat.completion',
+    created: 0,
+    model: JUDGE_MODEL,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: tokens.map(([t]) => t).join('') },
+        finish_reason: 'stop',
+        logprobs: {
+          content: tokens.map(([token, top]) => ({
+            token,
+            logprob: lp(top.find(([t]) => t === token)?.[1] ?? 1),
+            bytes: null,
+            top_logprobs: top.map(([t, p]) => ({ token: t, logprob: lp(p), bytes: null })),
+          })),
+        },
+      },
+    ],
+    usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+  };
+}
+
+describe('LLM-as-judge, G-Eval probability-weighted scores', () => {
+  const verdictTokens = (top: Array<[string, number]>): Array<[string, Array<[string, number]>]> => [
+    ['{"reasoning": "Mostly right."', []],
+    [', "criteria": {"quality":', []],
+    [top[0][0], top],
+    ['}}', []],
+  ];
+
+  it('asks for logprobs and scores the expected value of the scale at the score token', async () => {
+    server.reset();
+    server.setResponder(() => ({
+      body: completionWithLogprobs(
+        verdictTokens([
+          [' 4', 0.6],
+          [' 5', 0.3],
+          [' 3', 0.1],
+        ]),
+      ),
+    }));
+    const [r] = await judgeWith().evaluateBatch([item]);
+    // 4·0.6 + 5·0.3 + 3·0.1 = 4.2 on 1..5
+    expect(r.score).toBeCloseTo((4.2 - 1) / 4, 10);
+    expect(r.details).toMatchObject({
+      criteria: { quality: 4 },
+      weighted_criteria: { quality: 4.2 },
+      probability_mass: { quality: 1 },
+      scoring: 'probability_weighted',
+    });
+    expect(server.requests[0].body).toMatchObject({ logprobs: true, top_logprobs: 5 });
+  });
+
+  it('normalises over the scale values only, and keeps the written score without logprobs', async () => {
+    server.reset();
+    server.setResponder(() => ({
+      body: completionWithLogprobs(
+        verdictTokens([
+          [' 2', 0.5],
+          [' 1', 0.25],
+          [' "', 0.2],
+          [' 9', 0.05],
+        ]),
+      ),
+    }));
+    const [r] = await judgeWith().evaluateBatch([item]);
+    expect(r.details.weighted_criteria).toEqual({ quality: round((2 * 0.5 + 0.25) / 0.75) });
+    expect(r.details.probability_mass).toEqual({ quality: 0.75 });
+    replies('{"reasoning": "fine", "criteria": {"quality": 2}}');
+    const [plain] = await judgeWith().evaluateBatch([item]);
+    expect(plain).toMatchObject({ score: 0.25, details: { scoring: 'sampled' } });
+    expect(plain.details).not.toHaveProperty('weighted_criteria');
+  });
+
+  it('sends no logprobs with logprobs: false, and stops asking a server that refuses them', async () => {
+    replies('{"criteria": {"quality": 3}}');
+    await judgeWith({ logprobs: false }).evaluateBatch([item]);
+    expect(server.requests[0].body).not.toHaveProperty('logprobs');
+    server.reset();
+    server.setResponder((req) =>
+      req.body.logprobs
+        ? { status: 400, body: { error: { message: 'logprobs is not supported with this model' } } }
+        : { content: '{"criteria": {"quality": 3}}' },
+    );
+    const judge = judgeWith();
+    const [first] = await judge.evaluateBatch([item]);
+    const [second] = await judge.evaluateBatch([item]);
+    expect(first).toMatchObject({ score: 0.5, details: { attempts: 1 } });
+    expect(second.score).toBe(0.5);
+    expect(server.requests.map((q) => Boolean(q.body.logprobs))).toEqual([true, false, false]);
+  });
+
+  it('marks every score of a demonstration judge', async () => {
+    replies('{"criteria": {"quality": 3}}');
+    const [r] = await judgeWith({ demonstration: true }).evaluateBatch([item]);
+    expect(r.details.demonstration).toBe(true);
+    const [pair] = await judgeWith({ demonstration: true, mode: 'pairwise' }).evaluateBatch([item]);
+    expect(pair.details.demonstration).toBe(true);
+  });
+});
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;

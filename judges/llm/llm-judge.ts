@@ -14,8 +14,9 @@ import {
   round6,
   unitScore,
 } from '../types.js';
-import type { ChatCaller, ChatMessage, JsonSchemaResponseFormat } from './chat-caller.js';
-import { pairwisePrompt, pointwisePrompt, withCorrection } from './prompts.js';
+import type { ChatCaller, ChatMessage, JsonSchemaResponseFormat, TokenLogprob } from './chat-caller.js';
+import { weightedScores } from './logprob-scores.js';
+import { pairwisePrompt, pairwiseShape, pointwisePrompt, pointwiseShape, repairPrompt } from './prompts.js';
 import { parseJsonLenient } from './verdict-parser.js';
 import {
   pairwiseVerdict,
@@ -26,9 +27,12 @@ import {
   type Winner,
 } from './verdicts.js';
 
-/** One try plus one retry per call; after that the item gets a recorded judge error. */
+/** One try plus one repair per call; after that the item gets a recorded judge error. */
 export const LLM_JUDGE_ATTEMPTS = 2;
 const RAW_REPLY_KEPT_CHARS = 500;
+/** Alternatives asked per token for probability-weighted scores: enough for every point of a 1-5 or 1-10
+ * scale, within OpenAI's limit of 20. */
+const MIN_TOP_LOGPROBS = 5;
 
 type LlmJudgeConfig = z.infer<typeof llmJudgeOptions>;
 
@@ -37,12 +41,30 @@ interface CallOutcome<T> {
   usage: JudgeUsage;
   attempts: number;
   raw: string;
+  /** The verdict came from the repair call (the first reply, e.g. cut in its reasoning, is `firstReply`). */
+  repaired: boolean;
+  firstReply: string;
+  /** Token log-probabilities of the reply the verdict came from, when the server returned them. */
+  logprobs: TokenLogprob[] | null;
+}
+
+/** What one verdict needs: the prompt, its schema, the verdict shape without reasoning for the repair call,
+ * and the reader. */
+interface VerdictRequest<T> {
+  messages: ChatMessage[];
+  format?: JsonSchemaResponseFormat;
+  repairFormat?: JsonSchemaResponseFormat;
+  repairShape: string;
+  read: (parsed: unknown, raw: string) => Verdict<T>;
+  logprobs?: { top: number };
 }
 
 /**
- * LLM-as-judge. Pointwise: G-Eval style criteria scored on a scale, score = weighted mean rescaled to [0, 1].
- * Pairwise: the output against the reference, asked twice with positions swapped (win 1, tie 0.5, loss 0,
- * averaged), so a judge that always prefers one position scores 0.5 and is flagged inconsistent.
+ * LLM-as-judge. Pointwise: G-Eval style criteria scored on a scale, reasoning first, then the scores;
+ * score = weighted mean rescaled to [0, 1], each criterion probability-weighted when the server returns
+ * logprobs. Pairwise: the output against the reference, asked twice with positions swapped (win 1, tie 0.5,
+ * loss 0, averaged), so a judge that always prefers one position scores 0.5 and is flagged inconsistent.
+ * An unusable reply gets one repair call asking for the verdict JSON alone (counted in usage).
  */
 export function createLlmJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {}): Judge {
   const config = parseJudgeConfig(llmJudgeOptions, 'llm_judge', settings.config);
@@ -55,10 +77,14 @@ export function createLlmJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {
       ? LLM_JUDGE_PAIRWISE_DEFAULT_THRESHOLD
       : JUDGE_CATALOG.llm_judge.defaultThreshold);
 
-  const judgeOne = (item: JudgeItem): Promise<JudgeResult> =>
-    config.mode === 'pairwise'
-      ? pairwise(caller, config, item, threshold)
-      : pointwise(caller, config, item, threshold);
+  const judgeOne = async (item: JudgeItem): Promise<JudgeResult> => {
+    const result =
+      config.mode === 'pairwise'
+        ? await pairwise(caller, config, item, threshold)
+        : await pointwise(caller, config, item, threshold);
+    // A small judge model's verdicts are shown as a demonstration, never as judgement.
+    return config.demonstration ? { ...result, details: { ...result.details, demonstration: true } } : result;
+  };
 
   return {
     type: 'llm_judge',
@@ -74,35 +100,60 @@ async function pointwise(
   item: JudgeItem,
   threshold: number,
 ): Promise<JudgeResult> {
+  const { criteria, scale } = config;
   const messages = pointwisePrompt({
     rubric: config.rubric,
-    criteria: config.criteria,
+    criteria,
     steps: config.evaluation_steps,
-    scale: config.scale,
+    scale,
     input: item.input,
     reference: config.use_reference ? item.reference : null,
     output: item.output,
-    structured: config.structured_output,
   });
-  const format = config.structured_output ? pointwiseVerdictSchema(config.criteria, config.scale) : undefined;
-  const outcome = await callForVerdict(caller, config, messages, format, (parsed, raw) =>
-    pointwiseVerdict(parsed, raw, config.criteria, config.scale),
-  );
+  const points = scale.max - scale.min + 1;
+  const outcome = await callForVerdict(caller, config, {
+    messages,
+    format: config.structured_output ? pointwiseVerdictSchema(criteria, scale) : undefined,
+    repairFormat: config.structured_output ? pointwiseVerdictSchema(criteria, scale, false) : undefined,
+    repairShape: pointwiseShape(criteria, scale, false),
+    read: (parsed, raw) => pointwiseVerdict(parsed, raw, criteria, scale),
+    ...(config.logprobs && { logprobs: { top: Math.max(MIN_TOP_LOGPROBS, Math.min(points, 20)) } }),
+  });
   if (!outcome.verdict.ok) return judgeError(outcome);
-  const { min, max } = config.scale;
-  const totalWeight = config.criteria.reduce((s, c) => s + c.weight, 0);
   const scores = outcome.verdict.value;
+  const weighted = outcome.logprobs
+    ? weightedScores(
+        outcome.logprobs,
+        criteria.map((c) => c.name),
+        scale,
+      )
+    : {};
+  const used = Object.fromEntries(criteria.map((c) => [c.name, weighted[c.name]?.value ?? scores[c.name]]));
+  const weightedNames = criteria.filter((c) => weighted[c.name]).map((c) => c.name);
+  const totalWeight = criteria.reduce((s, c) => s + c.weight, 0);
   const score = unitScore(
-    config.criteria.reduce((s, c) => s + (c.weight * (scores[c.name] - min)) / (max - min), 0) / totalWeight,
+    criteria.reduce((s, c) => s + (c.weight * (used[c.name] - scale.min)) / (scale.max - scale.min), 0) /
+      totalWeight,
   );
   return {
     score,
     passed: score >= threshold,
     details: {
       criteria: scores,
-      scale: config.scale,
-      reasoning: outcome.verdict.reasoning,
+      scale,
+      reasoning: outcome.verdict.reasoning ?? (outcome.repaired ? clipReply(outcome.firstReply) : null),
+      scoring:
+        weightedNames.length === criteria.length
+          ? 'probability_weighted'
+          : weightedNames.length > 0
+            ? 'partly_probability_weighted'
+            : 'sampled',
+      ...(weightedNames.length > 0 && {
+        weighted_criteria: Object.fromEntries(weightedNames.map((n) => [n, round6(weighted[n]!.value)])),
+        probability_mass: Object.fromEntries(weightedNames.map((n) => [n, round6(weighted[n]!.mass)])),
+      }),
       attempts: outcome.attempts,
+      ...(outcome.repaired && { repaired: true }),
     },
     usage: outcome.usage,
   };
@@ -117,22 +168,14 @@ async function pairwise(
   threshold: number,
 ): Promise<JudgeResult> {
   if (!hasReference(item)) return errorResult(`llm_judge pairwise ${MISSING_REFERENCE}`);
-  const parse = (parsed: unknown, raw: string) => pairwiseVerdict(parsed, raw);
-  const format = config.structured_output ? pairwiseVerdictSchema() : undefined;
   const ask = (first: string, second: string) =>
-    callForVerdict(
-      caller,
-      config,
-      pairwisePrompt({
-        rubric: config.rubric,
-        input: item.input,
-        first,
-        second,
-        structured: config.structured_output,
-      }),
-      format,
-      parse,
-    );
+    callForVerdict(caller, config, {
+      messages: pairwisePrompt({ rubric: config.rubric, input: item.input, first, second }),
+      format: config.structured_output ? pairwiseVerdictSchema() : undefined,
+      repairFormat: config.structured_output ? pairwiseVerdictSchema(false) : undefined,
+      repairShape: pairwiseShape(false),
+      read: (parsed, raw) => pairwiseVerdict(parsed, raw),
+    });
   // Output first, then reference first: position bias shows up as disagreement between the two.
   const [asFirst, asSecond] = await Promise.all([
     ask(item.output, item.reference),
@@ -154,26 +197,36 @@ async function pairwise(
       consistent: pointsFirst === pointsSecond,
       reasoning: [asFirst.verdict.reasoning, asSecond.verdict.reasoning],
       attempts: asFirst.attempts + asSecond.attempts,
+      ...((asFirst.repaired || asSecond.repaired) && { repaired: true }),
     },
     usage,
   };
 }
 
+/**
+ * The first call, and when its reply is unusable one more: a repair call that shows the model its own reply
+ * and asks for the verdict JSON alone (its smaller schema when structured), or, when the first call failed
+ * outright (error, timeout, empty reply), the same prompt again.
+ */
 async function callForVerdict<T>(
   caller: ChatCaller,
   config: LlmJudgeConfig,
-  messages: ChatMessage[],
-  responseFormat: JsonSchemaResponseFormat | undefined,
-  read: (parsed: unknown, raw: string) => Verdict<T>,
+  request: VerdictRequest<T>,
 ): Promise<CallOutcome<T>> {
   let usage: JudgeUsage = { inputTokens: 0, outputTokens: 0 };
   let verdict: Verdict<T> = { ok: false, error: 'not called' };
   let raw = '';
+  let firstReply = '';
+  let repaired = false;
+  let logprobs: TokenLogprob[] | null = null;
   let attempt = 0;
   while (attempt < LLM_JUDGE_ATTEMPTS) {
     attempt++;
-    const prompt =
-      attempt === 1 || raw === '' ? messages : withCorrection(messages, verdict.ok ? '' : verdict.error);
+    const repair = attempt > 1 && raw.trim() !== '';
+    const prompt = repair
+      ? repairPrompt(request.messages, raw, verdict.ok ? '' : verdict.error, request.repairShape)
+      : request.messages;
+    const responseFormat = repair ? request.repairFormat : request.format;
     try {
       const reply = await withDeadline(config.timeout_ms, (signal) =>
         caller.call(prompt, {
@@ -181,6 +234,7 @@ async function callForVerdict<T>(
           maxTokens: config.max_tokens,
           signal,
           ...(responseFormat && { responseFormat }),
+          ...(request.logprobs && { logprobs: request.logprobs }),
         }),
       );
       usage = addUsage(usage, {
@@ -189,17 +243,25 @@ async function callForVerdict<T>(
         ...(reply.costUsd != null && { costUsd: reply.costUsd }),
       });
       raw = reply.text;
+      if (attempt === 1) firstReply = reply.text;
+      repaired = repair;
+      logprobs = reply.logprobs ?? null;
       const parsed = parseJsonLenient(reply.text);
-      verdict = read(parsed.ok ? parsed.value : undefined, reply.text);
+      verdict = request.read(parsed.ok ? parsed.value : undefined, reply.text);
       if (!verdict.ok && reply.finishReason === 'length')
         verdict = { ok: false, error: `${verdict.error} (reply cut at max_tokens)` };
     } catch (err) {
       raw = '';
+      logprobs = null;
       verdict = { ok: false, error: `judge call failed: ${(err as Error).message}` };
     }
     if (verdict.ok) break;
   }
-  return { verdict, usage, attempts: attempt, raw };
+  return { verdict, usage, attempts: attempt, raw, repaired: verdict.ok && repaired, firstReply, logprobs };
+}
+
+function clipReply(text: string): string {
+  return text.length <= RAW_REPLY_KEPT_CHARS ? text : `${text.slice(0, RAW_REPLY_KEPT_CHARS)}…`;
 }
 
 function judgeError<T>(outcome: CallOutcome<T>): JudgeResult {

@@ -105,41 +105,41 @@ function scoreSchema(scale: Scale): Record<string, unknown> {
 
 /**
  * The pointwise verdict as a strict JSON Schema (OpenAI strict rules: all properties required, no extra
- * ones). Scores come before the reasoning: a reply cut at max_tokens then still carries every score (the
- * lenient parser closes the cut string), and a small model cannot talk itself out of the budget before it
- * scores. The prompt asks for the same order.
+ * ones). Reasoning comes before the scores, as the prompt asks: the scores are decided after the model has
+ * written why (G-Eval). Servers decode properties in schema order. A reply cut at max_tokens inside its
+ * reasoning gets one repair call with `withReasoning: false`: the scores alone.
  */
-export function pointwiseVerdictSchema(criteria: Criterion[], scale: Scale): JsonSchemaResponseFormat {
+export function pointwiseVerdictSchema(
+  criteria: Criterion[],
+  scale: Scale,
+  withReasoning = true,
+): JsonSchemaResponseFormat {
+  const scores = {
+    type: 'object',
+    properties: Object.fromEntries(criteria.map((c) => [c.name, scoreSchema(scale)])),
+    required: criteria.map((c) => c.name),
+    additionalProperties: false,
+  };
   return {
-    name: 'pointwise_verdict',
+    name: withReasoning ? 'pointwise_verdict' : 'pointwise_scores',
     schema: {
       type: 'object',
-      properties: {
-        criteria: {
-          type: 'object',
-          properties: Object.fromEntries(criteria.map((c) => [c.name, scoreSchema(scale)])),
-          required: criteria.map((c) => c.name),
-          additionalProperties: false,
-        },
-        reasoning: { type: 'string' },
-      },
-      required: ['criteria', 'reasoning'],
+      properties: withReasoning ? { reasoning: { type: 'string' }, criteria: scores } : { criteria: scores },
+      required: withReasoning ? ['reasoning', 'criteria'] : ['criteria'],
       additionalProperties: false,
     },
   };
 }
 
-/** The pairwise verdict (what pairwiseVerdict reads), winner first for the same reason. */
-export function pairwiseVerdictSchema(): JsonSchemaResponseFormat {
+/** The pairwise verdict (what pairwiseVerdict reads), reasoning first for the same reason. */
+export function pairwiseVerdictSchema(withReasoning = true): JsonSchemaResponseFormat {
+  const winner = { type: 'string', enum: ['A', 'B', 'tie'] };
   return {
-    name: 'pairwise_verdict',
+    name: withReasoning ? 'pairwise_verdict' : 'pairwise_winner',
     schema: {
       type: 'object',
-      properties: {
-        winner: { type: 'string', enum: ['A', 'B', 'tie'] },
-        reasoning: { type: 'string' },
-      },
-      required: ['winner', 'reasoning'],
+      properties: withReasoning ? { reasoning: { type: 'string' }, winner } : { winner },
+      required: withReasoning ? ['reasoning', 'winner'] : ['winner'],
       additionalProperties: false,
     },
   };

