@@ -190,9 +190,11 @@ describe('shared limits across workers', () => {
       const store = new CountingStore(db.dataSource);
       const limiter = new EndpointLimiter(key, { concurrency: 2, leaseTtlMs: 5_000 }, store);
       expect(await saturate(limiter, 40)).toBe(2);
-      // 40 calls on 2 slots: the slots are taken once and released once, not 40 times each.
+      // 40 calls on 2 slots: the slots are taken once and released once, not 40 times each. A loaded
+      // machine may let a hand-off window lapse (the slot goes back to the store and is taken again), so
+      // allow one more round per slot — but every slot taken is given back exactly once.
       expect(store.acquires).toBeLessThanOrEqual(4);
-      expect(store.releases).toBe(2);
+      expect(store.releases).toBe(store.acquires);
       expect(await leaseRows(key)).toBe(0);
     });
 
