@@ -262,7 +262,11 @@ export function decideGate(
       ? decision('fail', what, [what.toLowerCase()], softFailures)
       : decision('pass', `${what} (not blocking)`, [], [what, ...softFailures]);
   }
-  return decision('pass', 'All blocking guardrails passed, no regressions', [], softFailures);
+  // Say what was gated: with no blocking guardrail, "all passed" would claim a check nobody configured.
+  const title = summary.guardrails.some((g) => g.is_blocking)
+    ? 'All blocking guardrails passed, no regressions'
+    : 'No blocking guardrail is configured; no regressions';
+  return decision('pass', title, [], softFailures);
 }
 
 /** The decision as the API serves it (runs, CI report, CI status). */

@@ -4,7 +4,8 @@ import { RunComparisonSchema } from '../../core/run-summary.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema } from '../errors.js';
 import { authorizeProject } from '../middleware/auth.js';
-import { PaginationQuery, Timestamp, Uuid } from '../schemas/common.js';
+import { PaginationQuery, Uuid } from '../schemas/common.js';
+import { TrendPoint } from '../schemas/trends.js';
 import { requireProject } from '../services/access.js';
 import { latencyHistogram } from '../services/latency-histogram.js';
 import { compareRunPair } from '../services/run-comparison.js';
@@ -12,17 +13,6 @@ import { getRun } from '../services/runs.js';
 import { judgeTrends } from '../services/trends.js';
 
 const ProjectParams = z.object({ project_id: Uuid.openapi({ param: { name: 'project_id', in: 'path' } }) });
-
-const TrendPoint = z.object({
-  run_id: Uuid,
-  created_at: Timestamp,
-  git_branch: z.string().nullable(),
-  git_commit_sha: z.string().nullable(),
-  n: z.number().int(),
-  mean_score: z.number().nullable(),
-  pass_rate: z.number().nullable(),
-  regression: z.boolean().describe('this run regressed on this judge against its baseline'),
-});
 
 const TrendsSchema = z
   .object({

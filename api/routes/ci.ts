@@ -13,7 +13,7 @@ import type { EvalRun } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema, notFound } from '../errors.js';
 import { authorizeProject, projectScope } from '../middleware/auth.js';
-import { Timestamp, Uuid } from '../schemas/common.js';
+import { CommitSha, Timestamp, Uuid } from '../schemas/common.js';
 import { RunSchema } from '../schemas/runs.js';
 import { requireProject } from '../services/access.js';
 import { renderBadge } from '../services/badge.js';
@@ -22,7 +22,6 @@ import { serializeRun } from './runs.js';
 
 /** `true` or `false` in a query string. */
 const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-const Sha = z.string().regex(/^[0-9a-f]{7,40}$/i);
 /** Badges are polled by README renderers: a short shared cache keeps that load off the database. */
 export const BADGE_MAX_AGE_S = 60;
 
@@ -60,7 +59,7 @@ const statusRoute = createRoute({
   summary: "A commit's eval runs (newest first) and their combined state",
   request: {
     params: z.object({
-      commit_sha: Sha.openapi({ param: { name: 'commit_sha', in: 'path' }, example: 'abc1234' }),
+      commit_sha: CommitSha.openapi({ param: { name: 'commit_sha', in: 'path' }, example: 'abc1234' }),
     }),
     query: z.object({
       project_id: Uuid.optional(),

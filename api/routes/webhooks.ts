@@ -15,15 +15,15 @@ import { findRepositoryLink } from '../../github-app/store.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, errorBody } from '../errors.js';
 import { webhookBodyLimit } from '../middleware/body-limit.js';
+import { CommitSha } from '../schemas/common.js';
 import { startRun } from '../services/runs.js';
 
 const HANDLED_PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 const ZERO_SHA = /^0+$/;
-const Sha = z.string().regex(/^[0-9a-f]{7,40}$/i);
 const Repository = z.object({ full_name: z.string().min(3) });
 const PushEvent = z.object({
   ref: z.string(),
-  after: Sha,
+  after: CommitSha,
   deleted: z.boolean().optional(),
   repository: Repository,
   commits: z
@@ -41,7 +41,7 @@ const PullRequestEvent = z.object({
   number: z.number().int().positive(),
   repository: Repository,
   pull_request: z.object({
-    head: z.object({ ref: z.string().min(1), sha: Sha }),
+    head: z.object({ ref: z.string().min(1), sha: CommitSha }),
     base: z.object({ ref: z.string().min(1) }),
   }),
 });

@@ -33,3 +33,6 @@ export function paginated<T extends z.ZodType>(item: T) {
 }
 
 export const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-26T12:00:00.000Z' });
+
+/** A git commit SHA, full or abbreviated (7–40 hex digits). */
+export const CommitSha = z.string().regex(/^[0-9a-f]{7,40}$/i);

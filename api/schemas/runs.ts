@@ -3,7 +3,7 @@ import { GateDecisionSchema } from '../../core/gate.js';
 import { RunSummaryDocumentSchema } from '../../core/run-summary.js';
 import { atMost, BUDGET_USD_MAX, DATASET_VERSION_MAX, PR_NUMBER_MAX } from '../../db/column-bounds.js';
 import { RUN_STATUSES, TRIGGER_TYPES } from '../../db/entities/index.js';
-import { boundedInt, PaginationQuery, Timestamp, Uuid } from './common.js';
+import { boundedInt, CommitSha, PaginationQuery, Timestamp, Uuid } from './common.js';
 import { JudgeTypeName } from './judges.js';
 
 export const StartRunBody = z
@@ -20,10 +20,7 @@ export const StartRunBody = z
       .optional()
       .describe('judge types ("type" or "type:name"); the project\'s enabled guardrails when omitted'),
     trigger_type: z.enum(TRIGGER_TYPES).optional(),
-    git_commit_sha: z
-      .string()
-      .regex(/^[0-9a-f]{7,40}$/i)
-      .optional(),
+    git_commit_sha: CommitSha.optional(),
     git_branch: z.string().min(1).max(255).optional(),
     git_base_branch: z.string().min(1).max(255).optional(),
     pr_number: boundedInt(1, PR_NUMBER_MAX).optional(),

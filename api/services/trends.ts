@@ -1,23 +1,13 @@
 /** Per-judge trends over a project's completed runs, from each run's stored summary (never judge_scores). */
 import type { DataSource } from 'typeorm';
 import { readRunSummary, regressedJudges } from '../../core/run-summary.js';
+import type { TrendPoint } from '../schemas/trends.js';
 
 export interface TrendFilter {
   dataset_id?: string;
   endpoint_id?: string;
   branch?: string;
   limit: number;
-}
-
-export interface TrendPoint {
-  run_id: string;
-  created_at: string;
-  git_branch: string | null;
-  git_commit_sha: string | null;
-  n: number;
-  mean_score: number | null;
-  pass_rate: number | null;
-  regression: boolean;
 }
 
 /** The latest `limit` completed runs matching the filter, oldest first, as one series per judge. */
