@@ -102,6 +102,26 @@ describe('evaluateGuardrails (the run verdict)', () => {
     ]);
   });
 
+  it('never gates on a demonstration guardrail, even one marked blocking, and labels it', () => {
+    const demo = guardrail('llm_judge', true, { demonstration: true });
+    const r = evaluateGuardrails({
+      samples: samples(4, 4),
+      guardrails: [pii, demo],
+      judges: { pii: { scored: 4, passed: 4, errors: 0 }, llm_judge: { scored: 4, passed: 0, errors: 0 } },
+    });
+    expect([r.verdict, r.blocking_failures]).toEqual(['pass', []]);
+    const shown = r.guardrails.find((g) => g.judge_type === 'llm_judge');
+    expect(shown).toMatchObject({ outcome: 'fail', is_blocking: false, demonstration: true });
+    expect(shown?.reason).toMatch(/^llm_judge \(demonstration, not gating\): only 0\.0% passed/);
+    // Without the flag the same scores block.
+    const real = evaluateGuardrails({
+      samples: samples(4, 4),
+      guardrails: [pii, guardrail('llm_judge', true)],
+      judges: { pii: { scored: 4, passed: 4, errors: 0 }, llm_judge: { scored: 4, passed: 0, errors: 0 } },
+    });
+    expect(real.verdict).toBe('fail');
+  });
+
   it('says which samples never ran', () => {
     const r = evaluateGuardrails({ samples: samples(10, 4, 0), guardrails: [], judges: {} });
     expect(r.unmeasured).toEqual(['6 of 10 samples never ran']);

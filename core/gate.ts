@@ -84,9 +84,12 @@ export function evaluateGuardrail(
   const counted = onError === 'skip' ? expected - scores.errors : expected;
   const passRate = counted > 0 ? scores.passed / counted : null;
   const name = guardrail.judge_type;
+  // A demonstration never gates, whatever the row says: its judge is not trusted to decide.
+  const demonstration = settings.demonstration === true;
   const base = {
     judge_type: name,
-    is_blocking: guardrail.is_blocking,
+    is_blocking: guardrail.is_blocking && !demonstration,
+    ...(demonstration ? { demonstration } : {}),
     threshold: guardrail.threshold,
     min_pass_rate: min,
     on_error: onError,
@@ -99,6 +102,7 @@ export function evaluateGuardrail(
       unscored,
     },
   };
+  const label = demonstration ? `${name} (demonstration, not gating)` : name;
   if (scores.scored === 0) {
     const why =
       scores.errors > 0
@@ -106,7 +110,7 @@ export function evaluateGuardrail(
         : expected > 0
           ? 'no sample had output to score'
           : 'no samples';
-    return { ...base, outcome: 'error', passed: false, reason: `${name}: not evaluated: ${why}` };
+    return { ...base, outcome: 'error', passed: false, reason: `${label}: not evaluated: ${why}` };
   }
   const passed = passRate !== null && passRate >= min;
   const misses = [
@@ -119,8 +123,8 @@ export function evaluateGuardrail(
     outcome: passed ? 'pass' : 'fail',
     passed,
     reason: passed
-      ? `${name}: ${pct(passRate)} passed (needs ${pct(min)})${counting}`
-      : `${name}: only ${pct(passRate)} passed, needs ${pct(min)}${counting}`,
+      ? `${label}: ${pct(passRate)} passed (needs ${pct(min)})${counting}`
+      : `${label}: only ${pct(passRate)} passed, needs ${pct(min)}${counting}`,
   };
 }
 

@@ -29,6 +29,12 @@ export const GuardrailGateSettings = z.object({
     .describe('smallest change in mean score that matters for the regression verdict'),
   higher_is_better: z.boolean().optional().describe('direction of the score for regression verdicts'),
   queue: z.string().max(100).optional().describe('task queue the judge runs on'),
+  demonstration: z
+    .boolean()
+    .optional()
+    .describe(
+      'the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating',
+    ),
 });
 export type GuardrailGateSettings = z.infer<typeof GuardrailGateSettings>;
 

@@ -142,6 +142,33 @@ describe('renderPrCommentMarkdown', () => {
     expect(markdown).toContain('but LLM Judge \\(quality\\) could not detect the minimum effect');
   });
 
+  it('labels a demonstration judge, lists it apart from the gate and never asks to act on it', () => {
+    const text = renderPrCommentMarkdown({
+      ...input,
+      judges: [
+        { judge: 'Toxicity', score: 0.99, delta: 0, pValue: 1, verdict: 'no_change' },
+        {
+          judge: 'llm_judge',
+          score: 0.2,
+          delta: -0.4,
+          pValue: 0.001,
+          verdict: 'regression',
+          demonstration: true,
+        },
+      ],
+      guardrails: [
+        { judge: 'PII Detection', blocking: true, outcome: 'pass' },
+        { judge: 'llm_judge', blocking: false, outcome: 'fail', demonstration: true, reason: 'x' },
+      ],
+    });
+    expect(text).toContain('| llm\\_judge _(demonstration)_ | 20% |');
+    expect(text).toContain('**Demonstration judges (not gating):**');
+    expect(text).toContain('- llm\\_judge: failed');
+    expect(text).not.toContain('Soft guardrails');
+    expect(text).toContain('**Status:** ✅ No regressions detected');
+    expect(text).toContain('safe to merge');
+  });
+
   it('escapes user-controlled text so it cannot break the table, inject HTML, links or mentions', () => {
     const markdown = renderPrCommentMarkdown({
       ...input,

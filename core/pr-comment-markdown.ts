@@ -22,6 +22,8 @@ export interface PrCommentJudgeRow {
   verdict: Verdict | null;
   /** Minimum detectable effect (0..1 scale), shown for inconclusive verdicts. */
   mde?: number | null;
+  /** A demonstration judge: labelled, and its verdict is never acted on. */
+  demonstration?: boolean;
 }
 
 export interface PrCommentGuardrail {
@@ -31,6 +33,8 @@ export interface PrCommentGuardrail {
   outcome: GuardrailOutcome;
   /** Why it did not pass, e.g. "pass rate 93% below 100%". */
   reason?: string | null;
+  /** Scores from a judge too weak to trust: listed apart, never gating. */
+  demonstration?: boolean;
 }
 
 export interface PrCommentRunLink {
@@ -137,7 +141,7 @@ function judgeTable(input: PrCommentInput): string[] {
   const base = input.baseBranch === null ? 'baseline' : escapeMarkdown(input.baseBranch);
   const rows = input.judges.map(
     (row) =>
-      `| ${escapeMarkdown(row.judge)} | ${formatPercent(row.score)} | ${formatDelta(row.delta)} | ` +
+      `| ${escapeMarkdown(row.judge)}${row.demonstration ? ' _(demonstration)_' : ''} | ${formatPercent(row.score)} | ${formatDelta(row.delta)} | ` +
       `${formatPValue(row.pValue)} | ${statusCell(row)} |`,
   );
   return [
@@ -148,10 +152,15 @@ function judgeTable(input: PrCommentInput): string[] {
 }
 
 const judgesWith = (input: PrCommentInput, verdict: Verdict) =>
-  input.judges.filter((row) => row.verdict === verdict).map((row) => escapeMarkdown(row.judge));
+  input.judges
+    .filter((row) => row.verdict === verdict && !row.demonstration)
+    .map((row) => escapeMarkdown(row.judge));
+
+const gatingGuardrails = (input: PrCommentInput, blocking: boolean) =>
+  input.guardrails.filter((g) => g.blocking === blocking && !g.demonstration);
 
 const failedGuardrails = (input: PrCommentInput, blocking: boolean) =>
-  input.guardrails.filter((g) => g.blocking === blocking && g.outcome !== 'pass');
+  gatingGuardrails(input, blocking).filter((g) => g.outcome !== 'pass');
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -181,7 +190,7 @@ function statusLine(input: PrCommentInput): string {
 }
 
 function guardrailSection(input: PrCommentInput, blocking: boolean): string[] {
-  const configured = input.guardrails.filter((g) => g.blocking === blocking);
+  const configured = gatingGuardrails(input, blocking);
   const failed = failedGuardrails(input, blocking);
   const title = blocking ? '**Blocking guardrails:**' : '**Soft guardrails:**';
   if (configured.length === 0) return blocking ? [`${title} none configured`] : [];
@@ -196,6 +205,19 @@ function guardrailSection(input: PrCommentInput, blocking: boolean): string[] {
     `${title} ${blocking ? '❌' : '⚠️'} ${tally}`,
     ...failed.map(
       (g) => `- ${icon(g)} ${escapeMarkdown(g.judge)}${g.reason ? `: ${escapeMarkdown(g.reason)}` : ''}`,
+    ),
+  ];
+}
+
+/** Demonstration judges are shown with their outcome and a plain warning, apart from the gate. */
+function demonstrationSection(input: PrCommentInput): string[] {
+  const shown = input.guardrails.filter((g) => g.demonstration);
+  if (shown.length === 0) return [];
+  return [
+    '**Demonstration judges (not gating):** their model is too small to trust; the scores show the mechanism, not a judgement.',
+    ...shown.map(
+      (g) =>
+        `- ${escapeMarkdown(g.judge)}: ${g.outcome === 'pass' ? 'passed' : g.outcome === 'fail' ? 'failed' : 'not evaluated'}`,
     ),
   ];
 }
@@ -251,6 +273,7 @@ export function renderPrCommentMarkdown(input: PrCommentInput): string {
     judgeTable(input).join('\n'),
     guardrailSection(input, true).join('\n'),
     guardrailSection(input, false).join('\n'),
+    demonstrationSection(input).join('\n'),
     `**Recommendation:** ${recommendation(input)}`,
     footer(input),
   ];

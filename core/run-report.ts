@@ -9,7 +9,7 @@ import { DEFAULT_GATE_POLICY, decideGate, type GateDecision, type GatePolicy } f
 import { runPageUrl } from './links.js';
 import { escapeMarkdown, type PrCommentInput, renderPrCommentMarkdown } from './pr-comment-markdown.js';
 import type { FinalRunStatus } from './run-status.js';
-import { type RunSummaryView, readRunSummary } from './run-summary.js';
+import { demonstrationJudges, type RunSummaryView, readRunSummary } from './run-summary.js';
 
 /** Endpoint settings worth showing next to the model name (never URLs or secrets). */
 export const SHOWN_MODEL_SETTINGS = ['temperature', 'top_p', 'max_tokens'] as const;
@@ -82,6 +82,7 @@ export function toCommentInput(
 ): PrCommentInput {
   const comparisons = new Map((summary.regressions?.judges ?? []).map((r) => [r.judge_type, r]));
   const judgeTypes = [...new Set([...Object.keys(summary.judges), ...comparisons.keys()])].sort();
+  const demonstrations = demonstrationJudges(summary);
   return {
     commitSha: run.git_commit_sha ?? 'unknown',
     branch: run.git_branch ?? 'unknown',
@@ -100,11 +101,13 @@ export function toCommentInput(
         pValue: cmp?.adjusted_p_value ?? cmp?.p_value ?? null,
         verdict: cmp?.verdict ?? null,
         mde: cmp?.mde ?? null,
+        ...(demonstrations.has(judge) ? { demonstration: true } : {}),
       };
     }),
     guardrails: summary.guardrails.map((g) => ({
       judge: g.judge_type,
       blocking: g.is_blocking,
+      ...(g.demonstration ? { demonstration: true } : {}),
       outcome: g.outcome,
       reason: g.outcome === 'pass' ? null : g.reason,
     })),

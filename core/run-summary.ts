@@ -44,7 +44,10 @@ export type JudgeSummary = z.infer<typeof JudgeSummarySchema>;
 
 export const GuardrailResultSchema = z.object({
   judge_type: z.string(),
+  /** Whether this guardrail gated the run (never for a demonstration). */
   is_blocking: z.boolean(),
+  /** The scores are a demonstration (a judge too weak to trust): shown and labelled, never gating. */
+  demonstration: z.boolean().optional(),
   threshold: z.number().nullable(),
   min_pass_rate: z.number().nullable(),
   on_error: z.enum(ON_ERROR_POLICIES),
@@ -219,5 +222,13 @@ export function readRunSummary(summary: unknown): RunSummaryView {
   return StoredSummarySchema.parse(summary && typeof summary === 'object' ? summary : {});
 }
 
-export const regressedJudges = (s: RunSummaryView) =>
-  (s.regressions?.judges ?? []).filter((r) => r.verdict === 'regression').map((r) => r.judge_type);
+/** Judges whose scores are a demonstration (never gating, never a regression to act on). */
+export const demonstrationJudges = (s: Pick<RunSummaryView, 'guardrails'>) =>
+  new Set(s.guardrails.filter((g) => g.demonstration).map((g) => g.judge_type));
+
+export function regressedJudges(s: RunSummaryView): string[] {
+  const demonstrations = demonstrationJudges(s);
+  return (s.regressions?.judges ?? [])
+    .filter((r) => r.verdict === 'regression' && !demonstrations.has(r.judge_type))
+    .map((r) => r.judge_type);
+}

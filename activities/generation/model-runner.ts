@@ -27,7 +27,7 @@ import { guardedFetchFor } from './guarded-fetch.js';
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
 import { assertSupportedEndpoint, createChatClient } from './providers/create-chat-client.js';
-import type { ChatClient, ResponseFormat } from './providers/types.js';
+import type { ChatClient, ResponseFormat, TokenLogprob } from './providers/types.js';
 import { type CacheKeyParts, responseCacheKey } from './response-cache.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './scheduler/backoff.js';
 import { LEASE_TTL_MS } from './scheduler/constants.js';
@@ -54,11 +54,15 @@ export interface ModelCallOutcome {
   errorKind: ModelErrorKind | null;
   /** Requests actually sent. */
   attempts: number;
+  /** Per-token log-probabilities of the output, when asked for and the server returned them. */
+  logprobs?: TokenLogprob[] | null;
 }
 
 export interface ModelCallOptions {
   /** JSON-schema structured output, sent over the OpenAI protocol only (judges ask for their verdict). */
   responseFormat?: ResponseFormat;
+  /** Per-token log-probabilities with the `top` likeliest alternatives (OpenAI protocol only). */
+  logprobs?: { top: number };
 }
 
 export interface ModelRunnerDeps {
@@ -214,6 +218,7 @@ export function createModelRunner(
           timeoutMs: config.timeout_ms,
           signal: AbortSignal.any([signal, deadline]),
           ...(callOptions.responseFormat && { responseFormat: callOptions.responseFormat }),
+          ...(callOptions.logprobs && { logprobs: callOptions.logprobs }),
         });
       } catch (err) {
         error = classifyModelError(err, {

@@ -85,3 +85,75 @@ describe('runner-backed judge caller: structured output', () => {
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'system', 'temperature']);
   });
 });
+
+describe('runner-backed judge caller: log-probabilities (G-Eval)', () => {
+  const completion = (withLogprobs: boolean) => ({
+    id: 'c1',
+    object: 'chat.completion',
+    created: 0,
+    model: 'judge',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: '{"score": 4}' },
+        finish_reason: 'stop',
+        logprobs: withLogprobs
+          ? {
+              content: [
+                {
+                  token: '4',
+                  logprob: -0.2,
+                  top_logprobs: [
+                    { token: '4', logprob: -0.2 },
+                    { token: '5', logprob: -1.8 },
+                  ],
+                },
+              ],
+            }
+          : null,
+      },
+    ],
+    usage: { prompt_tokens: 10, completion_tokens: 3 },
+  });
+
+  it('asks for logprobs and hands the per-token alternatives to the judge', async () => {
+    llm.setResponder(() => ({ body: completion(true) }));
+    try {
+      const { caller, sent } = await judgeCaller('openai');
+      const reply = await caller.call(messages, { logprobs: { top: 5 } });
+      expect(sent()[0]).toMatchObject({ logprobs: true, top_logprobs: 5 });
+      expect(reply.logprobs).toEqual([
+        {
+          token: '4',
+          logprob: -0.2,
+          top: [
+            { token: '4', logprob: -0.2 },
+            { token: '5', logprob: -1.8 },
+          ],
+        },
+      ]);
+      await caller.call(messages);
+      expect(sent()[1]).not.toHaveProperty('logprobs');
+    } finally {
+      llm.setResponder(undefined);
+    }
+  });
+
+  it('asks again without logprobs when the server refuses the field, and stops asking it', async () => {
+    llm.setResponder((req) =>
+      (req.body as { logprobs?: boolean }).logprobs
+        ? { status: 400, body: { error: { message: 'logprobs is not supported for this model' } } }
+        : { body: completion(false) },
+    );
+    try {
+      const { caller, sent } = await judgeCaller('openai');
+      const first = await caller.call(messages, { logprobs: { top: 5 } });
+      expect(first.text).toBe('{"score": 4}');
+      expect(first.logprobs).toBeNull();
+      await caller.call(messages, { logprobs: { top: 5 } });
+      expect(sent().map((b) => Boolean((b as { logprobs?: boolean }).logprobs))).toEqual([true, false, false]);
+    } finally {
+      llm.setResponder(undefined);
+    }
+  });
+});

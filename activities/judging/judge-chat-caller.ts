@@ -32,7 +32,8 @@ export function makeJudgeChatCaller(
     const caller: ChatCaller = {
       model: endpoint.model_name,
       // Sampling parameters come from the judge endpoint's config (set temperature 0 there). The verdict's
-      // response format goes through: OpenAI-protocol endpoints send it, Anthropic ones ignore it.
+      // response format and the logprobs request go through: OpenAI-protocol endpoints send them (so scores
+      // are probability-weighted, G-Eval), Anthropic ones ignore them.
       async call(messages, callOptions = {}) {
         const prompt = {
           system: messages.find((m) => m.role === 'system')?.content ?? null,
@@ -43,6 +44,7 @@ export function makeJudgeChatCaller(
         };
         const outcome = await runner.call(prompt, callOptions.signal, {
           responseFormat: callOptions.responseFormat,
+          logprobs: callOptions.logprobs,
         });
         if (outcome.status !== 'succeeded') throw new Error(outcome.error ?? 'judge call cancelled');
         return {
@@ -51,6 +53,7 @@ export function makeJudgeChatCaller(
           outputTokens: outcome.outputTokens,
           finishReason: outcome.finishReason,
           costUsd: runner.costOf(outcome, prompt),
+          logprobs: outcome.logprobs ?? null,
         };
       },
     };

@@ -4456,6 +4456,8 @@ export interface components {
       min_effect?: number;
       /** @description direction of the score for regression verdicts */
       higher_is_better?: boolean;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_pii: {
       /** @description model id in the models folder (default: the judge's own) */
@@ -4506,6 +4508,8 @@ export interface components {
       min_effect?: number;
       /** @description direction of the score for regression verdicts */
       higher_is_better?: boolean;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_similarity: {
       /** @description model id in the models folder (default: the judge's own) */
@@ -4536,6 +4540,8 @@ export interface components {
       min_effect?: number;
       /** @description direction of the score for regression verdicts */
       higher_is_better?: boolean;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_zero_shot: {
       /** @description model id in the models folder (default: the judge's own) */
@@ -4579,6 +4585,8 @@ export interface components {
       min_effect?: number;
       /** @description direction of the score for regression verdicts */
       higher_is_better?: boolean;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_format: {
       /** @description the output must parse as JSON (a ```json fence around it is allowed) */
@@ -4616,6 +4624,8 @@ export interface components {
       higher_is_better?: boolean;
       /** @description task queue the judge runs on */
       queue?: string;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_assertions: {
       /**
@@ -4657,6 +4667,8 @@ export interface components {
       higher_is_better?: boolean;
       /** @description task queue the judge runs on */
       queue?: string;
+      /** @description the scores are a demonstration (e.g. a judge model too small to trust): shown and labelled, never gating */
+      demonstration?: boolean;
     };
     JudgeConfig_llm_judge: {
       /**
@@ -5490,6 +5502,7 @@ export interface components {
         guardrails?: {
           judge_type: string;
           is_blocking: boolean;
+          demonstration?: boolean;
           threshold: number | null;
           min_pass_rate: number | null;
           /** @enum {string} */

@@ -68,6 +68,10 @@ export interface ChatCaller {
 /** OpenAI's limit on `top_logprobs`. */
 export const MAX_TOP_LOGPROBS = 20;
 
+/** A 400 naming `logprobs`: the server (a reasoning model, some proxies) does not take the field. */
+export const refusesLogprobs = (err: unknown) =>
+  err instanceof Error && (err as { status?: number }).status === 400 && /logprob/i.test(err.message);
+
 /**
  * A ChatCaller over any OpenAI-compatible server. SDK retries stay off: the judge's retry is the only one.
  * A server that refuses `logprobs` (a 400 naming it: reasoning models, some proxies) is asked again without
@@ -98,9 +102,7 @@ export function createOpenAIChatCaller(opts: { client: OpenAI; model: string }):
       try {
         completion = await create(messages, options, !logprobsRefused);
       } catch (err) {
-        const refused =
-          err instanceof Error && (err as { status?: number }).status === 400 && /logprob/i.test(err.message);
-        if (!refused || !options.logprobs || logprobsRefused) throw err;
+        if (!refusesLogprobs(err) || !options.logprobs || logprobsRefused) throw err;
         logprobsRefused = true;
         completion = await create(messages, options, false);
       }

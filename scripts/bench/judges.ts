@@ -1,8 +1,8 @@
 /**
  * `npm run bench:judges`: samples/s per judge on this machine's CPU, and the similarity judge against raw
  * onnxruntime-node inference on the same model and texts (target: the judge at >= 0.9x raw).
- * Needs `npm run models`. Toxicity and zero-shot run on the tiny test models here (no real weights offline),
- * so their figures measure the pipeline, not a production model.
+ * Needs `npm run models`. The throughput rows run toxicity and zero-shot on the tiny test models (they
+ * measure the pipeline); the quality table that follows runs each judge's offline default on labelled sets.
  *
  *   npm run bench:judges [-- --samples 512]
  */
@@ -19,6 +19,7 @@ import { TEST_MODELS } from '../../judges/testing/test-models.js';
 import type { JudgeItem } from '../../judges/types.js';
 import { llmJudgeSection } from './judges/llm-judge.js';
 import { piiSection } from './judges/pii.js';
+import { similaritySection } from './judges/similarity.js';
 import { printQualityTable } from './judges/table.js';
 import { toxicitySection } from './judges/toxicity.js';
 import { zeroShotSection } from './judges/zero-shot.js';
@@ -113,4 +114,10 @@ console.log(
 
 // Quality on labelled sets, one table built from each judge's section (scripts/bench/judges/<judge>.ts).
 console.log('\nquality on labelled sets (README, Benchmarks)');
-await printQualityTable([piiSection, toxicitySection, zeroShotSection, llmJudgeSection]);
+await printQualityTable([
+  piiSection,
+  similaritySection,
+  toxicitySection,
+  zeroShotSection,
+  llmJudgeSection,
+]);

@@ -1,7 +1,10 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { MAX_TOP_LOGPROBS, refusesLogprobs } from '../../../judges/llm/chat-caller.js';
 import { InvalidResponseError } from '../model-errors.js';
 import type { ChatClient, ChatFetch, ChatRequest, ChatResponse } from './types.js';
+
+const tokenLogprob = z.object({ token: z.string(), logprob: z.number() });
 
 const completionSchema = z.object({
   choices: z
@@ -9,6 +12,13 @@ const completionSchema = z.object({
       z.object({
         message: z.object({ content: z.string().nullish() }),
         finish_reason: z.string().nullish(),
+        // Malformed log-probabilities only cost the weighting, never the reply: read leniently.
+        logprobs: z
+          .object({
+            content: z.array(tokenLogprob.extend({ top_logprobs: z.array(tokenLogprob).nullish() })).nullish(),
+          })
+          .nullish()
+          .catch(null),
       }),
     )
     .min(1),
@@ -35,6 +45,9 @@ export function createOpenAiClient(opts: {
   });
   // OpenAI's reasoning models reject max_tokens; most compatible servers only know max_tokens.
   const maxTokensField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
+  // Servers that refuse `logprobs` (reasoning models, some proxies) answer 400 naming it: asked again
+  // without, and never again through this client.
+  let logprobsRefused = false;
 
   return {
     protocol: 'openai',
@@ -50,12 +63,24 @@ export function createOpenAiClient(opts: {
         const { name, schema } = req.responseFormat;
         body.response_format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
       }
+      const withLogprobs = Boolean(req.logprobs) && !logprobsRefused;
+      if (req.logprobs && withLogprobs) {
+        body.logprobs = true;
+        body.top_logprobs = Math.min(MAX_TOP_LOGPROBS, Math.max(0, req.logprobs.top));
+      }
 
-      const raw: unknown = await client.chat.completions.create(body, {
-        timeout: req.timeoutMs,
-        signal: req.signal,
-        maxRetries: 0,
-      });
+      const send = () =>
+        client.chat.completions.create(body, { timeout: req.timeoutMs, signal: req.signal, maxRetries: 0 });
+      let raw: unknown;
+      try {
+        raw = await send();
+      } catch (err) {
+        if (!withLogprobs || !refusesLogprobs(err)) throw err;
+        logprobsRefused = true;
+        delete body.logprobs;
+        delete body.top_logprobs;
+        raw = await send();
+      }
       const parsed = completionSchema.safeParse(raw);
       if (!parsed.success) {
         throw new InvalidResponseError(
@@ -68,6 +93,14 @@ export function createOpenAiClient(opts: {
         finishReason: choice.finish_reason ?? null,
         inputTokens: parsed.data.usage?.prompt_tokens ?? null,
         outputTokens: parsed.data.usage?.completion_tokens ?? null,
+        ...(withLogprobs && {
+          logprobs:
+            choice.logprobs?.content?.map((t) => ({
+              token: t.token,
+              logprob: t.logprob,
+              top: (t.top_logprobs ?? []).map((a) => ({ token: a.token, logprob: a.logprob })),
+            })) ?? null,
+        }),
       };
     },
   };

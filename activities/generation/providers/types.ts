@@ -1,4 +1,7 @@
 import type { GenerationParams } from '../../../core/endpoint-config.js';
+import type { TokenLogprob } from '../../../judges/llm/chat-caller.js';
+
+export type { TokenLogprob };
 
 /** Structured output: reply with JSON matching `schema`. */
 export interface ResponseFormat {
@@ -14,6 +17,9 @@ export interface ChatRequest {
   /** Sent as `response_format` (json_schema, strict) over the OpenAI protocol; the Anthropic client
    * ignores it (the prompt alone asks for the shape there). */
   responseFormat?: ResponseFormat;
+  /** Ask for per-token log-probabilities with the `top` likeliest alternatives (OpenAI protocol only; a
+   * server that refuses the field is asked again without it, and not asked again). */
+  logprobs?: { top: number };
   /** The SDK's own timeout (until headers); the caller's signal also enforces a whole-call deadline. */
   timeoutMs: number;
   signal: AbortSignal;
@@ -25,6 +31,8 @@ export interface ChatResponse {
   /** As the provider reported them; null when it did not. */
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Per-token log-probabilities, when asked for and returned. */
+  logprobs?: TokenLogprob[] | null;
 }
 
 /** The fetch a client sends with: the guarded one (../guarded-fetch.ts) applies the outbound policy. */

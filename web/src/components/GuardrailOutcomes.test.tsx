@@ -40,6 +40,26 @@ describe('GuardrailOutcomes', () => {
     expect(items[3].querySelector('.badge')?.className).toContain('badge-error');
   });
 
+  it('labels a demonstration judge as such, never as a failure to act on', () => {
+    const { container } = render(() => (
+      <GuardrailOutcomes
+        guardrails={[
+          {
+            judge_type: 'llm_judge',
+            is_blocking: false,
+            demonstration: true,
+            outcome: 'fail',
+            reason: 'llm_judge (demonstration, not gating): only 40.0% passed, needs 80.0%',
+          },
+        ]}
+      />
+    ));
+    const badge = container.querySelector('li .badge');
+    expect(badge?.textContent).toBe('demonstration · not gating');
+    expect(badge?.className).toContain('badge-neutral');
+    expect(container.querySelector('li')?.textContent).toContain('(demonstration, not gating)');
+  });
+
   it('reads summaries from before outcomes: no pass rate is not evaluated, never held', () => {
     const { container } = render(() => (
       <GuardrailOutcomes

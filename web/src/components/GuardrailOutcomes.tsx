@@ -4,6 +4,8 @@ import { guardrailOutcome, type StoredGuardrail } from '../lib/summary';
 
 /** Badge class and words per outcome; a guardrail nothing could score is "not evaluated", never held. */
 function look(g: StoredGuardrail) {
+  // A demonstration judge's outcome is shown, but never as a verdict anyone should act on.
+  if (g.demonstration) return { kind: 'neutral', label: 'demonstration · not gating' };
   switch (guardrailOutcome(g)) {
     case 'pass':
       return { kind: 'pass', label: 'held' };

@@ -60,5 +60,12 @@ describe('RegressionBanner', () => {
       <RegressionBanner regressions={[{ judge_type: 'pii', verdict: 'improvement' }]} />
     ));
     expect(empty.container.textContent).toBe('');
+    const demo = render(() => (
+      <RegressionBanner
+        regressions={[{ judge_type: 'llm_judge', verdict: 'regression', delta: -0.4 }]}
+        demonstrations={new Set(['llm_judge'])}
+      />
+    ));
+    expect(demo.container.textContent).toBe('');
   });
 });

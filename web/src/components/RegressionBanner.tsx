@@ -16,8 +16,15 @@ export function regressionSentence(r: Regression) {
   return `${judgeLabel(r.judge_type)} ${change}${stats ? ` (${stats})` : ''}`;
 }
 
-export function RegressionBanner(props: { regressions: Regression[] | undefined }) {
-  const regressed = () => (props.regressions ?? []).filter((r) => r.verdict === 'regression');
+/** Regressions to act on; a demonstration judge's are left out (its scores are not a judgement). */
+export function RegressionBanner(props: {
+  regressions: Regression[] | undefined;
+  demonstrations?: ReadonlySet<string>;
+}) {
+  const regressed = () =>
+    (props.regressions ?? []).filter(
+      (r) => r.verdict === 'regression' && !props.demonstrations?.has(r.judge_type),
+    );
   return (
     <Show when={regressed().length}>
       <div class="banner banner-fail" role="alert">

@@ -59,6 +59,11 @@ export function SampleDetail(props: { result: Result }) {
             <article class="judge-card" data-judge={s.judge_type}>
               <header>
                 <h4>{judgeLabel(s.judge_type)}</h4>
+                <Show when={s.details?.demonstration === true}>
+                  <span class="badge badge-neutral" title="a judge model too small to trust: not a judgement">
+                    demonstration
+                  </span>
+                </Show>
                 <span class="num">{score(s.score)}</span>
                 <PassBadge passed={s.passed} error={s.error} />
               </header>

@@ -31,6 +31,10 @@ export const readSummary = (summary: Record<string, unknown> | null | undefined)
 export const guardrailOutcome = (g: StoredGuardrail): GuardrailOutcome =>
   g.outcome ?? (g.passed ? 'pass' : g.pass_rate === null || g.pass_rate === undefined ? 'error' : 'fail');
 
+/** Judges whose guardrail is a demonstration: shown and labelled, never a verdict. */
+export const demonstrationJudges = (summary: StoredSummary): Set<string> =>
+  new Set((summary.guardrails ?? []).filter((g) => g.demonstration).map((g) => g.judge_type));
+
 /** The plain mean of the judges' pass rates: a figure to compare runs by, not the gate's verdict. */
 export function meanJudgePassRate(summary: StoredSummary): number | null {
   const rates = Object.values(summary.judges ?? {})

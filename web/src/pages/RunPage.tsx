@@ -21,7 +21,7 @@ import { latestOr } from '../lib/async';
 import { downloadWithKey } from '../lib/download';
 import { dateTime, deltaPct, int, ms, pct, shortId, usd } from '../lib/format';
 import { createRunEvents, throttle } from '../lib/live-run';
-import { meanJudgePassRate, readSummary } from '../lib/summary';
+import { demonstrationJudges, meanJudgePassRate, readSummary } from '../lib/summary';
 import { temporalWorkflowUrl } from '../lib/temporal';
 
 const OPEN_STATUSES = new Set(['pending', 'running']);
@@ -147,7 +147,10 @@ function RunHeader(props: { run: Run }) {
       <section class="panel" aria-label="Pass rates">
         <MeanPassRate run={props.run} baseline={latestOr(baseline)} />
         <PassRateBars judges={summary().judges ?? {}} />
-        <RegressionBanner regressions={summary().regressions?.judges} />
+        <RegressionBanner
+          regressions={summary().regressions?.judges}
+          demonstrations={demonstrationJudges(summary())}
+        />
         <Show when={summary().guardrails?.length}>
           <h3>Guardrails</h3>
           <GuardrailOutcomes guardrails={summary().guardrails ?? []} />
