@@ -58,6 +58,16 @@ export const RETRY_POLICIES = {
     maximumAttempts: 5,
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
+  /**
+   * GitHub work for a webhook event: GitHub being down or rate limiting us must lose no event, so it is
+   * retried for a day; a rate-limited call is retried when GitHub says (ApplicationFailure nextRetryDelay).
+   */
+  gitHub: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 } as const satisfies Record<string, RetryPolicy>;
 
 /** Default activity options per kind of work; workflows spread these into proxyActivities. */
@@ -83,7 +93,25 @@ export const ACTIVITY_DEFAULTS = {
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: RETRY_POLICIES.judgeBatch,
   },
+  gitHubEvent: {
+    taskQueue: TASK_QUEUES.orchestration,
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '24h',
+    retry: RETRY_POLICIES.gitHub,
+  },
+  /** Waiting for a run to end: a heartbeating poll of its row (a dead worker's wait moves on). */
+  awaitRun: {
+    taskQueue: TASK_QUEUES.orchestration,
+    startToCloseTimeout: '24h',
+    heartbeatTimeout: '1m',
+    retry: RETRY_POLICIES.bookkeeping,
+  },
 } as const satisfies Record<string, ActivityOptions>;
+
+/** One workflow per accepted webhook delivery (its webhook_deliveries row): a redelivery finds it. */
+export function gitHubEventWorkflowId(deliveryRowId: string): string {
+  return `github-event-${deliveryRowId}`;
+}
 
 /** Workflow ids are deterministic so a retried request never starts a second run. */
 export function evalRunWorkflowId(runId: string): string {

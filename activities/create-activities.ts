@@ -1,8 +1,14 @@
 import type { ActivityDeps } from './deps.js';
 import { makeDescribeWorker } from './describe-worker.js';
 import { makeGenerateChunk } from './generation/generate-chunk.js';
+import {
+  makeHandleGitHubEvent,
+  makeRecordDeliveryOutcome,
+  makeResumeGitHubEvent,
+} from './github/github-event.js';
 import { makeJudgeChatCaller } from './judging/judge-chat-caller.js';
 import { makeRunJudgeBatch } from './judging/run-judge-batch.js';
+import { makeAwaitRunFinished } from './runs/await-run-finished.js';
 import { makeDetectRegressions } from './runs/detect-regressions.js';
 import { makeFinalizeRun } from './runs/finalize-run.js';
 import { makeGenerateRunChunk } from './runs/generate-run-chunk.js';
@@ -25,6 +31,10 @@ export function createActivities(deps: ActivityDeps) {
     detectRegressions: makeDetectRegressions(deps),
     finalizeRun: makeFinalizeRun(deps),
     reportToGitHub: makeReportToGitHub(deps),
+    handleGitHubEvent: makeHandleGitHubEvent(deps),
+    resumeGitHubEvent: makeResumeGitHubEvent(deps),
+    awaitRunFinished: makeAwaitRunFinished(deps),
+    recordDeliveryOutcome: makeRecordDeliveryOutcome(deps),
   };
 }
 

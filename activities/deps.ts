@@ -3,6 +3,7 @@
  * with a test database; production builds it in runtime/activity-deps.ts.
  */
 import type { DataSource } from 'typeorm';
+import type { CiEventHandler } from '../core/ci-events.js';
 import type { OutboundPolicy } from '../core/outbound-policy.js';
 import type { RunReporter } from '../core/run-reporter.js';
 import type { Logger } from '../lib/logger.js';
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   /** Which URLs and addresses model and LLM-judge calls may reach: built from the mode and
    * EVALFORGE_ALLOWED_ENDPOINT_HOSTS (core/outbound-policy.ts). */
   outboundPolicy: OutboundPolicy;
+  /** Does the GitHub App's work for webhook events (github-app/events/); absent where no App is configured. */
+  ciEvents?: CiEventHandler;
 }

@@ -11,6 +11,7 @@ import { requestIds, requestLog } from './middleware/request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { ciRoutes } from './routes/ci.js';
+import { configRunRoutes } from './routes/config-runs.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { docsRoutes } from './routes/docs.js';
 import { endpointRoutes } from './routes/endpoints.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', judgeRoutes());
   app.route('/', apiKeyRoutes(deps));
   app.route('/', runRoutes(deps));
+  app.route('/', configRunRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', ciRoutes(deps));

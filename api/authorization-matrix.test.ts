@@ -30,6 +30,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'POST /api/webhook/github': 'plain repository webhook: authenticated by its HMAC signature',
   'POST /api/github/webhooks': 'GitHub App webhook: authenticated by its HMAC signature',
   'GET /openapi.json': 'the API description; no tenant data',
+  'GET /api/schemas/evalforge.json': "evalforge.yaml's JSON Schema, fetched by editors; no tenant data",
   'GET /docs': 'Swagger UI over /openapi.json',
   'GET /docs/init.js': 'Swagger UI',
   'GET /docs/assets/:file': 'Swagger UI assets',

@@ -125,7 +125,12 @@ async function errorFrom(method: string, url: URL, res: Response): Promise<CliEr
     `${what}: ${res.status} ${parsed.error?.code ?? ''} ${message}${details}`.replace(/\s+$/, ''),
     EXIT.API_ERROR,
   );
-  return Object.assign(error, { status: res.status, code: parsed.error?.code, serverMessage: message });
+  return Object.assign(error, {
+    status: res.status,
+    code: parsed.error?.code,
+    serverMessage: message,
+    details: parsed.error?.details,
+  });
 }
 
 /** True when the server answered 404 because it has no such route (an older server), not no such record. */

@@ -7,7 +7,7 @@ export const EXIT = {
   OK: 0,
   /** --wait: the run finished but a gate failed (blocking guardrail, or regression with --fail-on regression). */
   GATE_FAILED: 1,
-  /** Bad command line. */
+  /** Bad command line, or an evalforge.yaml that is not valid. */
   USAGE: 2,
   /** The server refused the request (4xx: unknown id, invalid input, missing or wrong API key). */
   API_ERROR: 3,
@@ -16,7 +16,7 @@ export const EXIT = {
   RUN_FAILED: 4,
   /** The server was unreachable or answered 5xx (after retries). */
   UNAVAILABLE: 5,
-  /** --wait gave up after --timeout; the run goes on on the server. */
+  /** --wait gave up after --timeout; the run is cancelled, or goes on with --no-cancel-on-timeout. */
   TIMEOUT: 6,
 } as const;
 

@@ -1,10 +1,13 @@
 /** `evalforge` command line: parses the command, runs it, exits with a code CI can act on. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { commentCommand } from './commands/comment.js';
 import { datasetsUpload } from './commands/datasets.js';
 import { runCommand } from './commands/run.js';
 import { runsCompare, runsShow } from './commands/runs.js';
+import { validateCommand } from './commands/validate.js';
 import { createContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { usageError } from './flags.js';
 import { USAGE } from './usage.js';
 
 const GLOBAL_OPTIONS = {
@@ -16,6 +19,8 @@ const GLOBAL_OPTIONS = {
 
 const RUN_OPTIONS = {
   project: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  root: { type: 'string' },
   dataset: { type: 'string' },
   endpoint: { type: 'string' },
   'dataset-version': { type: 'string' },
@@ -33,6 +38,18 @@ const RUN_OPTIONS = {
   'fail-on': { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'poll-interval': { type: 'string' },
+  'no-cancel-on-timeout': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const VALIDATE_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  root: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const COMMENT_OPTIONS = {
+  repo: { type: 'string' },
+  pr: { type: 'string' },
+  run: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const UPLOAD_OPTIONS = {
@@ -72,6 +89,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const { values } = parse(argv.slice(1), RUN_OPTIONS);
       if (values.help) return help(io);
       return await runCommand(createContext(values, io), values);
+    }
+    if (command === 'validate') {
+      const { values, positionals } = parse(argv.slice(1), VALIDATE_OPTIONS);
+      if (values.help) return help(io);
+      return await validateCommand(createContext(values, io), positionals, values);
+    }
+    if (command === 'comment') {
+      const { values, positionals } = parse(argv.slice(1), COMMENT_OPTIONS);
+      if (values.help) return help(io);
+      if (positionals.length)
+        throw usageError('usage: evalforge comment --run <run-id> [--repo owner/name] [--pr n]');
+      return await commentCommand(createContext(values, io), values);
     }
     if (command === 'runs' && (sub === 'show' || sub === 'compare')) {
       const { values, positionals } = parse(argv.slice(2), {});

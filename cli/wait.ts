@@ -62,7 +62,7 @@ export async function waitForRun(
       }
       if (Date.now() + opts.pollMs > deadline) {
         throw new CliError(
-          `run ${runId} has not finished after ${Math.round(opts.timeoutMs / 1000)} s; it goes on on the server`,
+          `run ${runId} has not finished after ${Math.round(opts.timeoutMs / 1000)} s`,
           EXIT.TIMEOUT,
         );
       }

@@ -10,6 +10,7 @@ import {
   type JudgeScoreSets,
   type ScoreObservation,
 } from '../stats/index.js';
+import { readRunGuardrails } from './config-run.js';
 import type { JudgeRegression, RunComparison } from './run-summary.js';
 
 interface ScoreRow {
@@ -26,10 +27,11 @@ export async function compareRuns(
   baselineRunId: string,
   options: CompareOptionsInput = {},
 ): Promise<RunComparison> {
-  const runs: { id: string; dataset_version_id: string; project_id: string }[] = await dataSource.query(
-    'SELECT id, dataset_version_id, project_id FROM eval_runs WHERE id = ANY($1::uuid[])',
-    [[runId, baselineRunId]],
-  );
+  const runs: { id: string; dataset_version_id: string; project_id: string; config: unknown }[] =
+    await dataSource.query(
+      'SELECT id, dataset_version_id, project_id, config FROM eval_runs WHERE id = ANY($1::uuid[])',
+      [[runId, baselineRunId]],
+    );
   const current = runs.find((r) => r.id === runId);
   const baseline = runs.find((r) => r.id === baselineRunId);
   if (!current || !baseline) throw new Error(`run ${current ? baselineRunId : runId} not found`);
@@ -41,10 +43,12 @@ export async function compareRuns(
       WHERE j.run_id = ANY($1::uuid[]) AND j.score IS NOT NULL`,
     [[runId, baselineRunId]],
   );
+  // The current run's own guardrails (from its evalforge.yaml) when it has them, else the project's.
   const guardrails: { judge_type: string; config: { min_effect?: number; higher_is_better?: boolean } }[] =
-    await dataSource.query('SELECT judge_type, config FROM guardrail_configs WHERE project_id = $1', [
+    readRunGuardrails(current.config) ??
+    (await dataSource.query('SELECT judge_type, config FROM guardrail_configs WHERE project_id = $1', [
       current.project_id,
-    ]);
+    ]));
 
   const byJudge = new Map<string, { current: ScoreObservation[]; baseline: ScoreObservation[] }>();
   for (const row of rows) {

@@ -55,6 +55,8 @@ export interface VersionChange {
   add?: SampleInput[];
   /** Maps an index in `add` to the row a user knows (upload row and line) for error reports. */
   rowOf?: (index: number) => Pick<RowError, 'row' | 'line'>;
+  /** sha256 of the file the version is made from (a dataset file named by an evalforge.yaml). */
+  contentSha256?: string;
 }
 
 export interface VersionChangeResult {
@@ -131,9 +133,9 @@ export async function createVersion(
       ...additions.map((r, i) => ({ ...r, position: maxPosition + 1 + i })),
     ];
     const [version] = (await m.query(
-      `INSERT INTO dataset_versions (dataset_id, version, note) VALUES ($1, $2, $3)
-       RETURNING id, dataset_id, version, sample_count, note, created_at`,
-      [change.datasetId, latest.datasetVersion + 1, change.note],
+      `INSERT INTO dataset_versions (dataset_id, version, note, content_sha256) VALUES ($1, $2, $3, $4)
+       RETURNING id, dataset_id, version, sample_count, note, content_sha256, created_at`,
+      [change.datasetId, latest.datasetVersion + 1, change.note, change.contentSha256 ?? null],
     )) as DatasetVersion[];
 
     const kept = change.keep === 'none' ? 0 : oldRows.length - excluded.size;
@@ -174,6 +176,8 @@ export async function createDatasetWithSamples(
     tags: string[];
     samples: SampleInput[];
     note?: string;
+    /** sha256 of the file version 1 is made from (see VersionChange.contentSha256). */
+    contentSha256?: string;
   },
 ) {
   return dataSource.transaction(async (m) => {
@@ -183,11 +187,13 @@ export async function createDatasetWithSamples(
     );
     const rows = assignKeys(input.samples, new Set()).map((r, i) => ({ ...r, position: i }));
     const [version]: { id: string }[] = await m.query(
-      `INSERT INTO dataset_versions (dataset_id, version, sample_count, note) VALUES ($1, 1, $2, $3) RETURNING id`,
+      `INSERT INTO dataset_versions (dataset_id, version, sample_count, note, content_sha256)
+       VALUES ($1, 1, $2, $3, $4) RETURNING id`,
       [
         dataset.id,
         rows.length,
         input.note ?? (rows.length ? `created with ${rows.length} samples` : 'created'),
+        input.contentSha256 ?? null,
       ],
     );
     await insertSamples(m, dataset.id, version.id, rows);

@@ -8,7 +8,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { JUDGE_TYPES } from '../judges/judge-types.js';
+import { isKnownJudgeType, JUDGE_TYPES } from '../judges/judge-types.js';
 
 /** Where the App and the CLI look for the file unless told otherwise. */
 export const DEFAULT_EVAL_CONFIG_PATH = 'evalforge.yaml';
@@ -22,6 +22,14 @@ export const MAX_CONFIG_REPETITIONS = 10;
 export const CONFIG_PROVIDERS = ['openai', 'anthropic', 'huggingface', 'custom'] as const;
 
 const name = z.string().trim().min(1).max(255);
+
+/** "type" or "type:name", as guardrails name judges (guardrail_configs.judge_type holds 50 characters). */
+const JUDGE_NAME_PATTERN = /^[a-z][a-z0-9_]*(:[a-z0-9][a-z0-9_.-]*)?$/;
+const judgeName = z
+  .string()
+  .max(50)
+  .regex(JUDGE_NAME_PATTERN, `a judge such as ${JUDGE_TYPES.join(', ')}, optionally "type:name"`)
+  .refine(isKnownJudgeType, { message: `unknown judge; known: ${JUDGE_TYPES.join(', ')}` });
 
 /** `{{input}}`, `{{metadata.key}}` (dots for nested keys), `{{expected}}`; spaces inside braces allowed. */
 export const TEMPLATE_VARIABLE = /\{\{\s*([a-zA-Z_][\w.-]*)\s*\}\}/g;
@@ -55,7 +63,11 @@ export const InlineEndpointSchema = z
   .object({
     provider: z.enum(CONFIG_PROVIDERS),
     model: name.describe('model name as the provider spells it'),
-    url: z.url().optional().describe('base URL of an OpenAI- or Anthropic-compatible server'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'an http or https URL' })
+      .max(2048)
+      .optional()
+      .describe('base URL of an OpenAI- or Anthropic-compatible server (http or https, no credentials)'),
     params: z
       .object({
         temperature: z.number().min(0).max(2).optional(),
@@ -69,41 +81,54 @@ export const InlineEndpointSchema = z
       .regex(/^[A-Z_][A-Z0-9_]*$/)
       .optional()
       .describe('environment variable of the worker that holds the key (must be allowlisted)'),
-    secret: name.optional().describe("name of a project provider secret holding the key"),
+    secret: name.optional().describe('name of a project provider secret holding the key'),
   })
   .strict()
   .refine((e) => !(e.api_key_env && e.secret), { message: 'give api_key_env or secret, not both' });
 
-export const EvalConfigEndpointSchema = z.union([
-  name.describe("a project endpoint's name"),
-  InlineEndpointSchema,
-]);
+export const EvalConfigEndpointSchema = z.union(
+  [name.describe("a project endpoint's name"), InlineEndpointSchema],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: the name of a project endpoint, or {provider, model, …}'
+        : 'the name of a project endpoint, or {provider, model, url?, params?, api_key_env? | secret?}',
+  },
+);
 
-export const EvalConfigDatasetSchema = z.union([
-  z
-    .object({
-      name: name.describe("a project dataset's name"),
-      version: z.number().int().positive().optional().describe('pinned version; latest when left out'),
-    })
-    .strict(),
-  z
-    .object({
-      path: z
-        .string()
-        .min(1)
-        .max(1024)
-        .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
-          message: 'a path inside the repository (relative, no "..")',
-        })
-        .describe('CSV or JSONL file in the repository, stored as a dataset version keyed by its content'),
-      format: z.enum(['csv', 'jsonl']).optional().describe('default: from the extension'),
-    })
-    .strict(),
-]);
+export const EvalConfigDatasetSchema = z.union(
+  [
+    z
+      .object({
+        name: name.describe("a project dataset's name"),
+        version: z.number().int().positive().optional().describe('pinned version; latest when left out'),
+      })
+      .strict(),
+    z
+      .object({
+        path: z
+          .string()
+          .min(1)
+          .max(1024)
+          .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+            message: 'a path inside the repository (relative, no "..")',
+          })
+          .describe('CSV or JSONL file in the repository, stored as a dataset version keyed by its content'),
+        format: z.enum(['csv', 'jsonl']).optional().describe('default: from the extension'),
+      })
+      .strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: {name, version?} of a project dataset, or {path, format?} of a file in the repository'
+        : '{name, version?} of a project dataset, or {path, format?} of a file in the repository',
+  },
+);
 
 export const EvalConfigGuardrailSchema = z
   .object({
-    judge: z.string().min(1).max(100).describe(`one of ${JUDGE_TYPES.join(', ')} (pii:input and the like too)`),
+    judge: judgeName.describe(`one of ${JUDGE_TYPES.join(', ')}; "type:name" configures a judge again`),
     blocking: z.boolean().default(true),
     threshold: z.number().min(0).max(1).optional(),
     config: z.record(z.string(), z.unknown()).optional().describe("the judge's options and gate settings"),
@@ -118,20 +143,30 @@ export const EvalConfigSchema = z
     endpoint: EvalConfigEndpointSchema,
     dataset: EvalConfigDatasetSchema,
     judges: z
-      .array(z.string().min(1).max(100))
+      .array(judgeName)
       .max(50)
       .optional()
       .describe("judges to run (default: the guardrails' judges, else the project's)"),
     guardrails: z
       .array(EvalConfigGuardrailSchema)
       .max(50)
+      .superRefine((guardrails, ctx) => {
+        const seen = new Set<string>();
+        guardrails.forEach((g, i) => {
+          if (seen.has(g.judge))
+            ctx.addIssue({ code: 'custom', path: [i, 'judge'], message: `judge ${g.judge} appears twice` });
+          seen.add(g.judge);
+        });
+      })
       .optional()
       .describe("this config's guardrails; the project's when left out"),
     paths: z
       .array(z.string().min(1).max(1024))
       .max(100)
       .optional()
-      .describe('glob patterns: a pull request touching none of them is skipped (the file itself always counts)'),
+      .describe(
+        'glob patterns: a pull request touching none of them is skipped (the file itself always counts)',
+      ),
     repetitions: z.number().int().min(1).max(MAX_CONFIG_REPETITIONS).default(1),
     cache: z.boolean().default(true).describe('reuse answers for an unchanged endpoint, prompt and input'),
   })
@@ -197,6 +232,14 @@ export function renderTemplate(text: string, sample: TemplateSample): string {
     if (root === 'expected') return sample.expected_output ?? '';
     return lookup(sample.metadata, rest);
   });
+}
+
+/** Where the repository ships the JSON Schema, from its root (`npm run gen:config-schema` writes it). */
+export const EVAL_CONFIG_SCHEMA_FILE = 'schemas/evalforge.schema.json';
+
+/** The text of schemas/evalforge.schema.json: evalConfigJsonSchema() as indented JSON. */
+export function evalConfigJsonSchemaText(): string {
+  return `${JSON.stringify(evalConfigJsonSchema(), null, 2)}\n`;
 }
 
 /** The JSON Schema editors complete the file with (what schemas/evalforge.schema.json holds). */

@@ -11,13 +11,19 @@ import { createApp } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
 import { EvalDataset, EvalRun, GitHubPullRequest, WebhookDelivery } from '../db/entities/index.js';
 import { createLogger } from '../lib/logger.js';
+import { TASK_QUEUES } from '../temporal.config.js';
 import { createProjectFixture, type ProjectFixture } from '../test/fixtures/projects.js';
 import {
   createTestDatabase,
   createTestTemporal,
+  type InProcessWorker,
+  startInProcessWorker,
   type TestDatabase,
   type TestTemporal,
+  testActivityDeps,
 } from '../test/helpers/index.js';
+import { gitHubClientFromEnv } from './client.js';
+import { createCiEventHandler } from './events/ci-event-handler.js';
 import { gitHubRoutes } from './http/routes.js';
 import { COMMENT_MARKER } from './reporting/comment.js';
 import { reportRunToGitHub } from './reporting/report.js';
@@ -45,6 +51,7 @@ let github: FakeGitHub;
 let deps: ApiDeps;
 let app: ReturnType<typeof createApp>;
 let fx: ProjectFixture;
+let worker: InProcessWorker;
 
 beforeAll(async () => {
   [db, temporal, github] = await Promise.all([createTestDatabase(), createTestTemporal(), startFakeGitHub()]);
@@ -65,6 +72,15 @@ beforeAll(async () => {
     temporalUiUrl: null,
   };
   app = createApp(deps);
+  // The durable side: the orchestration queue's worker runs each event's workflow with the App's handler.
+  worker = await startInProcessWorker({
+    temporal,
+    deps: {
+      ...testActivityDeps(db.dataSource),
+      ciEvents: createCiEventHandler(deps, gitHubClientFromEnv(deps.logger)!),
+    },
+    queues: [TASK_QUEUES.orchestration],
+  });
   fx = await createProjectFixture(db.dataSource, {
     samples: 3,
     guardrails: [{ judge_type: 'pii', threshold: 0.5, is_blocking: true }],
@@ -87,6 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await worker?.stop();
   await github?.close();
   await temporal?.close();
   await db?.drop();
@@ -174,8 +191,9 @@ describe('GitHub App', () => {
       git_branch: 'changes',
       git_base_branch: 'master',
       pr_number: EXAMPLE_PR_NUMBER,
-      status: 'pending',
     });
+    // The orchestration worker plans it at once; no model worker runs here, so it goes no further.
+    expect(['pending', 'running']).toContain(firstRun.status);
     const workflow = await temporal.client.workflow.getHandle(firstRun.workflow_id!).describe();
     expect(workflow.type).toBe('evalRun');
 
@@ -471,13 +489,19 @@ describe('the webhook answers at once, whatever GitHub does', () => {
 
   it('retries the work when a GitHub call fails, opening exactly one check', async () => {
     const sha = '3'.repeat(40);
-    // A 403 (a secondary rate limit) is not retried by Octokit itself: the webhook's own retry takes over.
+    // A 403 (a secondary rate limit) is not retried by Octokit itself: the workflow's activity retry takes over.
     github.failNext('POST', /\/check-runs$/, 403, 1);
-    const row = await deliverAndSettle(
+    const delivery = crypto.randomUUID();
+    await deliverAndSettle(
       'pull_request',
       pullRequestEvent('opened', { headSha: sha, prNumber: 13 }),
+      delivery,
     );
-    expect(row.attempts).toBe(2);
+    const row = await db.dataSource.getRepository(WebhookDelivery).findOneByOrFail({ delivery_id: delivery });
+    const history = await temporal.client.workflow.getHandle(`github-event-${row.id}`).fetchHistory();
+    const attempts = history.events?.find((e) => e.activityTaskStartedEventAttributes)
+      ?.activityTaskStartedEventAttributes?.attempt;
+    expect(attempts).toBe(2);
     const [run] = await runsFor(sha);
     expect(checkOn(sha)).toMatchObject([{ status: 'in_progress', external_id: run.id }]);
   });

@@ -40,6 +40,71 @@ export async function recordPullRequestHead(
   );
 }
 
+export async function readPullRequest(ds: DataSource, repositoryId: string, prNumber: number) {
+  return ds.getRepository(GitHubPullRequest).findOneBy({ repository_id: repositoryId, pr_number: prNumber });
+}
+
+/** A closed pull request gets no more comments; its head is recorded as it closed. */
+export async function closePullRequest(
+  ds: DataSource,
+  repositoryId: string,
+  prNumber: number,
+  headSha: string,
+) {
+  await ds.query(
+    `INSERT INTO github_pull_requests (repository_id, pr_number, head_sha, closed_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (repository_id, pr_number) DO UPDATE SET closed_at = now(), updated_at = now()`,
+    [repositoryId, prNumber, headSha],
+  );
+}
+
+export async function reopenPullRequest(
+  ds: DataSource,
+  repositoryId: string,
+  prNumber: number,
+  headSha: string,
+) {
+  await ds.query(
+    `INSERT INTO github_pull_requests (repository_id, pr_number, head_sha) VALUES ($1, $2, $3)
+     ON CONFLICT (repository_id, pr_number) DO UPDATE SET closed_at = NULL, updated_at = now()`,
+    [repositoryId, prNumber, headSha],
+  );
+}
+
+/** Runs of a pull request (every one with `prNumber` null) that have not finished, except `keepSha`'s. */
+export async function openPullRequestRuns(
+  ds: DataSource,
+  repositoryId: string,
+  prNumber: number | null,
+  keepSha: string | null,
+): Promise<{ run_id: string; check_run_id: number | null; head_sha: string }[]> {
+  const rows: { run_id: string; check_run_id: string | null; head_sha: string }[] = await ds.query(
+    `SELECT c.run_id, c.check_run_id, c.head_sha FROM github_check_runs c JOIN eval_runs r ON r.id = c.run_id
+      WHERE c.repository_id = $1 AND ($2::int IS NULL OR c.pr_number = $2)
+        AND ($3::text IS NULL OR c.head_sha <> $3) AND r.status <> ALL($4)`,
+    [repositoryId, prNumber, keepSha, [...FINAL_RUN_STATUSES]],
+  );
+  return rows.map((r) => ({ ...r, check_run_id: r.check_run_id === null ? null : Number(r.check_run_id) }));
+}
+
+export async function setCancelReason(ds: DataSource, runId: string, reason: string) {
+  await ds.getRepository(GitHubCheckRun).update({ run_id: runId }, { cancel_reason: reason.slice(0, 255) });
+}
+
+/** Marks (or clears) an installation's repositories as suspended; returns the links it covers. */
+export async function setInstallationSuspended(ds: DataSource, installationId: number, suspended: boolean) {
+  const links = await ds.getRepository(GitHubRepository).findBy({ installation_id: installationId });
+  if (links.length > 0) {
+    await ds
+      .getRepository(GitHubRepository)
+      .update(
+        { installation_id: installationId },
+        { installation_suspended_at: suspended ? new Date() : null },
+      );
+  }
+  return links;
+}
+
 /** Locks the pull request's row for the transaction, so two reports never both create a comment. */
 export async function lockPullRequest(m: EntityManager, repositoryId: string, prNumber: number) {
   const rows: GitHubPullRequest[] = await m.query(
@@ -169,6 +234,14 @@ export async function recordDeliveryAttempt(
     `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_error = $4, updated_at = now() WHERE id = $1`,
     [id, values.status, values.attempts, values.error?.slice(0, MAX_ERROR_CHARS) ?? null],
   );
+}
+
+export async function findDeliveryByBody(ds: DataSource, source: string, bodySha256: string) {
+  const rows: { id: string; status: WebhookDeliveryStatus }[] = await ds.query(
+    `SELECT id, status FROM webhook_deliveries WHERE source = $1 AND body_sha256 = $2`,
+    [source, bodySha256],
+  );
+  return rows[0] ?? null;
 }
 
 /** Deletes deliveries past the retention window; returns how many. */

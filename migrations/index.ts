@@ -7,6 +7,7 @@ export { IdempotencyFingerprint1764600000000 } from './1764600000000-idempotency
 export { BaselineEligibility1764700000000 } from './1764700000000-baseline-eligibility.js';
 export { ProviderSecrets1764800000000 } from './1764800000000-provider-secrets.js';
 export { WebhookDeliveries1764900000000 } from './1764900000000-webhook-deliveries.js';
+export { ConfigRuns1765000000000 } from './1765000000000-config-runs.js';
 
 import { Initial1764160000000 } from './1764160000000-initial.js';
 import { SampleKeys1764200000000 } from './1764200000000-sample-keys.js';
@@ -17,6 +18,8 @@ import { IdempotencyFingerprint1764600000000 } from './1764600000000-idempotency
 import { BaselineEligibility1764700000000 } from './1764700000000-baseline-eligibility.js';
 import { ProviderSecrets1764800000000 } from './1764800000000-provider-secrets.js';
 import { WebhookDeliveries1764900000000 } from './1764900000000-webhook-deliveries.js';
+import { ConfigRuns1765000000000 } from './1765000000000-config-runs.js';
+import { GitHubCiLifecycle1765100000000 } from './1765100000000-github-ci-lifecycle.js';
 
 /** In order of application (TypeORM sorts by timestamp); new migrations are appended here. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +32,6 @@ export const ALL_MIGRATIONS = [
   BaselineEligibility1764700000000,
   ProviderSecrets1764800000000,
   WebhookDeliveries1764900000000,
+  ConfigRuns1765000000000,
+  GitHubCiLifecycle1765100000000,
 ];

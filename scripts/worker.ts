@@ -22,10 +22,11 @@ const sdkMetricsAddress = config.EVALFORGE_METRICS_PORT
   ? `127.0.0.1:${config.EVALFORGE_TEMPORAL_METRICS_PORT}`
   : null;
 installTemporalRuntime({ logger, metricsBindAddress: sdkMetricsAddress });
-const deps = await createActivityDeps(requireDatabaseUrl(config), {
-  mode: config.EVALFORGE_MODE,
-  allowedHosts: config.EVALFORGE_ALLOWED_ENDPOINT_HOSTS,
-});
+const deps = await createActivityDeps(
+  requireDatabaseUrl(config),
+  { mode: config.EVALFORGE_MODE, allowedHosts: config.EVALFORGE_ALLOWED_ENDPOINT_HOSTS },
+  { address: config.temporalAddress, namespace: config.TEMPORAL_NAMESPACE },
+);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const workerSet = await createWorkerSet({
   connection,

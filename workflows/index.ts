@@ -9,4 +9,5 @@ export {
   type RunPhase,
   type RunProgress,
 } from './eval-run.js';
+export { type GitHubEventInput, gitHubEvent } from './github-event.js';
 export { type QueueProbeResult, queueProbe } from './queue-probe.js';

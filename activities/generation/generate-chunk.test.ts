@@ -57,7 +57,7 @@ async function fixture(
 
 async function createRun(
   f: ProjectFixture,
-  opts: Partial<Pick<EvalRun, 'repetitions' | 'use_cache' | 'budget_usd'>> = {},
+  opts: Partial<Pick<EvalRun, 'repetitions' | 'use_cache' | 'budget_usd' | 'config'>> = {},
 ) {
   return db.dataSource.getRepository(EvalRun).save({
     project_id: f.project.id,
@@ -68,6 +68,7 @@ async function createRun(
     repetitions: opts.repetitions ?? 1,
     use_cache: opts.use_cache ?? false,
     budget_usd: opts.budget_usd ?? null,
+    config: opts.config ?? {},
   } as EvalRun);
 }
 
@@ -210,6 +211,72 @@ describe('generateChunk', () => {
     const uncached = await createRun(f);
     await generate({ runId: uncached.id, sampleIds: ids });
     expect(requestsTo(f)).toBe(9);
+  });
+
+  describe('prompt templates (a run from an evalforge.yaml)', () => {
+    const TEMPLATES = {
+      system: 'Category {{metadata.category}}; the answer is {{ expected }}.',
+      user: 'Q: {{input}} [{{metadata.missing}}]',
+    };
+    const rendered = (i: number) => ({
+      system: `Category ${i % 2 ? 'math' : 'arithmetic'}; the answer is ${i + i}.`,
+      input: `Q: Question ${i}: what is ${i} + ${i}? []`,
+    });
+    const sent = (f: ProjectFixture) =>
+      llm
+        .requestsFor(f.endpoint.model_name)
+        .map((r) => ({ system: r.system, input: r.input }))
+        .sort((a, b) => a.input.localeCompare(b.input));
+
+    it("renders each sample's system and user prompt, and sends exactly that", async () => {
+      const f = await fixture({ samples: 3, config: { system_prompt: 'endpoint default, not used' } });
+      const run = await createRun(f, { config: { prompts: TEMPLATES } });
+      const outcome = await makeGenerateChunk(
+        deps,
+        OPTIONS,
+      )({ runId: run.id, sampleIds: await sampleIds(f) });
+      expect(outcome).toMatchObject({ succeeded: 3, failed: 0 });
+      // The sample's own system prompt ("You are a helpful assistant.") and the endpoint's are replaced.
+      expect(sent(f)).toEqual([0, 1, 2].map(rendered));
+      const rows = await results(run.id);
+      rows.forEach((row, i) => {
+        const prompt = rendered(i);
+        expect(row.llm_output).toBe(fakeAnswer(f.endpoint.model_name, prompt.system, prompt.input));
+      });
+    });
+
+    it('sends no system prompt when the templates have none', async () => {
+      const f = await fixture({ samples: 2, config: { system_prompt: 'endpoint default, not used' } });
+      const run = await createRun(f, { config: { prompts: { user: '{{input}}' } } });
+      await makeGenerateChunk(deps, OPTIONS)({ runId: run.id, sampleIds: await sampleIds(f) });
+      expect(sent(f)).toEqual([
+        { system: null, input: 'Question 0: what is 0 + 0?' },
+        { system: null, input: 'Question 1: what is 1 + 1?' },
+      ]);
+    });
+
+    it('caches under the rendered prompt: same templates hit, edited templates miss', async () => {
+      const f = await fixture({ samples: 3 });
+      const ids = await sampleIds(f);
+      const generate = makeGenerateChunk(deps, OPTIONS);
+      const run = (config: Record<string, unknown>) => createRun(f, { use_cache: true, config });
+      await generate({ runId: (await run({ prompts: TEMPLATES })).id, sampleIds: ids });
+      expect(requestsTo(f)).toBe(3);
+
+      const again = await run({ prompts: { ...TEMPLATES } });
+      await generate({ runId: again.id, sampleIds: ids });
+      expect(requestsTo(f)).toBe(3);
+      expect((await results(again.id)).map((r) => r.cached)).toEqual([true, true, true]);
+
+      const edited = await run({ prompts: { ...TEMPLATES, user: 'Question please: {{input}}' } });
+      await generate({ runId: edited.id, sampleIds: ids });
+      expect(requestsTo(f)).toBe(6);
+      expect((await results(edited.id)).map((r) => r.cached)).toEqual([false, false, false]);
+
+      // Without templates the sample's own prompt is sent: another key again.
+      await generate({ runId: (await run({})).id, sampleIds: ids });
+      expect(requestsTo(f)).toBe(9);
+    });
   });
 
   it('stops before passing the budget, counting judge spend, and never calls past the cap', async () => {

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import { readRunPrompts } from '../../core/config-run.js';
 import { EndpointConfigError } from '../../core/endpoint-config.js';
 import { EvalRun, type EvalSample } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
@@ -44,7 +45,8 @@ export interface GenerateChunkResult {
 
 export type GenerateChunkOptions = ModelRunnerOptions;
 
-type SamplePrompt = Pick<EvalSample, 'id' | 'input_text' | 'system_prompt'>;
+type SamplePrompt = Pick<EvalSample, 'id' | 'input_text' | 'system_prompt'> &
+  Partial<Pick<EvalSample, 'reference_output' | 'metadata'>>;
 
 interface WorkItem {
   sample: SamplePrompt;
@@ -108,9 +110,11 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
         nonRetryable: true,
       });
     }
+    // A run from an evalforge.yaml renders its prompt templates per sample (and caches under the rendered text).
+    const prompts = readRunPrompts(run.config);
     let runner: ModelRunner;
     try {
-      runner = createModelRunner(deps, run.endpoint, options);
+      runner = createModelRunner(deps, run.endpoint, { ...options, prompts });
     } catch (err) {
       if (err instanceof EndpointConfigError || err instanceof UnsupportedEndpointError)
         throw invalid(err.message);
@@ -124,7 +128,8 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
 
     const sampleIds = [...new Set(input.sampleIds)];
     const samples: SamplePrompt[] = await dataSource.query(
-      `SELECT id, input_text, system_prompt FROM eval_samples WHERE id = ANY($1::uuid[]) AND dataset_version_id = $2`,
+      `SELECT id, input_text, system_prompt${prompts ? ', reference_output, metadata' : ''}
+         FROM eval_samples WHERE id = ANY($1::uuid[]) AND dataset_version_id = $2`,
       [sampleIds, run.dataset_version_id],
     );
     if (samples.length !== sampleIds.length) {

@@ -7,7 +7,9 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import type { RunPrompts } from '../../core/config-run.js';
 import { type EndpointConfig, generationParams, parseEndpointConfig } from '../../core/endpoint-config.js';
+import { renderTemplate } from '../../core/eval-config.js';
 import {
   type OutboundPolicy,
   OutboundRefusedError,
@@ -38,6 +40,14 @@ import { estimateTokens } from './token-estimate.js';
 export interface Prompt {
   system: string | null;
   input: string;
+}
+
+/** What a prompt is made from: the sample, and for templates its reference and metadata too. */
+export interface PromptSample {
+  system_prompt: string | null;
+  input_text: string;
+  reference_output?: string | null;
+  metadata?: Record<string, unknown> | null;
 }
 
 export interface ModelCallOutcome {
@@ -79,6 +89,9 @@ export interface ModelRunnerOptions {
   /** Overrides of the back-off (tests shorten it); max_attempts comes from the endpoint config. */
   retryPolicy?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
   random?: () => number;
+  /** The run's prompt templates (an evalforge.yaml's `prompts`): each sample's prompt is rendered from them
+   * instead of its own text, and the sample's and the endpoint's system prompts are not used. */
+  prompts?: RunPrompts | null;
 }
 
 export interface ModelRunner {
@@ -86,7 +99,9 @@ export interface ModelRunner {
   readonly config: EndpointConfig;
   /** null when neither the price table nor the endpoint config knows the model. */
   readonly price: ModelPrice | null;
-  promptFor(sample: { system_prompt: string | null; input_text: string }): Prompt;
+  /** The prompt sent for a sample (rendered from the run's templates when it has them). */
+  promptFor(sample: PromptSample): Prompt;
+  /** Keyed on the prompt as sent, so a rendered template caches under its rendered text. */
   cacheKey(prompt: Prompt): string;
   /** Worst-case cost of one call (estimated input, max_tokens output) for the budget check. */
   worstCaseCostUsd(prompt: Prompt): number | null;
@@ -282,10 +297,21 @@ export function createModelRunner(
     endpoint,
     config,
     price,
-    promptFor: (sample) => ({
-      system: sample.system_prompt ?? config.system_prompt ?? null,
-      input: sample.input_text,
-    }),
+    promptFor: (sample) => {
+      const templates = options.prompts;
+      if (!templates) {
+        return { system: sample.system_prompt ?? config.system_prompt ?? null, input: sample.input_text };
+      }
+      const view = {
+        input_text: sample.input_text,
+        expected_output: sample.reference_output ?? null,
+        metadata: sample.metadata ?? null,
+      };
+      return {
+        system: templates.system === undefined ? null : renderTemplate(templates.system, view),
+        input: renderTemplate(templates.user, view),
+      };
+    },
     cacheKey: (prompt) =>
       responseCacheKey({
         projectId: endpoint.project_id,

@@ -151,7 +151,11 @@ describe('runner-backed judge caller: log-probabilities (G-Eval)', () => {
       expect(first.text).toBe('{"score": 4}');
       expect(first.logprobs).toBeNull();
       await caller.call(messages, { logprobs: { top: 5 } });
-      expect(sent().map((b) => Boolean((b as { logprobs?: boolean }).logprobs))).toEqual([true, false, false]);
+      expect(sent().map((b) => Boolean((b as { logprobs?: boolean }).logprobs))).toEqual([
+        true,
+        false,
+        false,
+      ]);
     } finally {
       llm.setResponder(undefined);
     }

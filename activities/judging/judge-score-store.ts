@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { readRunGuardrails } from '../../core/config-run.js';
 
 export interface PendingResult {
   id: string;
@@ -28,15 +29,19 @@ export async function loadJudgeContext(
   judgeType: string,
   resultIds: string[],
 ): Promise<JudgeContext | null> {
-  const [run]: { project_id: string }[] = await dataSource.query(
-    'SELECT project_id FROM eval_runs WHERE id = $1',
+  const [run]: { project_id: string; config: unknown }[] = await dataSource.query(
+    'SELECT project_id, config FROM eval_runs WHERE id = $1',
     [runId],
   );
   if (!run) return null;
-  const [guardrail]: GuardrailRow[] = await dataSource.query(
-    `SELECT threshold, is_blocking, config FROM guardrail_configs WHERE project_id = $1 AND judge_type = $2`,
-    [run.project_id, judgeType],
-  );
+  // A run from an evalforge.yaml with guardrails of its own judges by those; otherwise the project's row.
+  const own = readRunGuardrails(run.config);
+  const [guardrail]: GuardrailRow[] = own
+    ? own.filter((g) => g.judge_type === judgeType)
+    : await dataSource.query(
+        `SELECT threshold, is_blocking, config FROM guardrail_configs WHERE project_id = $1 AND judge_type = $2`,
+        [run.project_id, judgeType],
+      );
   const pending: PendingResult[] = await dataSource.query(
     `SELECT r.id, r.llm_output AS output, s.input_text AS input, s.reference_output AS reference, s.metadata
        FROM eval_results r

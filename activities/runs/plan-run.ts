@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { In } from 'typeorm';
+import { readRunGuardrails } from '../../core/config-run.js';
 import { judgesForRun } from '../../core/gate.js';
 import { isFinalRunStatus, OPEN_RUN_STATUSES } from '../../core/run-status.js';
 import { EvalRun, GuardrailConfig, Project } from '../../db/entities/index.js';
@@ -40,9 +41,12 @@ export function makePlanRun(deps: ActivityDeps) {
     const options = run.config as RunOptions;
     const chunkSize = Math.min(Math.max(1, options.chunk_size ?? DEFAULT_CHUNK_SIZE), MAX_CHUNK_SIZE);
 
-    const guardrails = await deps.dataSource
-      .getRepository(GuardrailConfig)
-      .findBy({ project_id: run.project_id, enabled: true });
+    // A run from an evalforge.yaml with guardrails of its own uses those instead of the project's.
+    const guardrails =
+      readRunGuardrails(run.config) ??
+      (await deps.dataSource
+        .getRepository(GuardrailConfig)
+        .findBy({ project_id: run.project_id, enabled: true }));
     const judges: PlannedJudge[] = judgesForRun(guardrails, options.judges).map((judgeType) => ({
       judgeType,
       taskQueue: judgeTaskQueue(judgeType, guardrails.find((g) => g.judge_type === judgeType)?.config),

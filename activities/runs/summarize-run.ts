@@ -1,3 +1,4 @@
+import { readRunGuardrails } from '../../core/config-run.js';
 import { evaluateGuardrails, type JudgeScoreCounts, judgesForRun } from '../../core/gate.js';
 import type { JudgeSummary, RunSummary, RunVerdict } from '../../core/run-summary.js';
 import { EvalRun, GuardrailConfig } from '../../db/entities/index.js';
@@ -60,9 +61,10 @@ export function makeSummarizeRun(deps: ActivityDeps) {
     }
 
     const run = await q.getRepository(EvalRun).findOneByOrFail({ id: runId });
-    const enabled = await q
-      .getRepository(GuardrailConfig)
-      .findBy({ project_id: run.project_id, enabled: true });
+    // The run's own guardrails (from its evalforge.yaml) when it has them, else the project's enabled rows.
+    const enabled =
+      readRunGuardrails(run.config) ??
+      (await q.getRepository(GuardrailConfig).findBy({ project_id: run.project_id, enabled: true }));
     // The guardrails of the judges this run evaluated (a run-time selection never drops a blocking one).
     const planned = new Set(judgesForRun(enabled, (run.config as { judges?: string[] }).judges));
     const samples = {

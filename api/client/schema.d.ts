@@ -3875,6 +3875,188 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/eval/config-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a run of an evalforge.yaml (idempotent with an Idempotency-Key header)
+     * @description Resolves the config into rows and starts a run as POST /api/eval/run does: an endpoint by name, or an inline one stored as a project endpoint keyed by its content (checked like POST /api/projects/{id}/endpoints); a dataset by name, or a file sent in `files`, stored as a dataset version keyed by its sha256; the prompts rendered per sample; the config's guardrails instead of the project's when it has some. Errors are 422 with `invalid_config` (details.issues), `unknown_endpoint`, `unknown_dataset`, `missing_file`, `invalid_dataset_file` (row errors), `invalid_judge_config`. With an `Idempotency-Key` the key is bound to the request: the same request again answers 200 with its run, another one 422 `idempotency_key_reused`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['StartConfigRun'];
+        };
+      };
+      responses: {
+        /** @description a run with this Idempotency-Key and the same request already exists */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConfigRun'];
+          };
+        };
+        /** @description run created and its workflow started */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConfigRun'];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description request body or upload too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unsupported Content-Type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description well-formed but not acceptable (for example text PostgreSQL cannot store) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Temporal unavailable; retry */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/schemas/evalforge.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The JSON Schema of evalforge.yaml (also in the repository: schemas/evalforge.schema.json) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description a JSON Schema (draft 2020-12) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/eval/trends/{project_id}': {
     parameters: {
       query?: never;
@@ -5700,6 +5882,78 @@ export interface components {
       dtype: string | null;
       cost_usd: number | null;
     };
+    ConfigRun: components['schemas']['EvalRun'] & {
+      /** @description sha256 of what decides the answers and the verdict (endpoint and its generation parameters, prompts, dataset version, judges, guardrails, repetitions), not the commit: runs with equal hashes measured the same */
+      config_sha256: string;
+    };
+    /**
+     * @example {
+     *       "project_id": "7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b",
+     *       "config_path": "evalforge.yaml",
+     *       "config": {
+     *         "version": 1,
+     *         "prompts": {
+     *           "system": "You are the support assistant of Acme. Answer in at most three sentences.",
+     *           "user": "Customer ({{metadata.tier}}): {{input}}"
+     *         },
+     *         "endpoint": {
+     *           "provider": "openai",
+     *           "model": "gpt-4o-mini",
+     *           "params": {
+     *             "temperature": 0
+     *           },
+     *           "api_key_env": "OPENAI_API_KEY"
+     *         },
+     *         "dataset": {
+     *           "path": "evals/support.jsonl"
+     *         },
+     *         "guardrails": [
+     *           {
+     *             "judge": "pii",
+     *             "blocking": true
+     *           }
+     *         ]
+     *       },
+     *       "files": {
+     *         "evals/support.jsonl": "{\"input_text\":\"Where is my order?\",\"metadata\":{\"tier\":\"gold\"}}\n"
+     *       },
+     *       "trigger_type": "ci",
+     *       "git_commit_sha": "3f786850e387550fdab836ed7e6dc881de23001b",
+     *       "git_branch": "shorter-answers",
+     *       "git_base_branch": "main",
+     *       "pr_number": 42
+     *     }
+     */
+    StartConfigRun: {
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      project_id: string;
+      /** @description the evalforge.yaml, as JSON: its JSON Schema is at GET /api/schemas/evalforge.json. A config the schema refuses is 422 `invalid_config` with `details.issues` [{path, message}] */
+      config: {
+        [key: string]: unknown;
+      };
+      /** @description where the config was read from (recorded with the run), e.g. evalforge.yaml */
+      config_path?: string;
+      /** @description repository files the config names, path → UTF-8 text: the dataset file of `dataset.path` (422 `missing_file` without it). Its content is stored once per sha256 as a version of the dataset named after the path */
+      files?: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      trigger_type?: 'manual' | 'ci' | 'scheduled' | 'api';
+      git_commit_sha?: string;
+      git_branch?: string;
+      git_base_branch?: string;
+      pr_number?: number;
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      baseline_run_id?: string;
+      /** @description hard cap: generation stops when spend reaches it */
+      budget_usd?: number;
+    };
     Trends: {
       /**
        * Format: uuid
@@ -5889,8 +6143,14 @@ export interface components {
       endpoint_id: string;
       path_filters: string[];
       fail_on_regression: boolean;
+      config_path: string;
       enabled: boolean;
       installation_id: number | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-26T12:00:00.000Z
+       */
+      installation_suspended_at: string | null;
       /**
        * Format: date-time
        * @example 2026-11-26T12:00:00.000Z
@@ -5928,6 +6188,11 @@ export interface components {
        * @default true
        */
       fail_on_regression: boolean;
+      /**
+       * @description the eval config read at each pull request's head and base commits
+       * @default evalforge.yaml
+       */
+      config_path: string;
       /** @default true */
       enabled: boolean;
     };

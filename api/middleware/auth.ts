@@ -18,6 +18,8 @@ import { clientAddress, FailedAuthLimiter } from './rate-limit.js';
 export const PUBLIC_API_PATHS: RegExp[] = [
   /^\/api\/health$/,
   /^\/api\/ci\/badge\//,
+  // The JSON Schema of evalforge.yaml, for editors: no tenant data.
+  /^\/api\/schemas\/evalforge\.json$/,
   // Webhooks authenticate with their own HMAC signatures.
   /^\/api\/webhook\//,
   /^\/api\/github\/webhooks$/,

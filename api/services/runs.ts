@@ -43,6 +43,13 @@ export interface StartRunInput {
   chunk_size?: number;
   max_parallel_chunks?: number;
   idempotency_key?: string;
+  /** Merged into eval_runs.config: a config run's prompts, guardrails and the config itself (core/config-run.ts). */
+  run_config?: Record<string, unknown>;
+  /** eval_runs.config_sha256 of a run started from an evalforge.yaml. */
+  config_sha256?: string;
+  /** What the Idempotency-Key is bound to when the caller decides it (a config run binds it to the config
+   * request it was resolved from); requestFingerprint(input) otherwise. */
+  request_fingerprint?: string;
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
@@ -69,7 +76,7 @@ function canonicalJson(value: unknown): string {
  * Defaults are applied first, so leaving out an option and sending its default are the same request.
  */
 export function requestFingerprint(input: StartRunInput): string {
-  const { idempotency_key: _key, ...request } = input;
+  const { idempotency_key: _key, request_fingerprint: _fingerprint, ...request } = input;
   const effective = {
     ...request,
     trigger_type: request.trigger_type ?? 'api',
@@ -84,7 +91,7 @@ export function requestFingerprint(input: StartRunInput): string {
  * a different one is refused. Runs recorded before fingerprints existed (NULL) cannot be compared and
  * are accepted. A finished run is returned as it is: its workflow is never started again.
  */
-async function replayRun(deps: ApiDeps, existing: EvalRun, fingerprint: string) {
+export async function replayRun(deps: ApiDeps, existing: EvalRun, fingerprint: string) {
   if (existing.request_fingerprint && existing.request_fingerprint !== fingerprint) {
     throw new ApiError(
       422,
@@ -102,7 +109,7 @@ export async function startRun(
   input: StartRunInput,
 ): Promise<{ run: EvalRun; created: boolean }> {
   const runs = deps.dataSource.getRepository(EvalRun);
-  const fingerprint = requestFingerprint(input);
+  const fingerprint = input.request_fingerprint ?? requestFingerprint(input);
   if (input.idempotency_key) {
     const existing = await runs.findOneBy({
       project_id: input.project_id,
@@ -152,7 +159,9 @@ export async function startRun(
         use_cache: input.cache ?? false,
         budget_usd: input.budget_usd ?? null,
         total_samples: version.sample_count * (input.repetitions ?? 1),
+        config_sha256: input.config_sha256 ?? null,
         config: {
+          ...input.run_config,
           ...(input.judges ? { judges: input.judges } : {}),
           ...(input.chunk_size ? { chunk_size: input.chunk_size } : {}),
           ...(input.max_parallel_chunks ? { max_parallel_chunks: input.max_parallel_chunks } : {}),

@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -13,6 +14,7 @@ import { EvalDataset } from './eval-dataset.js';
 /** An immutable snapshot of a dataset's samples; a run pins one so its results stay reproducible. */
 @Entity({ name: 'dataset_versions' })
 @Unique('uq_dataset_versions_dataset_version', ['dataset_id', 'version'])
+@Index('idx_dataset_versions_dataset_content', ['dataset_id', 'content_sha256'])
 export class DatasetVersion {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -33,6 +35,11 @@ export class DatasetVersion {
   /** What made this version (upload file name, "added 3 samples"...). */
   @Column({ type: 'text', nullable: true })
   note!: string | null;
+
+  /** sha256 (hex) of the file this version was made from, for versions made from a repository file named by
+   * an evalforge.yaml: the same content maps to the same version. Null for every other version. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  content_sha256!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;

@@ -32,6 +32,7 @@ export type TriggerType = (typeof TRIGGER_TYPES)[number];
   'status',
   'completed_at',
 ])
+@Index('idx_eval_runs_project_config_sha', ['project_id', 'config_sha256'])
 @Index('idx_eval_runs_idempotency_key', ['project_id', 'idempotency_key'], {
   unique: true,
   where: 'idempotency_key IS NOT NULL',
@@ -109,9 +110,16 @@ export class EvalRun {
   @Column({ type: 'char', length: 64, nullable: true })
   request_fingerprint!: string | null;
 
-  /** Run options: judges/guardrails selection, chunk size, parallelism. */
+  /** Run options: judges/guardrails selection, chunk size, parallelism; for a run started from an
+   * evalforge.yaml also its prompts, guardrails and the config itself (core/config-run.ts). */
   @Column({ type: 'jsonb', default: {} })
   config!: Record<string, unknown>;
+
+  /** For a run started from an evalforge.yaml: sha256 (hex) of what decides its answers and verdict (endpoint
+   * and generation parameters, prompts, dataset version, judges, guardrails, repetitions), never the git
+   * commit. Runs with equal hashes measured the same thing. Null for other runs. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  config_sha256!: string | null;
 
   @Column({ type: 'integer', default: 1 })
   repetitions!: number;

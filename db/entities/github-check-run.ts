@@ -45,6 +45,10 @@ export class GitHubCheckRun {
   @Column({ type: 'varchar', length: 20, nullable: true })
   conclusion!: string | null;
 
+  /** Why the run was cancelled by the App ("superseded by <sha>", "pull request closed"); shown on the check. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  cancel_reason!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
 

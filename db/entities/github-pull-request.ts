@@ -36,6 +36,10 @@ export class GitHubPullRequest {
   @Column({ type: 'bigint', nullable: true, transformer: numberFromString })
   comment_id!: number | null;
 
+  /** Set when the pull request closed: its runs are cancelled and nothing more is posted on it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  closed_at!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
 

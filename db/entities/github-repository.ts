@@ -59,6 +59,15 @@ export class GitHubRepository {
   @Column({ type: 'boolean', default: true })
   fail_on_regression!: boolean;
 
+  /** Where the repository's eval config lives; a pull request without the file runs the link's dataset
+   * and endpoint instead. */
+  @Column({ type: 'varchar', length: 1024, default: 'evalforge.yaml' })
+  config_path!: string;
+
+  /** Set while GitHub has the installation suspended or deleted: no work is done for the repository. */
+  @Column({ type: 'timestamptz', nullable: true })
+  installation_suspended_at!: Date | null;
+
   /** The GitHub App installation that covers this repository, from the latest webhook. */
   @Column({ type: 'bigint', nullable: true, transformer: numberFromString })
   installation_id!: number | null;

@@ -35,6 +35,15 @@ const LinkBody = z
       .default([])
       .describe('globs such as `prompts/**`; `!` excludes; empty: every pull request runs'),
     fail_on_regression: z.boolean().default(true).describe('a regression fails the check (else neutral)'),
+    config_path: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+        message: 'a path inside the repository (relative, no "..")',
+      })
+      .default('evalforge.yaml')
+      .describe("the eval config read at each pull request's head and base commits"),
     enabled: z.boolean().default(true),
   })
   .openapi('GitHubRepositoryLinkInput');
@@ -48,8 +57,10 @@ const LinkSchema = z
     endpoint_id: Uuid,
     path_filters: z.array(z.string()),
     fail_on_regression: z.boolean(),
+    config_path: z.string(),
     enabled: z.boolean(),
     installation_id: z.number().int().nullable(),
+    installation_suspended_at: Timestamp.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -102,8 +113,12 @@ const serialize = (l: GitHubRepository) => ({
   endpoint_id: l.endpoint_id,
   path_filters: l.path_filters,
   fail_on_regression: l.fail_on_regression,
+  config_path: l.config_path,
   enabled: l.enabled,
   installation_id: l.installation_id,
+  installation_suspended_at: l.installation_suspended_at
+    ? new Date(l.installation_suspended_at).toISOString()
+    : null,
   created_at: new Date(l.created_at).toISOString(),
   updated_at: new Date(l.updated_at).toISOString(),
 });

@@ -1,21 +1,35 @@
 /**
  * POST /api/github/webhooks: the GitHub App's webhook, on the API server. In the request it only checks
  * the body's size (its own limit, before anything else) and HMAC-SHA256 signature (GITHUB_WEBHOOK_SECRET),
- * dedupes on the signed body, and records what the event asks for; it answers 202 at once and does the
- * GitHub API calls and the run start after the response (background.ts), so GitHub being slow or down
- * never makes a delivery time out. A replayed body is a duplicate whatever its X-GitHub-Delivery (which is
- * not signed); the run it asked for is keyed by the event itself (run-keys.ts), so it never runs twice.
+ * dedupes on the signed body, records what the event asks for and starts a durable Temporal workflow for
+ * it (workflows/github-event.ts); it answers 202 without ever calling GitHub, so GitHub being slow or down
+ * never makes a delivery time out, and the workflow retries the GitHub work until GitHub is back. A
+ * replayed body is a duplicate whatever its X-GitHub-Delivery (which is not signed); the run it asked for
+ * is keyed by the event itself (run-keys.ts), so it never runs twice.
  */
 import crypto from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/client';
 import { Hono } from 'hono';
 import type { ApiDeps } from '../../api/deps.js';
 import { errorBody } from '../../api/errors.js';
 import { WEBHOOK_MAX_BYTES, webhookBodyLimit } from '../../api/middleware/body-limit.js';
+import type { CiEvent } from '../../core/ci-events.js';
+import { gitHubEventWorkflowId, TASK_QUEUES } from '../../temporal.config.js';
+import { gitHubEvent } from '../../workflows/index.js';
 import type { GitHubApp } from '../client.js';
 import { signatureMatches } from '../signature.js';
-import { claimDelivery, findRepositoryLink, recordPullRequestHead } from '../store.js';
-import { runAfterResponse } from './background.js';
-import { acceptEvent, WebhookPayloadError } from './handlers.js';
+import {
+  claimDelivery,
+  findDeliveryByBody,
+  findRepositoryLink,
+  recordDeliveryAttempt,
+  recordPullRequestHead,
+} from '../store.js';
+import { acceptEvent, WebhookPayloadError } from './accept-event.js';
 
 export const GITHUB_WEBHOOK_PATH = '/api/github/webhooks';
 /** GitHub's own cap on a webhook payload. */
@@ -63,11 +77,11 @@ export function gitHubWebhookRoute(deps: ApiDeps, github: GitHubApp | null) {
     if (!acceptance.accepted) return c.json({ ignored: true, reason: acceptance.reason }, 202);
     const { event } = acceptance;
 
-    const link =
-      event.kind === 'pull_request' ? await findRepositoryLink(deps.dataSource, event.fullName) : undefined;
+    const aboutPullRequest = event.kind === 'pull_request' || event.kind === 'pull_request_closed';
+    const link = aboutPullRequest ? await findRepositoryLink(deps.dataSource, event.fullName) : undefined;
     if (link === null) return c.json({ ignored: true, reason: 'repository not linked to a project' }, 202);
 
-    const id = await claimDelivery(deps.dataSource, {
+    const claimed = await claimDelivery(deps.dataSource, {
       source: 'github_app',
       body_sha256: bodySha256,
       delivery_id: deliveryId,
@@ -75,11 +89,13 @@ export function gitHubWebhookRoute(deps: ApiDeps, github: GitHubApp | null) {
       identity: acceptance.identity,
       task: event as unknown as Record<string, unknown>,
     });
-    if (!id) {
-      deps.logger.info(
-        { delivery: deliveryId, event: acceptance.name, identity: acceptance.identity },
-        'GitHub webhook body already accepted; ignored',
-      );
+    const log = deps.logger.child({ delivery: deliveryId, event: acceptance.name });
+    if (!claimed) {
+      // The same body was accepted before: make sure its workflow exists (the process may have stopped
+      // between the claim and the start), and start nothing new.
+      const previous = await findDeliveryByBody(deps.dataSource, 'github_app', bodySha256);
+      if (previous) await startEventWorkflow(previous.id, event).catch(() => undefined);
+      log.info({ identity: acceptance.identity }, 'GitHub webhook body already accepted; ignored');
       return c.json({ duplicate: true, delivery: deliveryId }, 202);
     }
     // In delivery order, before the 202: the head the PR comment must describe (a later retry of this
@@ -87,8 +103,35 @@ export function gitHubWebhookRoute(deps: ApiDeps, github: GitHubApp | null) {
     if (link && event.kind === 'pull_request') {
       await recordPullRequestHead(deps.dataSource, link.id, event.prNumber, event.headSha);
     }
-    void runAfterResponse(deps, github, { id, deliveryId, name: acceptance.name, event });
+    try {
+      await startEventWorkflow(claimed, event);
+    } catch (err) {
+      // Temporal is down: the delivery is marked failed, so GitHub's "Redeliver" takes it again.
+      log.error({ err }, 'could not start the GitHub event workflow');
+      await recordDeliveryAttempt(deps.dataSource, claimed, {
+        status: 'failed',
+        attempts: 0,
+        error: 'could not start the workflow',
+      }).catch(() => undefined);
+      return c.json(errorBody('temporal_unavailable', 'accepted but not started; redeliver it'), 503);
+    }
     return c.json({ accepted: true, delivery: deliveryId }, 202);
   });
+
+  /** One workflow per delivery row: a running one is reused, a finished one is not started again; a failed
+   * one (its delivery was re-claimed for a redelivery) runs again. */
+  async function startEventWorkflow(deliveryRowId: string, event: CiEvent) {
+    try {
+      await deps.temporal.workflow.start(gitHubEvent, {
+        taskQueue: TASK_QUEUES.orchestration,
+        workflowId: gitHubEventWorkflowId(deliveryRowId),
+        args: [{ event, deliveryRowId }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
   return app;
 }

@@ -32,6 +32,50 @@ export async function createInProgressCheck(octokit: InstallationOctokit, t: Che
   return data.id;
 }
 
+/** Points an existing check (opened while the base commit was evaluated) at its run, still in progress. */
+export async function markCheckInProgress(
+  octokit: InstallationOctokit,
+  t: CheckTarget,
+  checkRunId: number,
+): Promise<number> {
+  try {
+    await octokit.rest.checks.update({
+      ...splitFullName(t.fullName),
+      check_run_id: checkRunId,
+      status: 'in_progress',
+      external_id: t.runId,
+      ...(t.detailsUrl ? { details_url: t.detailsUrl } : {}),
+      output: { title: 'Evaluating…', summary: `EvalForge run \`${t.runId}\` is in progress.` },
+    });
+    return checkRunId;
+  } catch (err) {
+    // Deleted on GitHub's side: open a new one.
+    if ((err as { status?: number }).status !== 404) throw err;
+    return createInProgressCheck(octokit, t);
+  }
+}
+
+/** A check for a commit whose evaluation waits on its base commit's run (no EvalForge run of its own yet). */
+export async function createWaitingCheck(
+  octokit: InstallationOctokit,
+  t: Omit<CheckTarget, 'runId'>,
+  baseSha: string,
+): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    ...splitFullName(t.fullName),
+    name: t.name,
+    head_sha: t.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+    output: {
+      title: `Evaluating the base commit ${baseSha.slice(0, 7)} first`,
+      summary:
+        "The pull request is compared with its base commit's evalforge.yaml on the same samples; the base commit has no finished run yet, so it runs first.",
+    },
+  });
+  return data.id;
+}
+
 export interface CompletedCheck {
   conclusion: CheckConclusion | 'skipped';
   title: string;

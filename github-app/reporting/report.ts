@@ -31,7 +31,12 @@ export interface GitHubReportOptions {
 export type GitHubReportOutcome =
   | {
       reported: false;
-      reason: 'not_from_github' | 'app_not_configured' | 'no_installation' | 'run_not_finished';
+      reason:
+        | 'not_from_github'
+        | 'app_not_configured'
+        | 'no_installation'
+        | 'installation_suspended'
+        | 'run_not_finished';
     }
   | { reported: true; conclusion: CheckConclusion; checkRunId: number; commentId: number | null };
 
@@ -53,12 +58,22 @@ export async function reportRunToGitHub(
   }
   const link = await ds.getRepository(GitHubRepository).findOneBy({ id: check.repository_id });
   if (!link?.installation_id) return { reported: false, reason: 'no_installation' };
+  // GitHub suspended or removed the installation: its token no longer works, and nothing is posted.
+  if (link.installation_suspended_at) return { reported: false, reason: 'installation_suspended' };
   const policy = { failOnRegression: link.fail_on_regression };
-  const report = await buildRunReport(ds, runId, github.settings.publicUrl, policy, opts.status);
+  const report = await buildRunReport(ds, runId, github.settings.publicUrl, policy, opts.status, {
+    github: { fullName: link.full_name, commitSha: check.head_sha },
+  });
   if (!report) return { reported: false, reason: 'not_from_github' };
   if (report.gate.state === 'pending') return { reported: false, reason: 'run_not_finished' };
 
-  const verdict = { conclusion: checkConclusion(report.gate), title: report.gate.title };
+  const conclusion = checkConclusion(report.gate);
+  // A run the App cancelled says why (superseded by a newer push, the pull request closed).
+  const title =
+    conclusion === 'cancelled' && check.cancel_reason
+      ? `Cancelled: ${check.cancel_reason}`
+      : report.gate.title;
+  const verdict = { conclusion, title };
   const octokit = await github.installationOctokit(link.installation_id);
   const target = {
     fullName: link.full_name,
@@ -82,6 +97,8 @@ export async function reportRunToGitHub(
       const pr = await lockPullRequest(m, link.id, prNumber);
       // A run for an older commit completes its own check but leaves the comment to the newest one.
       if (pr && pr.head_sha !== check.head_sha) return null;
+      // A closed pull request gets nothing more.
+      if (pr?.closed_at) return null;
       const id = await upsertPullRequestComment(
         octokit,
         { fullName: link.full_name, prNumber },

@@ -50,9 +50,13 @@ export interface FakeGitHub {
   comments: Map<number, FakeComment>;
   /** Files of a pull request, as `owner/repo#n` → file names. */
   setPullRequestFiles(fullName: string, prNumber: number, files: string[]): void;
+  /** A file of the repository at a commit, served by the Contents API (raw or base64 JSON). */
+  setFile(fullName: string, ref: string, path: string, content: string): void;
   /** A comment written by someone else (a person, or another bot). */
   addComment(fullName: string, prNumber: number, body: string, user?: FakeComment['user']): FakeComment;
   failNext(method: string, path: RegExp, status: number, times?: number): void;
+  /** A token this server accepts without the App exchange, like the GITHUB_TOKEN of an Actions job. */
+  issueToken(): string;
   /** GitHub hangs: every request waits, unanswered, until the returned function is called. */
   hold(): () => void;
   /** GitHub unreachable: while false, every connection is reset before an answer. */
@@ -88,6 +92,7 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
   const checkRuns = new Map<number, FakeCheckRun>();
   const comments = new Map<number, FakeComment>();
   const prFiles = new Map<string, string[]>();
+  const repoFiles = new Map<string, string>();
   const injected: Injected[] = [];
   const issuedTokens = new Set<string>();
   let nextId = 1000;
@@ -133,8 +138,8 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
       });
     }
 
-    // Everything else needs an installation token this server issued.
-    const token = /^token (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    // Everything else needs an installation token this server issued (GitHub takes either scheme).
+    const token = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !issuedTokens.has(token)) return send(401, { message: 'Bad credentials' });
 
     m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname);
@@ -144,6 +149,26 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
         200,
         files.map((filename) => ({ filename, status: 'modified', additions: 1, deletions: 0, changes: 1 })),
       );
+    }
+
+    m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+    if (m && method === 'GET') {
+      const path = decodeURIComponent(m[3]);
+      const content = repoFiles.get(
+        `${m[1]}/${m[2]}`.toLowerCase() + `@${url.searchParams.get('ref')}:${path}`,
+      );
+      if (content === undefined) return send(404, { message: 'Not Found' });
+      if (/raw/.test(String(req.headers.accept))) {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        return res.end(content);
+      }
+      return send(200, {
+        type: 'file',
+        path,
+        encoding: 'base64',
+        size: Buffer.byteLength(content),
+        content: Buffer.from(content).toString('base64'),
+      });
     }
 
     m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(url.pathname);
@@ -213,6 +238,8 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
     comments,
     setPullRequestFiles: (fullName, prNumber, files) =>
       prFiles.set(`${fullName}#${prNumber}`.toLowerCase(), files),
+    setFile: (fullName, ref, path, content) =>
+      repoFiles.set(`${fullName.toLowerCase()}@${ref}:${path}`, content),
     addComment: (fullName, prNumber, body, user = { login: 'octocat', type: 'User' }) => {
       const comment: FakeComment = {
         id: nextId++,
@@ -224,6 +251,11 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
       return comment;
     },
     failNext: (method, path, status, times = 1) => injected.push({ method, path, status, times }),
+    issueToken: () => {
+      const token = `${INSTALLATION_TOKEN_PREFIX}actions_${crypto.randomBytes(8).toString('hex')}`;
+      issuedTokens.add(token);
+      return token;
+    },
     hold: () => {
       let release = () => {};
       const held = new Promise<void>((resolve) => {

@@ -114,10 +114,4 @@ console.log(
 
 // Quality on labelled sets, one table built from each judge's section (scripts/bench/judges/<judge>.ts).
 console.log('\nquality on labelled sets (README, Benchmarks)');
-await printQualityTable([
-  piiSection,
-  similaritySection,
-  toxicitySection,
-  zeroShotSection,
-  llmJudgeSection,
-]);
+await printQualityTable([piiSection, similaritySection, toxicitySection, zeroShotSection, llmJudgeSection]);

@@ -14,6 +14,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
+import { TASK_QUEUES } from '../../temporal.config.js';
 import { RECORDED_SCENARIOS } from '../../test/helpers/eval-run-scenarios.js';
 import {
   createFakeEvalRunActivities,
@@ -21,11 +22,15 @@ import {
   startFakeActivityWorkers,
 } from '../../test/helpers/fake-eval-run.js';
 import { freePort } from '../../test/helpers/ports.js';
+import { gitHubEvent } from '../../workflows/index.js';
 
 const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test/fixtures/workflow-histories');
 
+/** The gitHubEvent workflow's scenario: a pull request whose base commit is evaluated first. */
+const GITHUB_EVENT_SCENARIO = 'github-event-waits-for-base';
+
 const only = process.argv.slice(2);
-const unknown = only.filter((name) => !(name in RECORDED_SCENARIOS));
+const unknown = only.filter((name) => !(name in RECORDED_SCENARIOS) && name !== GITHUB_EVENT_SCENARIO);
 if (unknown.length > 0) {
   console.error(
     `unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(RECORDED_SCENARIOS).join(', ')}`,
@@ -75,6 +80,30 @@ try {
       await save(`${name}-first-execution`, handle.workflowId, handle.firstExecutionRunId);
       await save(`${name}-last-execution`, handle.workflowId, last);
     }
+  }
+  if (only.length === 0 || only.includes(GITHUB_EVENT_SCENARIO)) {
+    const handle = await client.workflow.start(gitHubEvent, {
+      taskQueue: TASK_QUEUES.orchestration,
+      workflowId: `github-event-${GITHUB_EVENT_SCENARIO}`,
+      args: [
+        {
+          deliveryRowId: '00000000-0000-4000-8000-00000000d1e5',
+          event: {
+            kind: 'pull_request',
+            action: 'opened',
+            installationId: 1,
+            fullName: 'acme/support-bot',
+            prNumber: 7,
+            headSha: 'a'.repeat(40),
+            baseSha: 'b'.repeat(40),
+            branch: 'shorter-answers',
+            baseBranch: 'main',
+          },
+        },
+      ],
+    });
+    await handle.result();
+    await save(GITHUB_EVENT_SCENARIO, handle.workflowId, handle.firstExecutionRunId);
   }
 } finally {
   await workers.stop();

@@ -122,6 +122,8 @@ function samplesInChunk(chunk: ChunkRef, plan: FakeRunScript['plan']) {
   return samples * plan.repetitions;
 }
 
+export const FAKE_BASE_RUN_ID = '00000000-0000-4000-8000-00000000ba5e';
+
 export interface FakeEvalRunActivities {
   activities: Activities;
   /** Scripts the run `runId`; its activity calls are recorded on the returned FakeRun. */
@@ -142,6 +144,22 @@ export function createFakeEvalRunActivities(): FakeEvalRunActivities {
   const activities: Activities = {
     describeWorker: notFaked('describeWorker'),
     generateChunk: notFaked('generateChunk'),
+    // The GitHub event workflow's recorded scenario: a pull request whose base commit runs first.
+    async handleGitHubEvent(event) {
+      if (event.kind !== 'pull_request') return { kind: 'done', note: `${event.kind} handled` };
+      return {
+        kind: 'wait_for_run',
+        runId: FAKE_BASE_RUN_ID,
+        resume: { baseRunId: FAKE_BASE_RUN_ID, checkRunId: 1, configPath: 'evalforge.yaml' },
+      };
+    },
+    async resumeGitHubEvent(_event, resume) {
+      return { kind: 'done', note: `candidate compared with ${resume.baseRunId}` };
+    },
+    async awaitRunFinished() {
+      return { status: 'completed' };
+    },
+    async recordDeliveryOutcome() {},
     async planRun(runId) {
       const fake = runFor(runId);
       fake.record('planRun', runId);

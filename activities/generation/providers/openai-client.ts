@@ -15,7 +15,9 @@ const completionSchema = z.object({
         // Malformed log-probabilities only cost the weighting, never the reply: read leniently.
         logprobs: z
           .object({
-            content: z.array(tokenLogprob.extend({ top_logprobs: z.array(tokenLogprob).nullish() })).nullish(),
+            content: z
+              .array(tokenLogprob.extend({ top_logprobs: z.array(tokenLogprob).nullish() }))
+              .nullish(),
           })
           .nullish()
           .catch(null),

@@ -1,13 +1,17 @@
-/** Starts (or finds) the eval run for a commit and shows it on GitHub as an in-progress check. */
+/**
+ * Starts (or finds) the eval run for a commit and shows it on GitHub as an in-progress check: the run of
+ * the repository's evalforge.yaml (ci-event-handler.ts passes its start), or of the link's dataset and
+ * endpoint when the repository has no config file.
+ */
 import type { ApiDeps } from '../../api/deps.js';
 import { ApiError } from '../../api/errors.js';
 import { startRun } from '../../api/services/runs.js';
 import { DomainError } from '../../core/errors.js';
 import { runPageUrl } from '../../core/links.js';
 import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
-import type { GitHubRepository } from '../../db/entities/index.js';
+import type { EvalRun, GitHubRepository } from '../../db/entities/index.js';
 import type { GitHubApp, InstallationOctokit } from '../client.js';
-import { completeCheck, createInProgressCheck } from '../reporting/checks.js';
+import { completeCheck, createInProgressCheck, markCheckInProgress } from '../reporting/checks.js';
 import { reportRunToGitHub } from '../reporting/report.js';
 import { claimCheckRun, releaseCheckRunClaim, updateCheckRun } from '../store.js';
 
@@ -21,6 +25,16 @@ export interface CiCommit {
   idempotencyKey: string;
 }
 
+/** Starts the run under a key; the link's dataset and endpoint when not given. */
+export type StartCiRunFn = (key: string) => Promise<{ run: EvalRun; created: boolean }>;
+
+export interface StartCiRunOptions {
+  /** How the run is started (default: startRun on the link's dataset and endpoint). */
+  start?: StartCiRunFn;
+  /** A check already opened for this commit (while its base commit was evaluated): reused. */
+  checkRunId?: number | null;
+}
+
 export type CiRunOutcome =
   | { started: true; runId: string; created: boolean; checkRunId: number | null }
   | { started: false; reason: string };
@@ -31,6 +45,7 @@ export async function startCiRun(
   octokit: InstallationOctokit,
   link: GitHubRepository,
   commit: CiCommit,
+  options: StartCiRunOptions = {},
 ): Promise<CiRunOutcome> {
   const target = {
     fullName: commit.fullName,
@@ -38,19 +53,25 @@ export async function startCiRun(
     name: github.settings.checkName,
     detailsUrl: null,
   };
-  let started: Awaited<ReturnType<typeof startRun>>;
+  const start: StartCiRunFn =
+    options.start ??
+    ((key) =>
+      startRun(deps, {
+        project_id: link.project_id,
+        dataset_id: link.dataset_id,
+        endpoint_id: link.endpoint_id,
+        trigger_type: 'ci',
+        git_commit_sha: commit.headSha,
+        git_branch: commit.branch,
+        ...(commit.baseBranch ? { git_base_branch: commit.baseBranch } : {}),
+        ...(commit.prNumber ? { pr_number: commit.prNumber } : {}),
+        // CI runs reuse answers for an unchanged endpoint, prompt and input: an unchanged prompt costs nothing.
+        cache: true,
+        idempotency_key: key,
+      }));
+  let started: { run: EvalRun; created: boolean };
   try {
-    started = await startRun(deps, {
-      project_id: link.project_id,
-      dataset_id: link.dataset_id,
-      endpoint_id: link.endpoint_id,
-      trigger_type: 'ci',
-      git_commit_sha: commit.headSha,
-      git_branch: commit.branch,
-      ...(commit.baseBranch ? { git_base_branch: commit.baseBranch } : {}),
-      ...(commit.prNumber ? { pr_number: commit.prNumber } : {}),
-      idempotency_key: commit.idempotencyKey,
-    });
+    started = await start(commit.idempotencyKey);
   } catch (err) {
     // This commit was already evaluated under this key with other settings (the link or the PR's base changed
     // since): its run keeps its check; a "Re-run" on that check starts a run with the current settings.
@@ -65,7 +86,7 @@ export async function startCiRun(
     // into a log; anything else (Temporal down) fails the delivery so it can be redelivered.
     const configurationProblem = err instanceof DomainError || (err instanceof ApiError && err.status < 500);
     if (!configurationProblem) throw err;
-    await completeCheck(octokit, { ...target, runId: '' }, null, {
+    await completeCheck(octokit, { ...target, runId: '' }, options.checkRunId ?? null, {
       conclusion: 'failure',
       title: 'EvalForge could not start an eval run',
       summary: `${err.message}\n\nFix the repository's EvalForge link (project, dataset, endpoint) and re-run this check.`,
@@ -96,11 +117,11 @@ export async function startCiRun(
   }
   let checkRunId: number;
   try {
-    checkRunId = await createInProgressCheck(octokit, {
-      ...target,
-      runId: run.id,
-      detailsUrl: runPageUrl(github.settings.publicUrl, run.id),
-    });
+    const check = { ...target, runId: run.id, detailsUrl: runPageUrl(github.settings.publicUrl, run.id) };
+    checkRunId =
+      options.checkRunId != null
+        ? await markCheckInProgress(octokit, check, options.checkRunId)
+        : await createInProgressCheck(octokit, check);
   } catch (err) {
     // GitHub did not take the check: the next attempt (a retry, a redelivery) must be able to claim it again.
     await releaseCheckRunClaim(deps.dataSource, run.id);

@@ -92,6 +92,7 @@ describe('startCiRun for a commit that already has a run', () => {
       git_branch: commit.branch,
       git_base_branch: commit.baseBranch!,
       pr_number: commit.prNumber!,
+      cache: true,
       idempotency_key: commit.idempotencyKey,
     });
     const handle = temporal.client.workflow.getHandle(run.workflow_id!);
