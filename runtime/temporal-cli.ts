@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { type ManagedChild, manage, type ReadyMessage } from './child-process.js';
 
 export const TEMPORAL_CLI_MISSING_HELP = [
   'The Temporal CLI (`temporal`) was not found.',
@@ -83,8 +84,15 @@ export interface DevServerHandle {
 }
 
 export const TEMPORAL_READY_TIMEOUT_MS = 60_000;
+/** Lines of the server's output kept to say why it died. */
+const OUTPUT_LINES_KEPT = 20;
 
-export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+/**
+ * Starts the dev server and returns at once: `ready` resolves when it answers gRPC on its port and
+ * rejects if it exits first or does not answer in time (the supervisor restarts it from this).
+ * Its own process group: a terminal's Ctrl-C reaches the supervisor, which stops it last-but-one.
+ */
+export function spawnTemporalDevServer(opts: DevServerOptions, name = 'temporal'): ManagedChild {
   const address = `127.0.0.1:${opts.port}`;
   const args = [
     'server',
@@ -101,46 +109,61 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
 
-  // Own process group: a terminal's Ctrl-C reaches the supervisor, which stops the server last-but-one.
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const lines: string[] = [];
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.onOutput?.(line);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
+      opts.onOutput?.(line);
+    }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  const deadline = Date.now() + TEMPORAL_READY_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(
-        `temporal dev server exited with code ${child.exitCode} (is port ${opts.port} taken? set TEMPORAL_PORT)`,
-      );
-    }
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-      } finally {
-        await connection.close();
+  const ready = (async (): Promise<ReadyMessage> => {
+    const deadline = Date.now() + TEMPORAL_READY_TIMEOUT_MS;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `temporal dev server exited with code ${child.exitCode} signal ${child.signalCode} before it ` +
+            `answered (is port ${opts.port} taken? set TEMPORAL_PORT)`,
+        );
       }
-      return { address, process: child, stop };
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
+      try {
+        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+        try {
+          await connection.workflowService.getSystemInfo({});
+        } finally {
+          await connection.close();
+        }
+        return { type: 'ready', address };
+      } catch (err) {
+        lastError = err;
+        const failed = await Promise.race([spawnError, new Promise((r) => setTimeout(r, 250))]);
+        if (failed instanceof Error) throw failed;
+      }
     }
+    throw new Error(
+      `temporal dev server did not answer on ${address} within ${TEMPORAL_READY_TIMEOUT_MS} ms: ${lastError}`,
+    );
+  })();
+  ready.catch(() => {}); // observed by the caller
+  return manage(name, child, ready, { group: true, lastOutput: () => [...lines] });
+}
+
+/** Starts the dev server and waits until it answers (tests, benchmarks); stops it if it never does. */
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  const server = spawnTemporalDevServer(opts);
+  const stop = () => server.stop(15_000);
+  try {
+    await server.ready;
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  await stop();
-  throw new Error(
-    `temporal dev server did not answer on ${address} within ${TEMPORAL_READY_TIMEOUT_MS} ms: ${lastError}`,
-  );
+  return { address: `127.0.0.1:${opts.port}`, process: server.process, stop };
 }
