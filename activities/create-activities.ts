@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { makeDescribeWorker } from './describe-worker.js';
 import { makeGenerateChunk } from './generation/generate-chunk.js';
+import { makeTestEndpoint } from './generation/test-endpoint.js';
 import {
   makeHandleGitHubEvent,
   makeRecordDeliveryOutcome,
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     handleGitHubEvent: makeHandleGitHubEvent(deps),
     resumeGitHubEvent: makeResumeGitHubEvent(deps),
     awaitRunFinished: makeAwaitRunFinished(deps),
+    testEndpoint: makeTestEndpoint(deps),
     recordDeliveryOutcome: makeRecordDeliveryOutcome(deps),
   };
 }

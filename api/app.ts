@@ -19,6 +19,7 @@ import { guardrailRoutes } from './routes/guardrails.js';
 import { healthRoutes } from './routes/health.js';
 import { judgeRoutes } from './routes/judges.js';
 import { projectRoutes } from './routes/projects.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { runRoutes } from './routes/runs.js';
 import { sampleRoutes } from './routes/samples.js';
 import { secretRoutes } from './routes/secrets.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', apiKeyRoutes(deps));
   app.route('/', runRoutes(deps));
   app.route('/', configRunRoutes(deps));
+  app.route('/', reviewRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', ciRoutes(deps));

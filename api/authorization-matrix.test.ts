@@ -411,6 +411,21 @@ describe('authorization matrix', () => {
     expect(operations.length).toBeGreaterThanOrEqual(45);
   });
 
+  it('includes the human review routes and run PATCH (checked like every other run route)', () => {
+    for (const name of [
+      'PUT /api/eval/runs/{id}/results/{result_id}/review',
+      'DELETE /api/eval/runs/{id}/results/{result_id}/review',
+      'GET /api/eval/runs/{id}/reviews',
+      'GET /api/eval/runs/{id}/reviews/summary',
+      'PATCH /api/eval/runs/{id}',
+    ]) {
+      expect(
+        operations.some((o) => opName(o) === name),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('refuses every non-public route without a key, and with a revoked key (401)', async () => {
     const failures: string[] = [];
     for (const o of ordered(operations)) {

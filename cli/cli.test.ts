@@ -13,7 +13,15 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createApp } from '../api/app.js';
-import { EvalRun } from '../db/entities/index.js';
+import {
+  EvalDataset,
+  EvalResult,
+  EvalRun,
+  EvalSample,
+  JudgeScore,
+  LlmEndpoint,
+  Project,
+} from '../db/entities/index.js';
 import {
   blockingFailureSummary,
   passingSummary,
@@ -243,7 +251,9 @@ describe('evalforge run', () => {
     expect(pass.code, pass.stderr).toBe(EXIT.OK);
     expect(pass.stderr).toMatch(/^evalforge: run [0-9a-f-]{36} started: http/m);
     expect(pass.stderr).not.toContain('\r');
-    expect(pass.stdout).toContain('| Judge | Score |');
+    // The log gets the report as plain text: an aligned table, no Markdown escapes.
+    expect(pass.stdout).toMatch(/^Judge\s+Score/m);
+    expect(pass.stdout).not.toMatch(/\\[-.:()]|\*\*|^\|/m);
 
     const shaB = '4'.repeat(40);
     const [gated] = await Promise.all([
@@ -359,6 +369,259 @@ describe('evalforge runs / datasets', () => {
   });
 });
 
+describe('evalforge for people: lists, names, readable output', () => {
+  let people: ProjectFixture;
+  let other: ProjectFixture;
+
+  beforeAll(async () => {
+    // Three projects named "fixture project" (fx, other, and people before its rename): a name that is ambiguous.
+    [people, other] = [await createProjectFixture(db.dataSource), await createProjectFixture(db.dataSource)];
+    await db.dataSource.getRepository(Project).update({ id: people.project.id }, { name: 'people-cli' });
+    await db.dataSource.getRepository(EvalDataset).update({ id: people.dataset.id }, { name: 'golden qa' });
+    await db.dataSource.getRepository(LlmEndpoint).update({ id: people.endpoint.id }, { name: 'prod' });
+  });
+
+  /** Starts a run by names and finishes it as the workflow would. */
+  async function finishedRun(sha: string, branch: string, summary: object) {
+    const res = await cli([
+      'run',
+      '--project',
+      'people-cli',
+      '--dataset',
+      'golden qa',
+      '--endpoint',
+      'prod',
+      '--sha',
+      sha,
+      '--branch',
+      branch,
+      '--json',
+    ]);
+    expect(res.code, res.stderr).toBe(EXIT.OK);
+    const { id } = JSON.parse(res.stdout);
+    await db.dataSource
+      .getRepository(EvalRun)
+      .update({ id }, { status: 'completed', summary: summary as never, completed_at: new Date() });
+    return id as string;
+  }
+
+  it('lists projects, datasets and endpoints as aligned tables, or JSON', async () => {
+    const projects = await cli(['projects', 'list']);
+    expect(projects.code, projects.stderr).toBe(EXIT.OK);
+    expect(projects.stdout).toMatch(/^ID\s+NAME\s+DESCRIPTION\s+CREATED$/m);
+    expect(projects.stdout).toMatch(new RegExp(`^${people.project.id.slice(0, 8)}\\s+people-cli\\s`, 'm'));
+    expect(projects.stdout).not.toContain(people.project.id);
+    expect((await cli(['projects', 'list', '--wide'])).stdout).toContain(people.project.id);
+    const json = JSON.parse((await cli(['projects', 'list', '--json'])).stdout);
+    expect(json.items.map((p: { id: string }) => p.id)).toContain(people.project.id);
+
+    const datasets = await cli(['datasets', 'list', '--project', 'people-cli']);
+    expect(datasets.code, datasets.stderr).toBe(EXIT.OK);
+    expect(datasets.stdout).toMatch(/^ID\s+NAME\s+VERSION\s+SAMPLES\s+CREATED$/m);
+    expect(datasets.stdout).toMatch(/golden qa\s+v1\s+10\s/);
+    expect(datasets.stdout).not.toContain('fixture dataset');
+    const all = await cli(['datasets', 'list']);
+    expect(all.stdout).toMatch(/golden qa\s+people-cli\s+v1/);
+
+    const endpoints = await cli(['endpoints', 'list', '--project', people.project.id.slice(0, 8), '--json']);
+    expect(endpoints.code, endpoints.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(endpoints.stdout)).toMatchObject({
+      items: [{ id: people.endpoint.id, name: 'prod', model_name: 'fake-model' }],
+      total: 1,
+    });
+    expect((await cli(['endpoints', 'list'])).code).toBe(EXIT.USAGE);
+  });
+
+  it('takes names for projects, datasets and endpoints; an ambiguous or unknown name lists the candidates', async () => {
+    const ambiguous = await cli(['datasets', 'list', '--project', 'fixture project']);
+    expect(ambiguous.code).toBe(EXIT.USAGE);
+    expect(ambiguous.stderr).toContain('--project "fixture project" is ambiguous');
+    expect(ambiguous.stderr).toContain(fx.project.id);
+    expect(ambiguous.stderr).toContain(other.project.id);
+
+    const unknown = await cli(['endpoints', 'list', '--project', 'nope']);
+    expect(unknown.code).toBe(EXIT.USAGE);
+    expect(unknown.stderr).toContain('no project named "nope"');
+    expect(unknown.stderr).toContain(`${people.project.id}  people-cli`);
+
+    const noEndpoint = await cli([
+      'run',
+      '--project',
+      'people-cli',
+      '--dataset',
+      'golden qa',
+      '--endpoint',
+      'staging',
+    ]);
+    expect(noEndpoint.code).toBe(EXIT.USAGE);
+    expect(noEndpoint.stderr).toMatch(/no endpoint named "staging".*\n.*prod \(openai fake-model\)/);
+    fs.writeFileSync(path.join(tmp, 'x.csv'), 'input_text\nhello\n');
+    const nameWithoutProject = await cli(['datasets', 'upload', 'x.csv', '--dataset', 'golden qa']);
+    expect(nameWithoutProject.code).toBe(EXIT.USAGE);
+    expect(nameWithoutProject.stderr).toContain('give --project too');
+
+    const sha = 'c'.repeat(40);
+    const id = await finishedRun(sha, 'people/names', passingSummary());
+    const run = await db.dataSource.getRepository(EvalRun).findOneByOrFail({ id });
+    expect(run).toMatchObject({
+      project_id: people.project.id,
+      dataset_id: people.dataset.id,
+      endpoint_id: people.endpoint.id,
+    });
+  });
+
+  it('lists runs with names, verdicts and filters; shows a run by short id or branch as plain text', async () => {
+    const id = await finishedRun('d'.repeat(40), 'people/list', blockingFailureSummary());
+    const list = await cli(['runs', 'list', '--project', 'people-cli', '--branch', 'people/list']);
+    expect(list.code, list.stderr).toBe(EXIT.OK);
+    expect(list.stdout).toMatch(/^ID\s+STATUS\s+VERDICT\s+ENDPOINT\s+DATASET\s+BRANCH\s+COMMIT\s+CREATED$/m);
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `^${id.slice(0, 8)}\\s+completed\\s+fail\\s+prod \\(fake-model\\)\\s+golden qa v1\\s+people/list\\s+ddddddd\\s`,
+        'm',
+      ),
+    );
+    const failed = await cli(['runs', 'list', '--project', 'people-cli', '--status', 'failed']);
+    expect(failed.stdout).toBe('no runs\n');
+    expect((await cli(['runs', 'list', '--status', 'vibes'])).code).toBe(EXIT.USAGE);
+    const json = JSON.parse(
+      (await cli(['runs', 'list', '--project', 'people-cli', '--limit', '1', '--json'])).stdout,
+    );
+    expect(json.items.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect(json.total).toBeGreaterThanOrEqual(1);
+
+    for (const ref of [id.slice(0, 8), 'people/list']) {
+      const shown = await cli(['runs', 'show', ref]);
+      expect(shown.code, shown.stderr).toBe(EXIT.OK);
+      expect(shown.stdout).toContain('pii: only 66.7% passed, needs 100.0%');
+      expect(shown.stdout).not.toMatch(/\\[-.:()!]|\*\*|&#|\u200B|^\|/m);
+      expect(shown.stdout).toMatch(/^Judge\s+Score/m);
+    }
+    const markdown = await cli(['runs', 'show', id, '--markdown']);
+    expect(markdown.stdout).toContain('pii\\: only 66\\.7% passed');
+    expect(markdown.stdout).toContain('| Judge | Score |');
+    const unknown = await cli(['runs', 'show', 'no-such-branch']);
+    expect(unknown.code).toBe(EXIT.USAGE);
+  });
+
+  it('compares two runs as a table per judge with counts and the most regressed samples', async () => {
+    const baseline = await finishedRun('e'.repeat(40), 'people/base', passingSummary());
+    const candidate = await finishedRun('e0'.repeat(20), 'people/cand', passingSummary());
+    const comparison = {
+      run_id: candidate,
+      baseline_run_id: baseline,
+      paired: true,
+      correction: 'holm',
+      alpha: 0.05,
+      judges: [
+        {
+          judge_type: 'pii',
+          verdict: 'no_change',
+          reason: 'no significant change',
+          test: 'mcnemar',
+          design: 'paired',
+          n: 3,
+          current_mean: 1,
+          baseline_mean: 1,
+          delta: 0,
+          p_value: 1,
+          adjusted_p_value: 1,
+          ci: null,
+          mde: 0.5,
+          minimum_effect: 0,
+        },
+        {
+          judge_type: 'similarity',
+          verdict: 'regression',
+          reason: 'mean fell by 0.37',
+          test: 'paired t',
+          design: 'paired',
+          n: 3,
+          current_mean: 0.5,
+          baseline_mean: 0.87,
+          delta: -0.37,
+          p_value: 0.01,
+          adjusted_p_value: 0.02,
+          ci: { lower: -0.5, upper: -0.2, level: 0.95 },
+          mde: 0.1,
+          minimum_effect: 0,
+        },
+      ],
+    };
+    await db.dataSource
+      .getRepository(EvalRun)
+      .update({ id: candidate }, { summary: { ...passingSummary(), regressions: comparison } as never });
+    const samples = await db.dataSource
+      .getRepository(EvalSample)
+      .find({ where: { dataset_version_id: people.version.id }, order: { position: 'ASC' }, take: 3 });
+    const scores: Record<string, [number, number]> = { s0: [0.9, 0.9], s1: [0.9, 0.2], s2: [0.8, 0.4] };
+    for (const [runId, side] of [
+      [baseline, 0],
+      [candidate, 1],
+    ] as const) {
+      for (const sample of samples) {
+        const result = await db.dataSource.getRepository(EvalResult).save({
+          run_id: runId,
+          sample_id: sample.id,
+          sample_position: sample.position,
+          repetition: 0,
+          status: 'succeeded',
+          llm_output: 'answer',
+        });
+        const score = scores[sample.sample_key][side];
+        await db.dataSource.getRepository(JudgeScore).save([
+          { result_id: result.id, run_id: runId, judge_type: 'similarity', score, passed: score >= 0.5 },
+          { result_id: result.id, run_id: runId, judge_type: 'pii', score: 1, passed: true },
+        ]);
+      }
+    }
+
+    const res = await cli(['runs', 'compare', baseline.slice(0, 8), 'people/cand']);
+    expect(res.code, res.stderr).toBe(EXIT.OK);
+    expect(res.stdout).toMatch(
+      /^JUDGE\s+BASELINE\s+CANDIDATE\s+Δ\s+p \(Holm\)\s+N\s+REGRESSED \/ IMPROVED\s+VERDICT$/m,
+    );
+    expect(res.stdout).toMatch(
+      /^similarity\s+0\.870\s+0\.500\s+-0\.370\s+0\.020\s+3\s+2 \/ 0\s+REGRESSION$/m,
+    );
+    expect(res.stdout).toMatch(/^pii\s+1\.000\s+1\.000\s+0\.000\s+1\.000\s+3\s+0 \/ 0\s+no change$/m);
+    expect(res.stdout).toContain('1 judge regressed, 0 improved');
+    const worst = res.stdout.slice(res.stdout.indexOf('most regressed samples:'));
+    expect(worst).toMatch(/^s1\s+similarity\s+0\.900\s+0\.200\s+Question 1/m);
+    expect(worst.indexOf('s1 ')).toBeLessThan(worst.indexOf('s2 '));
+    expect(worst).not.toMatch(/^s0\s/m);
+    expect(res.stdout.split('\n').length).toBeLessThan(30);
+
+    const json = await cli(['runs', 'compare', baseline, candidate, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      run_id: candidate,
+      baseline_run_id: baseline,
+      judges: [{ judge_type: 'pii' }, { judge_type: 'similarity', verdict: 'regression' }],
+      samples: {
+        total: 3,
+        items: [{ sample_key: 's1', changed: true }, { sample_key: 's2' }, { sample_key: 's0' }],
+      },
+    });
+
+    // A dataset by name within its project takes an upload too.
+    const upload = await cli([
+      'datasets',
+      'upload',
+      'x.csv',
+      '--project',
+      'people-cli',
+      '--dataset',
+      'golden qa',
+      '--json',
+    ]);
+    expect(upload.code, upload.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(upload.stdout)).toMatchObject({
+      dataset_id: people.dataset.id,
+      version: { version: 2 },
+    });
+  });
+});
+
 describe('the composite GitHub Action', () => {
   const ACTION_DIR = path.join(PROJECT_ROOT, '.github/actions/evalforge');
 
@@ -417,6 +680,7 @@ describe('the composite GitHub Action', () => {
       finishWhenStarted(headSha, 'completed', blockingFailureSummary()),
     ]);
     expect(res.code, res.stderr).toBe(EXIT.GATE_FAILED);
+    // The action prints the --json result's markdown itself (action.yml), not the CLI's plain text.
     expect(res.stdout).toContain('| Judge | Score |');
     expect(res.stdout).toContain('::error title=EvalForge::blocking guardrail failed: pii');
     expect(fs.readFileSync(outputFile, 'utf8')).toBe(`run-id=${run.id}\npassed=false\nexit-code=1\n`);

@@ -2,6 +2,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { commentCommand } from './commands/comment.js';
 import { datasetsUpload } from './commands/datasets.js';
+import { datasetsList, endpointsList, projectsList, runsList } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { runsCompare, runsShow } from './commands/runs.js';
 import { validateCommand } from './commands/validate.js';
@@ -39,6 +40,7 @@ const RUN_OPTIONS = {
   timeout: { type: 'string' },
   'poll-interval': { type: 'string' },
   'no-cancel-on-timeout': { type: 'boolean' },
+  markdown: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const VALIDATE_OPTIONS = {
@@ -54,10 +56,41 @@ const COMMENT_OPTIONS = {
 
 const UPLOAD_OPTIONS = {
   dataset: { type: 'string' },
+  project: { type: 'string' },
   format: { type: 'string' },
   mode: { type: 'string' },
   'base-version': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+const LIST_OPTIONS = {
+  project: { type: 'string' },
+  wide: { type: 'boolean', short: 'w' },
+  archived: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const RUNS_LIST_OPTIONS = {
+  project: { type: 'string' },
+  wide: { type: 'boolean', short: 'w' },
+  status: { type: 'string' },
+  branch: { type: 'string' },
+  limit: { type: 'string', short: 'n' },
+} as const satisfies ParseArgsConfig['options'];
+
+const RUNS_SHOW_OPTIONS = {
+  project: { type: 'string' },
+  markdown: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const RUNS_COMPARE_OPTIONS = {
+  project: { type: 'string' },
+  samples: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const LISTS = {
+  projects: projectsList,
+  datasets: datasetsList,
+  endpoints: endpointsList,
+} as const;
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -102,11 +135,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw usageError('usage: evalforge comment --run <run-id> [--repo owner/name] [--pr n]');
       return await commentCommand(createContext(values, io), values);
     }
-    if (command === 'runs' && (sub === 'show' || sub === 'compare')) {
-      const { values, positionals } = parse(argv.slice(2), {});
+    if (command === 'runs' && sub === 'show') {
+      const { values, positionals } = parse(argv.slice(2), RUNS_SHOW_OPTIONS);
       if (values.help) return help(io);
-      const ctx = createContext(values, io);
-      return sub === 'show' ? await runsShow(ctx, positionals) : await runsCompare(ctx, positionals);
+      return await runsShow(createContext(values, io), positionals, values);
+    }
+    if (command === 'runs' && sub === 'compare') {
+      const { values, positionals } = parse(argv.slice(2), RUNS_COMPARE_OPTIONS);
+      if (values.help) return help(io);
+      return await runsCompare(createContext(values, io), positionals, values);
+    }
+    if (command === 'runs' && (sub === 'list' || sub === 'ls')) {
+      const { values, positionals } = parse(argv.slice(2), RUNS_LIST_OPTIONS);
+      if (values.help) return help(io);
+      if (positionals.length) throw usageError(`runs list takes no arguments, not "${positionals[0]}"`);
+      return await runsList(createContext(values, io), values);
+    }
+    if (Object.hasOwn(LISTS, command) && (sub === 'list' || sub === 'ls')) {
+      const { values, positionals } = parse(argv.slice(2), LIST_OPTIONS);
+      if (values.help) return help(io);
+      if (positionals.length) throw usageError(`${command} list takes no arguments, not "${positionals[0]}"`);
+      if (command === 'projects' && values.project) throw usageError('projects list takes no --project');
+      return await LISTS[command as keyof typeof LISTS](createContext(values, io), values);
     }
     if (command === 'datasets' && sub === 'upload') {
       const { values, positionals } = parse(argv.slice(2), UPLOAD_OPTIONS);

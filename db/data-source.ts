@@ -13,6 +13,7 @@ import {
   GitHubPullRequest,
   GitHubRepository,
   GuardrailConfig,
+  HumanReview,
   JudgeScore,
   LlmEndpoint,
   Project,
@@ -42,6 +43,7 @@ export const ENTITIES = [
   GitHubCheckRun,
   ProviderSecret,
   WebhookDelivery,
+  HumanReview,
 ];
 
 /**

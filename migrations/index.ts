@@ -20,6 +20,7 @@ import { ProviderSecrets1764800000000 } from './1764800000000-provider-secrets.j
 import { WebhookDeliveries1764900000000 } from './1764900000000-webhook-deliveries.js';
 import { ConfigRuns1765000000000 } from './1765000000000-config-runs.js';
 import { GitHubCiLifecycle1765100000000 } from './1765100000000-github-ci-lifecycle.js';
+import { ReviewsAndRunLabels1765200000000 } from './1765200000000-reviews-and-run-labels.js';
 
 /** In order of application (TypeORM sorts by timestamp); new migrations are appended here. */
 export const ALL_MIGRATIONS = [
@@ -34,4 +35,5 @@ export const ALL_MIGRATIONS = [
   WebhookDeliveries1764900000000,
   ConfigRuns1765000000000,
   GitHubCiLifecycle1765100000000,
+  ReviewsAndRunLabels1765200000000,
 ];

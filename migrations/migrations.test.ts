@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'github_pull_requests',
   'github_repositories',
   'guardrail_configs',
+  'human_reviews',
   'judge_scores',
   'llm_endpoints',
   'projects',
@@ -37,6 +38,8 @@ const EXPECTED_UNIQUE = [
   'uq_github_pull_requests_repository_number',
   'uq_provider_secrets_project_name',
   'uq_webhook_deliveries_source_body',
+  'uq_human_reviews_result_judge_reviewer',
+  'uq_human_reviews_result_overall_reviewer',
 ];
 
 // The seed plan's indexes (under our names) plus those the API's queries need.

@@ -1,3 +1,4 @@
+export * from './agreement.js';
 export * from './bootstrap.js';
 export * from './clustered-mean-test.js';
 export * from './compare-judge-scores.js';

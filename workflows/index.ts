@@ -1,3 +1,4 @@
+export { type EndpointTestResult, endpointTest } from './endpoint-test.js';
 export {
   cancelSignal,
   type EvalRunInput,

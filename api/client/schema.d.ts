@@ -975,6 +975,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/endpoints/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Test connection: one request to the endpoint, made by a worker
+     * @description A worker of the llm queue sends one short prompt through the same model runner a run uses (the provider key is resolved there; the outbound policy applies), with one attempt and a 15 s deadline. A failed call is a 200 with ok false and the (redacted) error; no worker, or none within 40 s, is one too.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description endpoint id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the outcome of the call */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EndpointTest'];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/projects/{id}/secrets': {
     parameters: {
       query?: never;
@@ -3409,6 +3496,8 @@ export interface paths {
           status?: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'budget_exceeded';
           branch?: string;
           sha?: string;
+          /** @description only runs carrying this label */
+          label?: string;
         };
         header?: never;
         path?: never;
@@ -3502,7 +3591,60 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Rename or relabel a run (any status): `name` (null clears it), `labels` (replaces the set) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PatchRun'];
+        };
+      };
+      responses: {
+        /** @description the run as it is now */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvalRun'];
+          };
+        };
+        /** @description invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description text PostgreSQL cannot store */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/eval/runs/{id}/status': {
@@ -4057,6 +4199,358 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/eval/runs/{id}/results/{result_id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Record the caller's review of a result (overall, or of one judge's verdict); saving again updates it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          result_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['HumanReviewInput'];
+        };
+      };
+      responses: {
+        /** @description the review, updated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanReview'];
+          };
+        };
+        /** @description the review, recorded */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanReview'];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description well-formed but not acceptable (for example text PostgreSQL cannot store) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete the caller's review of a result (overall, or of `judge_type`) */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description omitted: the overall review */
+          judge_type?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+          result_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/eval/runs/{id}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run's human reviews, newest first (paginated) */
+    get: {
+      parameters: {
+        query?: {
+          offset?: number | null;
+          limit?: number;
+          /** @description only this result's reviews */
+          result_id?: string;
+          reviewer?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description a page of reviews */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['HumanReview'][];
+              total: number;
+              offset: number;
+              limit: number;
+            };
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/eval/runs/{id}/reviews/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per judge, how often people agree with it: on each reviewed result the person's verdict is the newest review of that judge, else the newest overall review */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description agreement per judge */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReviewSummary'];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/eval/trends/{project_id}': {
     parameters: {
       query?: never;
@@ -4146,6 +4640,8 @@ export interface paths {
                   /** @description some judge passed in one run and failed in the other */
                   changed: boolean;
                   baseline: {
+                    /** @description this run's result for the sample (null when it has none) */
+                    result_id: string | null;
                     llm_output: string | null;
                     status: string | null;
                     scores: {
@@ -4156,6 +4652,8 @@ export interface paths {
                     };
                   };
                   candidate: {
+                    /** @description this run's result for the sample (null when it has none) */
+                    result_id: string | null;
                     llm_output: string | null;
                     status: string | null;
                     scores: {
@@ -5156,6 +5654,15 @@ export interface components {
       /** @description archived endpoints cannot start new runs; their runs stay */
       archived?: boolean;
     };
+    EndpointTest: {
+      ok: boolean;
+      /** @description of the request, when one was sent */
+      latency_ms: number | null;
+      /** @description the model's reply, truncated to 500 characters */
+      reply: string | null;
+      /** @description why the test failed (never the key) */
+      error: string | null;
+    };
     ProviderSecret: {
       /**
        * Format: uuid
@@ -5596,6 +6103,8 @@ export interface components {
        * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
        */
       project_id: string;
+      name: string | null;
+      labels: string[];
       /**
        * Format: uuid
        * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
@@ -5760,6 +6269,14 @@ export interface components {
        * @example 2026-11-26T12:00:00.000Z
        */
       created_at: string;
+      /** @description the endpoint's name (run list and run): which model configuration ran */
+      endpoint_name?: string | null;
+      /** @description the endpoint's model (run list and run) */
+      model_name?: string | null;
+      /** @description the dataset's name (run list and run) */
+      dataset_name?: string | null;
+      /** @description the dataset version number the run evaluated (run list and run) */
+      dataset_version?: number | null;
     };
     /**
      * @example {
@@ -5789,6 +6306,10 @@ export interface components {
        * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
        */
       endpoint_id: string;
+      /** @description display name (≤ 200 characters) */
+      name?: string;
+      /** @description labels (at most 20, each ≤ 50 characters); runs are listed by label */
+      labels?: string[];
       /** @description judge types ("type" or "type:name"); the project's enabled guardrails when omitted */
       judges?: string[];
       /** @enum {string} */
@@ -5816,6 +6337,20 @@ export interface components {
       budget_usd?: number;
       chunk_size?: number;
       max_parallel_chunks?: number;
+    };
+    /**
+     * @example {
+     *       "name": "gpt-4o-mini, shorter prompt",
+     *       "labels": [
+     *         "prompt-v2"
+     *       ]
+     *     }
+     */
+    PatchRun: {
+      /** @description new display name; null clears it */
+      name?: string | null;
+      /** @description the new label set (replaces the old one) */
+      labels?: string[];
     };
     RunProgress: {
       /** @enum {string} */
@@ -5940,6 +6475,10 @@ export interface components {
       files?: {
         [key: string]: string;
       };
+      /** @description display name (≤ 200 characters) */
+      name?: string;
+      /** @description labels (at most 20, each ≤ 50 characters); runs are listed by label */
+      labels?: string[];
       /** @enum {string} */
       trigger_type?: 'manual' | 'ci' | 'scheduled' | 'api';
       git_commit_sha?: string;
@@ -5953,6 +6492,80 @@ export interface components {
       baseline_run_id?: string;
       /** @description hard cap: generation stops when spend reaches it */
       budget_usd?: number;
+    };
+    HumanReview: {
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      result_id: string;
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      run_id: string;
+      /** @description null: a review of the result as a whole */
+      judge_type: string | null;
+      passed: boolean;
+      score: number | null;
+      comment: string | null;
+      /** @description the API key's name; "admin" for the admin key; "dev" in dev mode without a key */
+      reviewer: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-26T12:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-26T12:00:00.000Z
+       */
+      updated_at: string;
+    };
+    /**
+     * @example {
+     *       "passed": false,
+     *       "score": 0.2,
+     *       "comment": "Leaks the e-mail address."
+     *     }
+     */
+    HumanReviewInput: {
+      /** @description the judge whose verdict is reviewed (one that scored the result); omitted or null: the result as a whole */
+      judge_type?: string | null;
+      /** @description the reviewer's verdict */
+      passed: boolean;
+      /** @description optional score, 0..1 */
+      score?: number | null;
+      /** @description optional comment (≤ 2000 characters) */
+      comment?: string | null;
+    };
+    ReviewSummary: {
+      /**
+       * Format: uuid
+       * @example 7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b
+       */
+      run_id: string;
+      reviews: number;
+      reviewed_results: number;
+      judges: components['schemas']['JudgeAgreement'][];
+    };
+    JudgeAgreement: {
+      judge_type: string;
+      /** @description results with both a verdict of this judge (no error) and a human verdict */
+      n: number;
+      both_passed: number;
+      human_only_passed: number;
+      judge_only_passed: number;
+      both_failed: number;
+      /** @description share of those results where human and judge agree */
+      agreement: number | null;
+      /** @description Cohen's kappa; null unless both pass and fail occur */
+      kappa: number | null;
     };
     Trends: {
       /**

@@ -50,11 +50,13 @@ const SampleSideBySide = z.object({
   input_text: z.string(),
   changed: z.boolean().describe('some judge passed in one run and failed in the other'),
   baseline: z.object({
+    result_id: z.string().nullable().describe("this run's result for the sample (null when it has none)"),
     llm_output: z.string().nullable(),
     status: z.string().nullable(),
     scores: z.record(z.string(), z.object({ score: z.number().nullable(), passed: z.boolean() })),
   }),
   candidate: z.object({
+    result_id: z.string().nullable().describe("this run's result for the sample (null when it has none)"),
     llm_output: z.string().nullable(),
     status: z.string().nullable(),
     scores: z.record(z.string(), z.object({ score: z.number().nullable(), passed: z.boolean() })),

@@ -13,7 +13,7 @@ import { authorizeProject } from '../middleware/auth.js';
 import type { ApiEnv } from '../middleware/context.js';
 import { boundedInt, CommitSha, Uuid } from '../schemas/common.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
-import { RunSchema } from '../schemas/runs.js';
+import { RunLabels, RunName, RunSchema } from '../schemas/runs.js';
 import { storableJsonObject, storableString } from '../schemas/text.js';
 import { invalidConfig, startConfigRun } from '../services/config-runs.js';
 import { serializeRun } from './runs.js';
@@ -42,6 +42,8 @@ export const StartConfigRunBody = z
           '(422 `missing_file` without it). Its content is stored once per sha256 as a version of the dataset ' +
           'named after the path',
       ),
+    name: RunName.optional(),
+    labels: RunLabels.optional(),
     trigger_type: z.enum(TRIGGER_TYPES).optional(),
     git_commit_sha: CommitSha.optional(),
     git_branch: z.string().min(1).max(255).optional(),

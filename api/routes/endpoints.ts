@@ -14,6 +14,7 @@ import { EndpointCreate, EndpointSchema, EndpointUpdate } from '../schemas/endpo
 import { ProjectParams } from '../schemas/projects.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
 import { findOwned, findProject } from '../services/access.js';
+import { testEndpointConnection } from '../services/endpoint-test.js';
 import { assertAllowedKeyEnv, assertProjectSecret } from '../services/provider-keys.js';
 import { assertNoSecrets } from '../services/secrets.js';
 import { serializeEndpoint } from '../services/serializers.js';
@@ -90,6 +91,28 @@ const deleteEndpoint = createRoute({
   responses: { 204: { description: 'deleted' }, ...errorResponses(404, 409) },
 });
 
+const EndpointTestSchema = z
+  .object({
+    ok: z.boolean(),
+    latency_ms: z.number().int().nullable().describe('of the request, when one was sent'),
+    reply: z.string().nullable().describe("the model's reply, truncated to 500 characters"),
+    error: z.string().nullable().describe('why the test failed (never the key)'),
+  })
+  .openapi('EndpointTest');
+
+const testEndpoint = createRoute({
+  method: 'post',
+  path: '/api/endpoints/{id}/test',
+  tags: [TAG],
+  summary: 'Test connection: one request to the endpoint, made by a worker',
+  description:
+    'A worker of the llm queue sends one short prompt through the same model runner a run uses (the provider ' +
+    'key is resolved there; the outbound policy applies), with one attempt and a 15 s deadline. A failed call ' +
+    'is a 200 with ok false and the (redacted) error; no worker, or none within 40 s, is one too.',
+  request: { params: EndpointParams },
+  responses: { 200: jsonContent(EndpointTestSchema, 'the outcome of the call'), ...errorResponses(404) },
+});
+
 /** 422 with the reason when the workers' outbound policy would refuse the URL (they check it again when they
  * connect, on the address the name resolves to). */
 function assertEndpointUrlAllowed(policy: OutboundPolicy, url: string | null | undefined) {
@@ -160,6 +183,11 @@ export function endpointRoutes(deps: ApiDeps) {
     }
     if (archived !== undefined) endpoint.archived_at = archived ? (endpoint.archived_at ?? new Date()) : null;
     return c.json(serializeEndpoint(await endpoints().save(endpoint)), 200);
+  });
+
+  app.openapi(testEndpoint, async (c) => {
+    const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
+    return c.json(await testEndpointConnection(deps, endpoint.id), 200);
   });
 
   app.openapi(deleteEndpoint, async (c) => {

@@ -2,16 +2,18 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
+import { In } from 'typeorm';
 import { DEFAULT_GATE_POLICY, decideGate } from '../../core/gate.js';
 import { isFinalRunStatus } from '../../core/run-status.js';
 import { readRunSummary } from '../../core/run-summary.js';
-import type { EvalRun } from '../../db/entities/index.js';
+import { DatasetVersion, EvalDataset, type EvalRun, LlmEndpoint } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, ErrorBodySchema, notFound } from '../errors.js';
 import { authorizeProject, projectScope } from '../middleware/auth.js';
 import { IdParams, paginated, Uuid } from '../schemas/common.js';
 import {
   ExportQuery,
+  PatchRunBody,
   ProgressSchema,
   ResultListQuery,
   ResultSchema,
@@ -20,8 +22,16 @@ import {
   ScoreSchema,
   StartRunBody,
 } from '../schemas/runs.js';
+import { csvRecords } from '../services/run-export.js';
 import { iterateResults, listResults, resultScores, resultsSince } from '../services/run-results.js';
-import { cancelRun, getRun, getRunProgress, listRuns, startRun } from '../services/runs.js';
+import {
+  cancelRun,
+  getRun,
+  getRunProgress,
+  listRuns,
+  startRun,
+  updateRunMetadata,
+} from '../services/runs.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -42,6 +52,8 @@ export function serializeRun(run: EvalRun) {
   return {
     id: run.id,
     project_id: run.project_id,
+    name: run.name ?? null,
+    labels: run.labels ?? [],
     dataset_id: run.dataset_id,
     dataset_version_id: run.dataset_version_id,
     endpoint_id: run.endpoint_id,
@@ -70,6 +82,38 @@ export function serializeRun(run: EvalRun) {
     config: run.config,
     created_at: new Date(run.created_at).toISOString(),
   };
+}
+
+/**
+ * What a run list needs to tell runs apart besides their id: the endpoint (name and model) and the
+ * dataset (name and version number), looked up once per page.
+ */
+export async function runIdentities(deps: Pick<ApiDeps, 'dataSource'>, runs: EvalRun[]) {
+  const unique = (ids: string[]) => [...new Set(ids)];
+  const [endpoints, versions] = await Promise.all([
+    runs.length
+      ? deps.dataSource.getRepository(LlmEndpoint).findBy({ id: In(unique(runs.map((r) => r.endpoint_id))) })
+      : [],
+    runs.length
+      ? deps.dataSource
+          .getRepository(DatasetVersion)
+          .findBy({ id: In(unique(runs.map((r) => r.dataset_version_id))) })
+      : [],
+  ]);
+  const datasets = runs.length
+    ? await deps.dataSource
+        .getRepository(EvalDataset)
+        .findBy({ id: In(unique(runs.map((r) => r.dataset_id))) })
+    : [];
+  const endpointById = new Map(endpoints.map((e) => [e.id, e]));
+  const versionById = new Map(versions.map((v) => [v.id, v]));
+  const datasetById = new Map(datasets.map((d) => [d.id, d]));
+  return (run: EvalRun) => ({
+    endpoint_name: endpointById.get(run.endpoint_id)?.name ?? null,
+    model_name: endpointById.get(run.endpoint_id)?.model_name ?? null,
+    dataset_name: datasetById.get(run.dataset_id)?.name ?? null,
+    dataset_version: versionById.get(run.dataset_version_id)?.version ?? null,
+  });
 }
 
 const startRoute = createRoute({
@@ -112,6 +156,22 @@ const getRoute = createRoute({
   summary: 'A run with its summary',
   request: { params: IdParams },
   responses: { 200: json(RunSchema, 'the run'), ...errors },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/api/eval/runs/{id}',
+  tags: ['runs'],
+  summary: 'Rename or relabel a run (any status): `name` (null clears it), `labels` (replaces the set)',
+  request: {
+    params: IdParams,
+    body: { required: true, content: { 'application/json': { schema: PatchRunBody } } },
+  },
+  responses: {
+    200: json(RunSchema, 'the run as it is now'),
+    ...errors,
+    422: json(ErrorBodySchema, 'text PostgreSQL cannot store'),
+  },
 });
 
 const statusRoute = createRoute({
@@ -208,10 +268,22 @@ export function runRoutes(deps: ApiDeps) {
       throw new ApiError(403, 'forbidden', 'this API key belongs to another project');
     }
     const [rows, total] = await listRuns(deps.dataSource, { ...q, project_id: scope ?? q.project_id });
-    return c.json({ items: rows.map(serializeRun), total, offset: q.offset, limit: q.limit }, 200);
+    const identity = await runIdentities(deps, rows);
+    const items = rows.map((r) => ({ ...serializeRun(r), ...identity(r) }));
+    return c.json({ items, total, offset: q.offset, limit: q.limit }, 200);
   });
 
-  app.openapi(getRoute, async (c) => c.json(serializeRun(await ownedRun(c, c.req.valid('param').id)), 200));
+  app.openapi(getRoute, async (c) => {
+    const run = await ownedRun(c, c.req.valid('param').id);
+    const identity = await runIdentities(deps, [run]);
+    return c.json({ ...serializeRun(run), ...identity(run) }, 200);
+  });
+
+  app.openapi(patchRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await ownedRun(c, id);
+    return c.json(serializeRun(await updateRunMetadata(deps, id, c.req.valid('json'))), 200);
+  });
 
   app.openapi(statusRoute, async (c) => {
     const run = await ownedRun(c, c.req.valid('param').id);
@@ -280,7 +352,7 @@ export function runRoutes(deps: ApiDeps) {
   app.openapi(exportRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    await ownedRun(c, id);
+    const run = await ownedRun(c, id);
     c.header('Content-Disposition', `attachment; filename="run-${id}.${format}"`);
     if (format === 'json') {
       c.header('Content-Type', 'application/json; charset=utf-8');
@@ -296,10 +368,11 @@ export function runRoutes(deps: ApiDeps) {
     }
     c.header('Content-Type', 'text/csv; charset=utf-8');
     return stream(c, async (out) => {
-      const csv = stringify({ header: true, columns: CSV_COLUMNS, ...CSV_OPTIONS });
+      // Records are arrays (header first): column names such as `metadata.a.b` are never read as paths.
+      const csv = stringify(CSV_OPTIONS);
       csv.on('data', (chunk: Buffer) => void out.write(chunk));
       const finished = new Promise((resolve) => csv.on('end', resolve));
-      for await (const row of iterateResults(deps.dataSource, id)) csv.write(toCsvRow(row));
+      for await (const record of csvRecords(deps.dataSource, run)) csv.write(record);
       csv.end();
       await finished;
     }) as never;
@@ -317,32 +390,3 @@ const CSV_OPTIONS = {
   escape_formulas: true,
   cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
 } as const;
-
-const CSV_COLUMNS = [
-  'result_id',
-  'sample_key',
-  'repetition',
-  'status',
-  'input_text',
-  'reference_output',
-  'llm_output',
-  'error',
-  'latency_ms',
-  'token_count_input',
-  'token_count_output',
-  'cost_usd',
-  'cached',
-  'scores',
-];
-
-function toCsvRow(row: Record<string, unknown>) {
-  const scores = (row.scores as { judge_type: string; score: number | null; passed: boolean }[]) ?? [];
-  return {
-    ...row,
-    result_id: row.id,
-    // One cell per result keeps the column set fixed whatever judges ran: judge=score(pass|fail);…
-    scores: scores
-      .map((s) => `${s.judge_type}=${s.score ?? 'error'}(${s.passed ? 'pass' : 'fail'})`)
-      .join('; '),
-  };
-}

@@ -2,9 +2,30 @@ import { z } from '@hono/zod-openapi';
 import { GateDecisionSchema } from '../../core/gate.js';
 import { RunSummaryDocumentSchema } from '../../core/run-summary.js';
 import { atMost, BUDGET_USD_MAX, DATASET_VERSION_MAX, PR_NUMBER_MAX } from '../../db/column-bounds.js';
-import { RUN_STATUSES, TRIGGER_TYPES } from '../../db/entities/index.js';
+import {
+  RUN_LABEL_MAX,
+  RUN_LABELS_MAX,
+  RUN_NAME_MAX,
+  RUN_STATUSES,
+  TRIGGER_TYPES,
+} from '../../db/entities/index.js';
 import { boundedInt, CommitSha, PaginationQuery, Timestamp, Uuid } from './common.js';
 import { JudgeTypeName } from './judges.js';
+import { storableString } from './text.js';
+
+/** A run's optional display name. */
+export const RunName = storableString()
+  .min(1)
+  .max(RUN_NAME_MAX)
+  .describe(`display name (≤ ${RUN_NAME_MAX} characters)`);
+/** A run's labels: free strings, duplicates dropped (first occurrence kept). */
+export const RunLabels = z
+  .array(storableString().min(1).max(RUN_LABEL_MAX))
+  .max(RUN_LABELS_MAX)
+  .transform((labels) => [...new Set(labels)])
+  .describe(
+    `labels (at most ${RUN_LABELS_MAX}, each ≤ ${RUN_LABEL_MAX} characters); runs are listed by label`,
+  );
 
 export const StartRunBody = z
   .strictObject({
@@ -14,6 +35,8 @@ export const StartRunBody = z
       .optional()
       .describe('pinned dataset version; the latest when omitted'),
     endpoint_id: Uuid,
+    name: RunName.optional(),
+    labels: RunLabels.optional(),
     judges: z
       .array(JudgeTypeName)
       .max(50)
@@ -57,6 +80,8 @@ export const RunSchema = z
   .object({
     id: Uuid,
     project_id: Uuid,
+    name: z.string().nullable(),
+    labels: z.array(z.string()),
     dataset_id: Uuid,
     dataset_version_id: Uuid,
     endpoint_id: Uuid,
@@ -88,6 +113,19 @@ export const RunSchema = z
     ),
     config: z.record(z.string(), z.unknown()),
     created_at: Timestamp,
+    endpoint_name: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("the endpoint's name (run list and run): which model configuration ran"),
+    model_name: z.string().nullable().optional().describe("the endpoint's model (run list and run)"),
+    dataset_name: z.string().nullable().optional().describe("the dataset's name (run list and run)"),
+    dataset_version: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe('the dataset version number the run evaluated (run list and run)'),
   })
   .openapi('EvalRun');
 
@@ -96,7 +134,15 @@ export const RunListQuery = PaginationQuery.extend({
   status: z.enum(RUN_STATUSES).optional(),
   branch: z.string().max(255).optional(),
   sha: z.string().max(40).optional(),
+  label: z.string().max(RUN_LABEL_MAX).optional().describe('only runs carrying this label'),
 });
+
+export const PatchRunBody = z
+  .strictObject({
+    name: RunName.nullable().optional().describe('new display name; null clears it'),
+    labels: RunLabels.optional().describe('the new label set (replaces the old one)'),
+  })
+  .openapi('PatchRun', { example: { name: 'gpt-4o-mini, shorter prompt', labels: ['prompt-v2'] } });
 
 export const ProgressSchema = z
   .object({

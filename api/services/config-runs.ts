@@ -40,6 +40,9 @@ import { collectUpload } from './upload/collect.js';
 
 export interface ConfigRunInput {
   project_id: string;
+  /** The run's display name and labels (POST /api/eval/run's). */
+  name?: string;
+  labels?: string[];
   /** Already validated (core/eval-config.ts); checked again here, so a caller cannot skip it. */
   config: EvalConfig;
   /** Where it was read from, recorded with the run. */
@@ -80,6 +83,7 @@ export function configRequestFingerprint(input: ConfigRunInput): string {
       kind: 'config-run',
       ...request,
       trigger_type: request.trigger_type ?? 'api',
+      labels: request.labels?.length ? request.labels : undefined,
       dataset_file_sha256: file === undefined ? undefined : sha256Hex(file),
     }),
   );
@@ -130,6 +134,8 @@ export async function resolveConfigRun(
     dataset_id: dataset.id,
     dataset_version: version.version,
     endpoint_id: endpoint.id,
+    name: input.name,
+    labels: input.labels,
     ...(config.judges ? { judges: config.judges } : {}),
     trigger_type: input.trigger_type,
     git_commit_sha: input.git_commit_sha,

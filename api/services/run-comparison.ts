@@ -123,7 +123,12 @@ async function pageRows(dataSource: DataSource, slice: PairRow[]) {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const side = (id: string | null) => {
     const r = id ? byId.get(id) : undefined;
-    return { llm_output: r?.llm_output ?? null, status: r?.status ?? null, scores: r?.scores ?? {} };
+    return {
+      result_id: r?.id ?? null,
+      llm_output: r?.llm_output ?? null,
+      status: r?.status ?? null,
+      scores: r?.scores ?? {},
+    };
   };
   return slice.map((p) => ({
     sample_key: p.sample_key,

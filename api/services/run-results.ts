@@ -195,12 +195,27 @@ export async function listResults(
   return { items, total, offset: page.offset, limit: page.limit };
 }
 
-/** All results in sample order, a page at a time (keyset pagination keeps memory flat for exports). */
-export async function* iterateResults(dataSource: DataSource, runId: string, pageSize = 1_000) {
+/** The newest overall human review of the result (CSV export), null when none. */
+const REVIEW_JSON = `(SELECT json_build_object('passed', h.passed, 'score', h.score, 'comment', h.comment,
+    'reviewer', h.reviewer)
+  FROM human_reviews h WHERE h.result_id = r.id AND h.judge_type IS NULL
+  ORDER BY h.updated_at DESC, h.id LIMIT 1)`;
+
+/**
+ * All results in sample order, a page at a time (keyset pagination keeps memory flat for exports).
+ * `review`: each row also carries `review`, its newest overall human review (or null).
+ */
+export async function* iterateResults(
+  dataSource: DataSource,
+  runId: string,
+  pageSize = 1_000,
+  opts: { review?: boolean } = {},
+) {
   let after: [number, number] = [-1, -1];
+  const columns = opts.review ? `${RESULT_COLUMNS}, ${REVIEW_JSON} AS review` : RESULT_COLUMNS;
   for (;;) {
     const rows = await dataSource.query(
-      `SELECT ${RESULT_COLUMNS} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
+      `SELECT ${columns} FROM eval_results r JOIN eval_samples s ON s.id = r.sample_id
         WHERE r.run_id = $1 AND (r.sample_position, r.repetition) > ($2, $3)
         ORDER BY r.sample_position, r.repetition LIMIT $4`,
       [runId, after[0], after[1], pageSize],

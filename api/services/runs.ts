@@ -30,6 +30,9 @@ export interface StartRunInput {
   /** Pinned version; the dataset's latest when omitted. */
   dataset_version?: number;
   endpoint_id: string;
+  /** Display name and labels (part of the request fingerprint: a different name is a different request). */
+  name?: string;
+  labels?: string[];
   judges?: string[];
   trigger_type?: TriggerType;
   git_commit_sha?: string;
@@ -82,6 +85,8 @@ export function requestFingerprint(input: StartRunInput): string {
     trigger_type: request.trigger_type ?? 'api',
     repetitions: request.repetitions ?? 1,
     cache: request.cache ?? false,
+    // No labels and an empty list are the same request (and runs keyed before labels existed keep their fingerprint).
+    labels: request.labels?.length ? request.labels : undefined,
   };
   return crypto.createHash('sha256').update(canonicalJson(effective)).digest('hex');
 }
@@ -146,6 +151,8 @@ export async function startRun(
         dataset_id: dataset.id,
         dataset_version_id: version.id,
         endpoint_id: endpoint.id,
+        name: input.name ?? null,
+        labels: input.labels ?? [],
         baseline_run_id: input.baseline_run_id ?? null,
         status: 'pending',
         trigger_type: input.trigger_type ?? 'api',
@@ -286,12 +293,28 @@ export async function cancelRun(deps: ApiDeps, runId: string) {
   return run;
 }
 
+/** Renames and/or relabels a run (any status): `name: null` clears the name, `labels` replaces the set. */
+export async function updateRunMetadata(
+  deps: ApiDeps,
+  runId: string,
+  patch: { name?: string | null; labels?: string[] },
+): Promise<EvalRun> {
+  const runs = deps.dataSource.getRepository(EvalRun);
+  const changes: Partial<Pick<EvalRun, 'name' | 'labels'>> = {};
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.labels !== undefined) changes.labels = patch.labels;
+  if (Object.keys(changes).length > 0) await runs.update({ id: runId }, changes);
+  return getRun(deps, runId);
+}
+
 export interface RunFilter {
   project_id?: string;
   status?: RunStatus;
   branch?: string;
   /** A commit SHA prefix. */
   sha?: string;
+  /** Runs carrying this label. */
+  label?: string;
   offset: number;
   limit: number;
 }
@@ -303,5 +326,6 @@ export function listRuns(ds: DataSource, f: RunFilter): Promise<[EvalRun[], numb
   if (f.status) qb.andWhere('r.status = :s', { s: f.status });
   if (f.branch) qb.andWhere('r.git_branch = :b', { b: f.branch });
   if (f.sha) qb.andWhere('r.git_commit_sha LIKE :sha', { sha: `${f.sha.toLowerCase()}%` });
+  if (f.label) qb.andWhere('r.labels @> jsonb_build_array(CAST(:label AS text))', { label: f.label });
   return qb.orderBy('r.created_at', 'DESC').skip(f.offset).take(f.limit).getManyAndCount();
 }

@@ -11,6 +11,7 @@ import { positiveInt, usageError } from '../flags.js';
 import { DEFAULT_GITHUB_API_URL, GitHubApi } from '../github-api.js';
 import { writeGithubOutput } from '../github-output.js';
 import { fetchRunReport } from '../report.js';
+import { resolveRun } from '../resolve.js';
 
 /** First line of the comment this command owns (invisible on GitHub). */
 export const ACTION_COMMENT_MARKER = '<!-- evalforge:action-comment -->';
@@ -36,7 +37,8 @@ export async function commentCommand(ctx: CliContext, f: CommentFlags): Promise<
   if (!token) throw new CliError('GITHUB_TOKEN is not set: the comment is posted with it', EXIT.USAGE);
   const github = new GitHubApi(ctx.env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL, token);
 
-  const report = await fetchRunReport(ctx, f.run);
+  const runId = await resolveRun(ctx, f.run, { flag: '--run' });
+  const report = await fetchRunReport(ctx, runId);
   const body = commentBody(report.markdown, report.run.status, report.url);
   const existing = (await github.listIssueComments(owner, repo, pr)).find((c) =>
     c.body?.startsWith(ACTION_COMMENT_MARKER),
@@ -46,7 +48,7 @@ export async function commentCommand(ctx: CliContext, f: CommentFlags): Promise<
     : await github.createIssueComment(owner, repo, pr, body);
   const action = existing ? 'updated' : 'created';
   if (comment.html_url) writeGithubOutput(ctx.env, 'comment-url', comment.html_url);
-  if (ctx.json) printJson(ctx, { action, id: comment.id, url: comment.html_url ?? null, run_id: f.run });
+  if (ctx.json) printJson(ctx, { action, id: comment.id, url: comment.html_url ?? null, run_id: runId });
   else
     print(
       ctx,

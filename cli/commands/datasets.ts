@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { type CliContext, print, printJson } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { oneOf, positiveInt, required, usageError } from '../flags.js';
+import { resolveDataset, resolveProject } from '../resolve.js';
 
 const FORMATS = ['csv', 'json', 'jsonl'] as const;
 const MODES = ['append', 'replace'] as const;
@@ -33,11 +34,12 @@ interface UploadResult {
 export async function datasetsUpload(
   ctx: CliContext,
   args: string[],
-  f: { dataset?: string; format?: string; mode?: string; 'base-version'?: string },
+  f: { dataset?: string; project?: string; format?: string; mode?: string; 'base-version'?: string },
 ): Promise<number> {
-  if (args.length !== 1) throw usageError('usage: evalforge datasets upload <file> --dataset <id>');
+  if (args.length !== 1)
+    throw usageError('usage: evalforge datasets upload <file> --dataset <name|id> [--project <name|id>]');
   const file = args[0];
-  const dataset = required(f.dataset, 'dataset');
+  required(f.dataset, 'dataset');
   const format = oneOf(f.format, FORMATS, 'format') ?? EXTENSION_FORMATS[path.extname(file).toLowerCase()];
   if (!format) throw usageError(`cannot tell the format of ${file}: pass --format csv|json|jsonl`);
   const mode = oneOf(f.mode, MODES, 'mode');
@@ -46,9 +48,12 @@ export async function datasetsUpload(
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`, EXIT.USAGE);
   }
+  const baseVersion = positiveInt(f['base-version'], 'base-version');
+  const project = f.project ? await resolveProject(ctx, f.project) : undefined;
+  const dataset = await resolveDataset(ctx, f.dataset as string, project);
   const delimiter = path.extname(file).toLowerCase() === '.tsv' ? '\t' : undefined;
   const result = await ctx.api.post<UploadResult>(`/api/datasets/${encodeURIComponent(dataset)}/upload`, {
-    query: { format, mode, base_version: positiveInt(f['base-version'], 'base-version'), delimiter },
+    query: { format, mode, base_version: baseVersion, delimiter },
     headers: {
       'content-type': CONTENT_TYPES[format],
       'x-file-name': path.basename(file),

@@ -13,7 +13,9 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { list, positiveInt, positiveNumber, required, usageError } from '../flags.js';
 import { DEFAULT_GATES, evaluateGates, GATES, type Gate } from '../gate.js';
 import { writeGithubOutput } from '../github-output.js';
+import { markdownToTerminal } from '../markdown-terminal.js';
 import { fetchRunReport, withGate, writeStepSummary } from '../report.js';
+import { resolveDataset, resolveEndpoint, resolveProject, resolveRun } from '../resolve.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_S, type RunJson, waitForRun } from '../wait.js';
 
 export interface RunFlags {
@@ -38,6 +40,7 @@ export interface RunFlags {
   timeout?: string;
   'poll-interval'?: string;
   'no-cancel-on-timeout'?: boolean;
+  markdown?: boolean;
 }
 
 /** Flags that an evalforge.yaml states itself (a run from a config takes them from the file only). */
@@ -82,20 +85,30 @@ function gitContext(f: RunFlags, ci: CiContext) {
   };
 }
 
-function idsRequest(f: RunFlags, ci: CiContext): StartRequest {
+async function idsRequest(ctx: CliContext, f: RunFlags, ci: CiContext): Promise<StartRequest> {
   if (f.root) throw usageError('--root goes with -c <evalforge.yaml>');
-  const project = required(f.project, 'project');
+  required(f.project, 'project');
   if (!f.dataset && !f.endpoint)
-    throw usageError('give -c <evalforge.yaml>, or --dataset <id> and --endpoint <id>');
-  const dataset = required(f.dataset, 'dataset');
-  const endpoint = required(f.endpoint, 'endpoint');
+    throw usageError('give -c <evalforge.yaml>, or --dataset <name|id> and --endpoint <name|id>');
+  required(f.dataset, 'dataset');
+  required(f.endpoint, 'endpoint');
+  positiveInt(f['dataset-version'], 'dataset-version');
+  positiveInt(f.repetitions, 'repetitions');
+  positiveNumber(f.budget, 'budget');
+  positiveInt(f.pr, 'pr');
+  // Names become ids only once the command line is known to be good.
+  const project = await resolveProject(ctx, f.project as string);
+  const dataset = await resolveDataset(ctx, f.dataset as string, project);
+  const endpoint = await resolveEndpoint(ctx, f.endpoint as string, project);
+  const baseline =
+    f.baseline && (await resolveRun(ctx, f.baseline, { projectId: project, flag: '--baseline' }));
   const body = dropUndefined({
     project_id: project,
     dataset_id: dataset,
     endpoint_id: endpoint,
     dataset_version: positiveInt(f['dataset-version'], 'dataset-version'),
     judges: list(f.judges),
-    baseline_run_id: f.baseline,
+    baseline_run_id: baseline,
     repetitions: positiveInt(f.repetitions, 'repetitions'),
     budget_usd: positiveNumber(f.budget, 'budget'),
     cache: f.cache,
@@ -105,11 +118,17 @@ function idsRequest(f: RunFlags, ci: CiContext): StartRequest {
   return { path: '/api/eval/run', body, keyScope: `${project}:${dataset}:${endpoint}` };
 }
 
-function configRequest(ctx: CliContext, f: RunFlags & { config: string }, ci: CiContext): StartRequest {
+async function configRequest(
+  ctx: CliContext,
+  f: RunFlags & { config: string },
+  ci: CiContext,
+): Promise<StartRequest> {
   for (const flag of CONFIG_OWNED_FLAGS) {
     if (f[flag] !== undefined) throw usageError(`--${flag} does not go with -c: ${f.config} says it`);
   }
-  const project = required(f.project, 'project');
+  required(f.project, 'project');
+  positiveNumber(f.budget, 'budget');
+  positiveInt(f.pr, 'pr');
   const checked = readConfigFile(f.config, { root: f.root });
   if (!checked.config) {
     for (const issue of checked.issues) ctx.stderr.write(`${formatIssue(f.config, issue)}\n`);
@@ -118,13 +137,16 @@ function configRequest(ctx: CliContext, f: RunFlags & { config: string }, ci: Ci
   }
   if (checked.configPath === null)
     throw usageError(`${f.config} is not under the repository root ${checked.root} (--root)`);
+  const project = await resolveProject(ctx, f.project as string);
+  const baseline =
+    f.baseline && (await resolveRun(ctx, f.baseline, { projectId: project, flag: '--baseline' }));
   const body = dropUndefined({
     project_id: project,
     config: checked.config,
     config_path: checked.configPath,
     files: Object.keys(checked.files).length ? checked.files : undefined,
     trigger_type: ci.inCi ? 'ci' : 'manual',
-    baseline_run_id: f.baseline,
+    baseline_run_id: baseline,
     budget_usd: positiveNumber(f.budget, 'budget'),
     ...gitContext(f, ci),
   });
@@ -174,7 +196,10 @@ export async function runCommand(ctx: CliContext, f: RunFlags): Promise<number> 
   const pollMs =
     (positiveNumber(f['poll-interval'], 'poll-interval') ?? DEFAULT_POLL_INTERVAL_MS / 1000) * 1000;
   const ci = readCiContext(ctx.env);
-  const start = f.config ? configRequest(ctx, { ...f, config: f.config }, ci) : idsRequest(f, ci);
+  if (f.markdown && ctx.json) throw usageError('--json and --markdown do not go together');
+  const start = f.config
+    ? await configRequest(ctx, { ...f, config: f.config }, ci)
+    : await idsRequest(ctx, f, ci);
 
   // One key per invocation, sent unchanged on every retry of the POST, so a retry whose first attempt
   // reached the server finds that run. In CI it is derived: a retried step (same workflow attempt and the
@@ -217,7 +242,8 @@ export async function runCommand(ctx: CliContext, f: RunFlags): Promise<number> 
       exit_code: gate.exitCode,
     });
   } else {
-    print(ctx, markdown);
+    // The step summary keeps the Markdown; a terminal or CI log gets it as plain text.
+    print(ctx, f.markdown ? markdown : markdownToTerminal(markdown));
     for (const r of gate.reasons) note(ctx, r);
   }
   return gate.exitCode;

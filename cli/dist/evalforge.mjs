@@ -1173,27 +1173,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+      const json3 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json2;
+        return json3;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
-        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json3[i]; ch; ch = json3[++i]) {
+        if (ch === " " && json3[i + 1] === "\\" && json3[i + 2] === "n") {
+          str += json3.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json2[i + 1]) {
+          switch (json3[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
+                str += json3.slice(start, i);
+                const code = json3.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str += "\\0";
@@ -1223,23 +1223,23 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str += "\\x" + code.substr(2);
                     else
-                      str += json2.substr(i, 6);
+                      str += json3.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
+              if (implicitKey || json3[i + 2] === '"' || json3.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
-                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
+                str += json3.slice(start, i) + "\n\n";
+                while (json3[i + 2] === "\\" && json3[i + 3] === "n" && json3[i + 4] !== '"') {
                   str += "\n";
                   i += 2;
                 }
                 str += indent;
-                if (json2[i + 2] === " ")
+                if (json3[i + 2] === " ")
                   str += "\\";
                 i += 1;
                 start = i + 1;
@@ -1249,7 +1249,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start ? str + json3.slice(start) : json3;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -2391,9 +2391,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -2433,8 +2433,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -2873,8 +2873,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -3076,23 +3076,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -3671,11 +3671,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json2,
+          keep: !json3,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -7637,7 +7637,7 @@ var GitHubApi = class {
     );
     return (await this.request("PATCH", url2, { body })).data;
   }
-  async request(method, url2, json2, attempts = ATTEMPTS) {
+  async request(method, url2, json3, attempts = ATTEMPTS) {
     let lastError;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(RETRY_DELAY_MS * (attempt - 1));
@@ -7652,9 +7652,9 @@ var GitHubApi = class {
             authorization: `Bearer ${this.token}`,
             "user-agent": "evalforge-cli",
             "x-github-api-version": API_VERSION,
-            ...json2 === void 0 ? {} : { "content-type": "application/json" }
+            ...json3 === void 0 ? {} : { "content-type": "application/json" }
           },
-          body: json2 === void 0 ? void 0 : JSON.stringify(json2)
+          body: json3 === void 0 ? void 0 : JSON.stringify(json3)
         });
       } catch (err) {
         const cause = err.cause;
@@ -7739,6 +7739,127 @@ async function writeStepSummary(env, markdown) {
 `);
 }
 
+// cli/resolve.ts
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var isUuid = (value) => UUID.test(value);
+var SHORT_ID_LENGTH = 8;
+var shortId = (id) => id.slice(0, SHORT_ID_LENGTH);
+var MIN_ID_PREFIX = 4;
+var MAX_PAGE = 500;
+var MAX_LOOKUP = 5e3;
+var MAX_CANDIDATES_SHOWN = 15;
+async function listAll(ctx, path3, query = {}, max = MAX_LOOKUP) {
+  const items = [];
+  let total = 0;
+  for (let offset = 0; offset < max; offset += MAX_PAGE) {
+    const limit = Math.min(MAX_PAGE, max - offset);
+    const page = await ctx.api.get(path3, { query: { ...query, offset, limit } });
+    items.push(...page.items);
+    total = page.total;
+    if (page.items.length < limit || items.length >= total) break;
+  }
+  return { items, total };
+}
+var usage2 = (message) => new CliError(message, EXIT.USAGE);
+function candidatesText(items, describe3) {
+  const shown = items.slice(0, MAX_CANDIDATES_SHOWN).map((i) => `  ${describe3(i)}`);
+  if (items.length > shown.length) shown.push(`  … and ${items.length - shown.length} more`);
+  return shown.join("\n");
+}
+function pickByName(value, items, opts) {
+  const tiers = [
+    (i) => i.id.toLowerCase() === value.toLowerCase(),
+    (i) => opts.names(i).some((n) => n === value),
+    (i) => value.length >= MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(value) && i.id.startsWith(value.toLowerCase()),
+    (i) => opts.names(i).some((n) => n?.toLowerCase() === value.toLowerCase())
+  ];
+  for (const tier of tiers) {
+    const found = items.filter(tier);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) {
+      throw usage2(
+        `${opts.flag} "${value}" is ambiguous: ${found.length} ${opts.what}s${opts.where ?? ""} match; give the id:
+${candidatesText(found, opts.describe)}`
+      );
+    }
+  }
+  const known = items.length ? `; the ${opts.what}s${opts.where ?? ""} are:
+${candidatesText(items, opts.describe)}` : `; there are no ${opts.what}s${opts.where ?? ""}`;
+  throw usage2(`${opts.flag}: no ${opts.what} named "${value}"${known}`);
+}
+var projectLine = (p) => `${p.id}  ${p.name}`;
+var datasetLine = (d) => `${d.id}  ${d.name} (version ${d.version})`;
+var endpointLabel = (e) => e.name ?? e.model_name;
+var endpointLine = (e) => `${e.id}  ${e.name ?? "(no name)"} (${e.provider} ${e.model_name})`;
+async function resolveProject(ctx, value, flag = "--project") {
+  if (isUuid(value)) return value;
+  const { items } = await listAll(ctx, "/api/projects");
+  return pickByName(value, items, {
+    what: "project",
+    flag,
+    names: (p) => [p.name],
+    describe: projectLine
+  }).id;
+}
+async function resolveDataset(ctx, value, projectId, flag = "--dataset") {
+  if (isUuid(value)) return value;
+  if (!projectId) throw usage2(`${flag} "${value}" is a name: give --project too (or the dataset's id)`);
+  const { items } = await listAll(
+    ctx,
+    `/api/projects/${encodeURIComponent(projectId)}/datasets`
+  );
+  return pickByName(value, items, {
+    what: "dataset",
+    flag,
+    names: (d) => [d.name],
+    describe: datasetLine,
+    where: " of the project"
+  }).id;
+}
+async function resolveEndpoint(ctx, value, projectId, flag = "--endpoint") {
+  if (isUuid(value)) return value;
+  if (!projectId) throw usage2(`${flag} "${value}" is a name: give --project too (or the endpoint's id)`);
+  const { items } = await listAll(
+    ctx,
+    `/api/projects/${encodeURIComponent(projectId)}/endpoints`
+  );
+  const byName = items.filter((e) => e.name === value || e.name?.toLowerCase() === value.toLowerCase());
+  const byModel = items.filter((e) => e.model_name === value);
+  return pickByName(value, items, {
+    what: "endpoint",
+    flag,
+    // A model name counts only when no endpoint is named so.
+    names: (e) => byName.length === 0 && byModel.length > 0 ? [e.model_name] : [e.name],
+    describe: endpointLine,
+    where: " of the project"
+  }).id;
+}
+var RUN_LOOKUP = 2e3;
+async function resolveRun(ctx, value, opts = {}) {
+  if (isUuid(value)) return value;
+  const flag = opts.flag ?? "run";
+  const runLine = (r) => `${r.id}  ${r.status}  ${r.git_branch ?? "-"}  ${String(r.created_at ?? "").slice(0, 16).replace("T", " ")}`;
+  const scope = { project_id: opts.projectId };
+  if (value.length >= MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(value)) {
+    const { items } = await listAll(ctx, "/api/eval/runs", scope, RUN_LOOKUP);
+    const found = items.filter((r) => r.id.startsWith(value.toLowerCase()));
+    if (found.length === 1) return found[0].id;
+    if (found.length > 1) {
+      throw usage2(
+        `${flag} "${value}" is ambiguous: ${found.length} runs start so; give more of the id:
+` + candidatesText(found, runLine)
+      );
+    }
+  }
+  const latest = await ctx.api.get("/api/eval/runs", {
+    query: { ...scope, branch: value, limit: 1 }
+  });
+  if (latest.items.length) return latest.items[0].id;
+  throw usage2(
+    `${flag} "${value}": no run id starts so and no run is on a branch of that name (give a run id, its start as "evalforge runs list" shows it, or a branch)`
+  );
+}
+
 // cli/commands/comment.ts
 var ACTION_COMMENT_MARKER = "<!-- evalforge:action-comment -->";
 var MAX_COMMENT_CHARS = 65536;
@@ -7754,7 +7875,8 @@ async function commentCommand(ctx, f) {
   const token = ctx.env.GITHUB_TOKEN;
   if (!token) throw new CliError("GITHUB_TOKEN is not set: the comment is posted with it", EXIT.USAGE);
   const github = new GitHubApi(ctx.env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL, token);
-  const report = await fetchRunReport(ctx, f.run);
+  const runId = await resolveRun(ctx, f.run, { flag: "--run" });
+  const report = await fetchRunReport(ctx, runId);
   const body = commentBody(report.markdown, report.run.status, report.url);
   const existing = (await github.listIssueComments(owner, repo, pr)).find(
     (c) => c.body?.startsWith(ACTION_COMMENT_MARKER)
@@ -7762,7 +7884,7 @@ async function commentCommand(ctx, f) {
   const comment = existing ? await github.updateIssueComment(owner, repo, existing.id, body) : await github.createIssueComment(owner, repo, pr, body);
   const action = existing ? "updated" : "created";
   if (comment.html_url) writeGithubOutput(ctx.env, "comment-url", comment.html_url);
-  if (ctx.json) printJson(ctx, { action, id: comment.id, url: comment.html_url ?? null, run_id: f.run });
+  if (ctx.json) printJson(ctx, { action, id: comment.id, url: comment.html_url ?? null, run_id: runId });
   else
     print(
       ctx,
@@ -7806,9 +7928,10 @@ var EXTENSION_FORMATS = {
   ".ndjson": "jsonl"
 };
 async function datasetsUpload(ctx, args, f) {
-  if (args.length !== 1) throw usage("usage: evalforge datasets upload <file> --dataset <id>");
+  if (args.length !== 1)
+    throw usage("usage: evalforge datasets upload <file> --dataset <name|id> [--project <name|id>]");
   const file2 = args[0];
-  const dataset = required(f.dataset, "dataset");
+  required(f.dataset, "dataset");
   const format = oneOf(f.format, FORMATS, "format") ?? EXTENSION_FORMATS[path.extname(file2).toLowerCase()];
   if (!format) throw usage(`cannot tell the format of ${file2}: pass --format csv|json|jsonl`);
   const mode = oneOf(f.mode, MODES, "mode");
@@ -7817,9 +7940,12 @@ async function datasetsUpload(ctx, args, f) {
   } catch (err) {
     throw new CliError(`cannot read ${file2}: ${err.message}`, EXIT.USAGE);
   }
+  const baseVersion = positiveInt(f["base-version"], "base-version");
+  const project = f.project ? await resolveProject(ctx, f.project) : void 0;
+  const dataset = await resolveDataset(ctx, f.dataset, project);
   const delimiter = path.extname(file2).toLowerCase() === ".tsv" ? "	" : void 0;
   const result = await ctx.api.post(`/api/datasets/${encodeURIComponent(dataset)}/upload`, {
-    query: { format, mode, base_version: positiveInt(f["base-version"], "base-version"), delimiter },
+    query: { format, mode, base_version: baseVersion, delimiter },
     headers: {
       "content-type": CONTENT_TYPES[format],
       "x-file-name": path.basename(file2)
@@ -7834,6 +7960,223 @@ async function datasetsUpload(ctx, args, f) {
       `dataset ${result.dataset_id} is now version ${result.version.version}: ${result.rows} rows read, ${result.added} added, ${result.updated} updated, ${result.removed} removed`
     );
   }
+  return EXIT.OK;
+}
+
+// cli/text-table.ts
+var ZERO_WIDTH = /[\u200B-\u200F\u2060\uFEFF\p{Mn}\p{Me}]/u;
+var WIDE = /[\p{Emoji_Presentation}\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+function displayWidth(text) {
+  const chars = [...text];
+  let width = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === "‍") {
+      i++;
+      continue;
+    }
+    if (ZERO_WIDTH.test(c)) continue;
+    if (WIDE.test(c) || chars[i + 1] === "️" && new RegExp("\\p{Extended_Pictographic}", "u").test(c)) width += 2;
+    else width += 1;
+  }
+  return width;
+}
+var pad = (text, width, right) => {
+  const fill = " ".repeat(Math.max(0, width - displayWidth(text)));
+  return right ? `${fill}${text}` : `${text}${fill}`;
+};
+function renderTable(header, rows, opts = {}) {
+  const columns = Math.max(header.length, ...rows.map((r) => r.length));
+  const widths = Array.from(
+    { length: columns },
+    (_, i) => Math.max(displayWidth(header[i] ?? ""), ...rows.map((r) => displayWidth(r[i] ?? "")))
+  );
+  const right = new Set(opts.right ?? []);
+  const indent = opts.indent ?? "";
+  const line = (cells) => `${indent}${widths.map((w, i) => pad(cells[i] ?? "", w, right.has(i))).join("  ")}`.replace(/\s+$/, "");
+  const lines = [line(header)];
+  if (opts.rule ?? true) lines.push(`${indent}${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const row of rows) lines.push(line(row));
+  return lines.join("\n");
+}
+
+// cli/commands/list.ts
+var RUN_STATUSES2 = [
+  "pending",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "budget_exceeded"
+];
+var DEFAULT_RUNS_LIMIT = 20;
+var MAX_LISTED = 5e3;
+var formatTime = (iso) => typeof iso === "string" && iso.length >= 16 ? iso.slice(0, 16).replace("T", " ") : "-";
+var idCell = (id, f) => f.wide ? id : shortId(id);
+function printTable(ctx, header, rows, empty, more = "") {
+  if (rows.length === 0) print(ctx, empty);
+  else print(ctx, `${renderTable(header, rows)}${more}`);
+}
+var moreNote = (shown, total) => total > shown ? `
+(${shown} of ${total} shown)` : "";
+async function projectsList(ctx, f) {
+  const { items, total } = await listAll(ctx, "/api/projects", {}, MAX_LISTED);
+  if (ctx.json) return json(ctx, items, total);
+  printTable(
+    ctx,
+    ["ID", "NAME", "DESCRIPTION", "CREATED"],
+    items.map((p) => [
+      idCell(p.id, f),
+      p.name,
+      oneLine(p.description ?? "", f.wide ? 200 : 50),
+      formatTime(p.created_at)
+    ]),
+    "no projects",
+    moreNote(items.length, total)
+  );
+  return EXIT.OK;
+}
+async function projectsFor(ctx, f) {
+  if (f.project) {
+    const id = await resolveProject(ctx, f.project);
+    return [await ctx.api.get(`/api/projects/${encodeURIComponent(id)}`)];
+  }
+  return (await listAll(ctx, "/api/projects", {}, MAX_LISTED)).items;
+}
+async function datasetsList(ctx, f) {
+  const projects = await projectsFor(ctx, f);
+  const rows = [];
+  for (const project of projects) {
+    const { items } = await listAll(
+      ctx,
+      `/api/projects/${encodeURIComponent(project.id)}/datasets`,
+      { include_archived: f.archived ? "true" : void 0 },
+      MAX_LISTED
+    );
+    for (const dataset of items) rows.push({ project, dataset });
+  }
+  if (ctx.json)
+    return json(
+      ctx,
+      rows.map((r) => r.dataset),
+      rows.length
+    );
+  const withProject = !f.project;
+  printTable(
+    ctx,
+    ["ID", "NAME", ...withProject ? ["PROJECT"] : [], "VERSION", "SAMPLES", "CREATED"],
+    rows.map(({ project, dataset: d }) => [
+      idCell(d.id, f),
+      `${d.name}${d.archived_at ? " (archived)" : ""}`,
+      ...withProject ? [project.name] : [],
+      `v${d.version}`,
+      String(d.sample_count),
+      formatTime(d.created_at)
+    ]),
+    "no datasets"
+  );
+  return EXIT.OK;
+}
+async function endpointsList(ctx, f) {
+  if (!f.project) throw usage("usage: evalforge endpoints list --project <name|id>");
+  const projectId = await resolveProject(ctx, f.project);
+  const { items } = await listAll(
+    ctx,
+    `/api/projects/${encodeURIComponent(projectId)}/endpoints`,
+    { include_archived: f.archived ? "true" : void 0 },
+    MAX_LISTED
+  );
+  if (ctx.json) return json(ctx, items, items.length);
+  printTable(
+    ctx,
+    ["ID", "NAME", "PROVIDER", "MODEL", ...f.wide ? ["URL"] : [], "CREATED"],
+    items.map((e) => [
+      idCell(e.id, f),
+      `${e.name ?? "-"}${e.archived_at ? " (archived)" : ""}`,
+      e.provider,
+      e.model_name,
+      ...f.wide ? [e.endpoint_url ?? "-"] : [],
+      formatTime(e.created_at)
+    ]),
+    "no endpoints in the project"
+  );
+  return EXIT.OK;
+}
+async function runsList(ctx, f) {
+  const status = oneOf(f.status, RUN_STATUSES2, "status");
+  const limit = positiveInt(f.limit, "limit") ?? DEFAULT_RUNS_LIMIT;
+  const projectId = f.project ? await resolveProject(ctx, f.project) : void 0;
+  const { items, total } = await listAll(
+    ctx,
+    "/api/eval/runs",
+    { project_id: projectId, status, branch: f.branch },
+    limit
+  );
+  if (ctx.json) return json(ctx, items, total);
+  const names = await runLabels(ctx, items);
+  printTable(
+    ctx,
+    ["ID", "STATUS", "VERDICT", "ENDPOINT", "DATASET", "BRANCH", "COMMIT", "CREATED"],
+    items.map((r) => [
+      idCell(r.id, f),
+      r.status,
+      verdict(r),
+      names.endpoint(r.endpoint_id, f),
+      names.dataset(r.dataset_id, r.dataset_version_id, f),
+      `${r.git_branch ?? "-"}${r.pr_number ? ` (#${r.pr_number})` : ""}`,
+      r.git_commit_sha ? r.git_commit_sha.slice(0, 7) : "-",
+      formatTime(r.created_at)
+    ]),
+    "no runs",
+    moreNote(items.length, total)
+  );
+  return EXIT.OK;
+}
+function verdict(r) {
+  const state = r.gate?.state ?? r.summary?.verdict;
+  if (!state || state === "pending") return "-";
+  const regressed = r.gate?.regressions ?? [];
+  return regressed.length ? `${state}, regressed: ${regressed.join(", ")}` : state;
+}
+async function runLabels(ctx, runs) {
+  const endpointIds = [...new Set(runs.map((r) => r.endpoint_id))];
+  const datasetIds = [...new Set(runs.map((r) => r.dataset_id))];
+  const endpoints = /* @__PURE__ */ new Map();
+  const datasets = /* @__PURE__ */ new Map();
+  await Promise.all([
+    ...endpointIds.map(async (id) => {
+      const e = await ctx.api.get(`/api/endpoints/${id}`).catch(() => void 0);
+      if (e) endpoints.set(id, e);
+    }),
+    ...datasetIds.map(async (id) => {
+      const [d, versions] = await Promise.all([
+        ctx.api.get(`/api/datasets/${id}`).catch(() => void 0),
+        ctx.api.get(`/api/datasets/${id}/versions`, {
+          query: { limit: MAX_PAGE }
+        }).then((p) => p.items).catch(() => [])
+      ]);
+      if (d) datasets.set(id, { name: d.name, versions: new Map(versions.map((v) => [v.id, v.version])) });
+    })
+  ]);
+  return {
+    endpoint: (id, f) => {
+      const e = endpoints.get(id);
+      return e ? `${endpointLabel(e)}${e.name ? ` (${e.model_name})` : ""}` : idCell(id, f);
+    },
+    dataset: (id, versionId, f) => {
+      const d = datasets.get(id);
+      if (!d) return idCell(id, f);
+      const version2 = d.versions.get(versionId);
+      return `${d.name} ${version2 === void 0 ? "" : `v${version2}`}`.trimEnd();
+    }
+  };
+}
+function oneLine(text, max) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat || "-";
+}
+function json(ctx, items, total) {
+  printJson(ctx, { items, total });
   return EXIT.OK;
 }
 
@@ -8011,7 +8354,7 @@ __export(external_exports, {
   ipv4: () => ipv42,
   ipv6: () => ipv62,
   iso: () => iso_exports,
-  json: () => json,
+  json: () => json2,
   jwt: () => jwt,
   keyof: () => keyof,
   ksuid: () => ksuid2,
@@ -9175,9 +9518,9 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -9192,10 +9535,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -9206,7 +9549,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -16064,13 +16407,13 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
+function handleUnrepresentable(schema, ctx, json3, params, message) {
   const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
     throw new Error(message);
-  Object.assign(json2, result);
+  Object.assign(json3, result);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -16306,12 +16649,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json2) {
-  const allOf = json2.allOf;
+function foldIntersection(json3) {
+  const allOf = json3.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json2)
+    if (key in json3)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -16330,8 +16673,8 @@ function foldIntersection(json2) {
   }
   if (!folded)
     return;
-  delete json2.allOf;
-  assignProps(json2, folded);
+  delete json3.allOf;
+  assignProps(json3, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -16413,20 +16756,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json2 of [seen.schema, seen.def]) {
-          const allOf = json2?.allOf;
+        for (const json3 of [seen.schema, seen.def]) {
+          const allOf = json3?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json2);
+            existing.push(json3);
           else
-            carriers.set(allOf, [json2]);
+            carriers.set(allOf, [json3]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json2 of carriers.get(allOf) ?? [])
-          foldIntersection(json2);
+        for (const json3 of carriers.get(allOf) ?? [])
+          foldIntersection(json3);
       }
     }
   }
@@ -16661,29 +17004,29 @@ var exactPatterns = /* @__PURE__ */ new Map([
 ]);
 var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
-  const json2 = _json;
-  json2.type = "string";
+  const json3 = _json;
+  json3.type = "string";
   const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
   if (typeof minimum === "number")
-    json2.minLength = minimum;
+    json3.minLength = minimum;
   if (typeof maximum === "number")
-    json2.maxLength = maximum;
+    json3.maxLength = maximum;
   if (format) {
-    json2.format = formatMap[format] ?? format;
-    if (json2.format === "")
-      delete json2.format;
+    json3.format = formatMap[format] ?? format;
+    if (json3.format === "")
+      delete json3.format;
     if (format === "time" || laxFormat) {
-      delete json2.format;
+      delete json3.format;
     }
   }
   if (contentEncoding)
-    json2.contentEncoding = contentEncoding;
+    json3.contentEncoding = contentEncoding;
   if (patterns && patterns.size > 0) {
     const patternList = [...patterns].map(exactPattern);
     if (patternList.length === 1)
-      json2.pattern = patternList[0].source;
+      json3.pattern = patternList[0].source;
     else if (patternList.length > 1) {
-      json2.allOf = [
+      json3.allOf = [
         ...patternList.map((regex) => ({
           ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
           pattern: regex.source
@@ -16693,31 +17036,31 @@ var stringProcessor = (schema, ctx, _json, _params) => {
   }
 };
 var numberProcessor = (schema, ctx, _json, params) => {
-  const json2 = _json;
+  const json3 = _json;
   const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-  json2.type = isInt ? "integer" : "number";
+  json3.type = isInt ? "integer" : "number";
   const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
   const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
   const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
   if (exMin) {
     if (legacy) {
-      json2.minimum = exclusiveMinimum;
-      json2.exclusiveMinimum = true;
+      json3.minimum = exclusiveMinimum;
+      json3.exclusiveMinimum = true;
     } else {
-      json2.exclusiveMinimum = exclusiveMinimum;
+      json3.exclusiveMinimum = exclusiveMinimum;
     }
   } else if (typeof minimum === "number") {
-    json2.minimum = minimum;
+    json3.minimum = minimum;
   }
   if (exMax) {
     if (legacy) {
-      json2.maximum = exclusiveMaximum;
-      json2.exclusiveMaximum = true;
+      json3.maximum = exclusiveMaximum;
+      json3.exclusiveMaximum = true;
     } else {
-      json2.exclusiveMaximum = exclusiveMaximum;
+      json3.exclusiveMaximum = exclusiveMaximum;
     }
   } else if (typeof maximum === "number") {
-    json2.maximum = maximum;
+    json3.maximum = maximum;
   }
   if (multipleOf) {
     const divisors = /* @__PURE__ */ new Set();
@@ -16725,75 +17068,75 @@ var numberProcessor = (schema, ctx, _json, params) => {
       if (Number.isFinite(divisor) && divisor !== 0)
         divisors.add(Math.abs(divisor));
       else
-        handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        handleUnrepresentable(schema, ctx, json3, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
     const [first, ...rest] = divisors;
     if (first !== void 0)
-      json2.multipleOf = first;
+      json3.multipleOf = first;
     if (rest.length)
-      json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+      json3.allOf = [...json3.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
   }
 };
-var booleanProcessor = (_schema, _ctx, json2, _params) => {
-  json2.type = "boolean";
+var booleanProcessor = (_schema, _ctx, json3, _params) => {
+  json3.type = "boolean";
 };
-var bigintProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+var bigintProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "BigInt cannot be represented in JSON Schema");
 };
-var symbolProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+var symbolProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Symbols cannot be represented in JSON Schema");
 };
-var nullProcessor = (_schema, ctx, json2, _params) => {
+var nullProcessor = (_schema, ctx, json3, _params) => {
   if (ctx.target === "openapi-3.0") {
-    json2.type = "string";
-    json2.nullable = true;
-    json2.enum = [null];
+    json3.type = "string";
+    json3.nullable = true;
+    json3.enum = [null];
   } else {
-    json2.type = "null";
+    json3.type = "null";
   }
 };
-var undefinedProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+var undefinedProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Undefined cannot be represented in JSON Schema");
 };
-var voidProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+var voidProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Void cannot be represented in JSON Schema");
 };
-var neverProcessor = (_schema, _ctx, json2, _params) => {
-  json2.not = {};
+var neverProcessor = (_schema, _ctx, json3, _params) => {
+  json3.not = {};
 };
 var anyProcessor = (_schema, _ctx, _json, _params) => {
 };
 var unknownProcessor = (_schema, _ctx, _json, _params) => {
 };
-var dateProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+var dateProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Date cannot be represented in JSON Schema");
 };
-var enumProcessor = (schema, _ctx, json2, _params) => {
+var enumProcessor = (schema, _ctx, json3, _params) => {
   const def = schema._zod.def;
   const values = getEnumValues(def.entries);
   if (values.length === 0) {
-    json2.not = {};
+    json3.not = {};
     return;
   }
   if (values.every((v) => typeof v === "number"))
-    json2.type = "number";
+    json3.type = "number";
   if (values.every((v) => typeof v === "string"))
-    json2.type = "string";
-  json2.enum = values;
+    json3.type = "string";
+  json3.enum = values;
 };
-var literalProcessor = (schema, ctx, json2, params) => {
+var literalProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   if (def.values.length === 0) {
-    json2.not = {};
+    json3.not = {};
     return;
   }
   const vals = [];
   for (const val of def.values) {
     if (val === void 0) {
-      if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json3, params, "Literal `undefined` cannot be represented in JSON Schema"))
         return;
     } else if (typeof val === "bigint") {
-      if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json3, params, "BigInt literals cannot be represented in JSON Schema"))
         return;
       vals.push(Number(val));
     } else {
@@ -16803,37 +17146,37 @@ var literalProcessor = (schema, ctx, json2, params) => {
   if (vals.length === 0) {
   } else if (vals.length === 1) {
     const val = vals[0];
-    json2.type = val === null ? "null" : typeof val;
+    json3.type = val === null ? "null" : typeof val;
     if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-      json2.enum = [val];
+      json3.enum = [val];
     } else {
-      json2.const = val;
+      json3.const = val;
     }
   } else {
     if (vals.every((v) => typeof v === "number"))
-      json2.type = "number";
+      json3.type = "number";
     if (vals.every((v) => typeof v === "string"))
-      json2.type = "string";
+      json3.type = "string";
     if (vals.every((v) => typeof v === "boolean"))
-      json2.type = "boolean";
+      json3.type = "boolean";
     if (vals.every((v) => v === null))
-      json2.type = "null";
-    json2.enum = vals;
+      json3.type = "null";
+    json3.enum = vals;
   }
 };
-var nanProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+var nanProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "NaN cannot be represented in JSON Schema");
 };
-var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
-  const _json = json2;
+var templateLiteralProcessor = (schema, _ctx, json3, _params) => {
+  const _json = json3;
   const pattern = schema._zod.pattern;
   if (!pattern)
     throw new Error("Pattern not found in template literal");
   _json.type = "string";
   _json.pattern = pattern.source;
 };
-var fileProcessor = (schema, _ctx, json2, _params) => {
-  const _json = json2;
+var fileProcessor = (schema, _ctx, json3, _params) => {
+  const _json = json3;
   _json.type = "string";
   _json.format = "binary";
   _json.contentEncoding = "binary";
@@ -16851,34 +17194,34 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
   else
     _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
 };
-var successProcessor = (_schema, _ctx, json2, _params) => {
-  json2.type = "boolean";
+var successProcessor = (_schema, _ctx, json3, _params) => {
+  json3.type = "boolean";
 };
-var customProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+var customProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Custom types cannot be represented in JSON Schema");
 };
-var functionProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+var functionProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Function types cannot be represented in JSON Schema");
 };
-var transformProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+var transformProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Transforms cannot be represented in JSON Schema");
 };
-var mapProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+var mapProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Map cannot be represented in JSON Schema");
 };
-var setProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+var setProcessor = (schema, ctx, json3, params) => {
+  handleUnrepresentable(schema, ctx, json3, params, "Set cannot be represented in JSON Schema");
 };
 var arrayProcessor = (schema, ctx, _json, params) => {
-  const json2 = _json;
+  const json3 = _json;
   const def = schema._zod.def;
   const { minimum, maximum } = aggregateChecks(schema);
   if (typeof minimum === "number")
-    json2.minItems = minimum;
+    json3.minItems = minimum;
   if (typeof maximum === "number")
-    json2.maxItems = maximum;
-  json2.type = "array";
-  json2.items = processSchema(def.element, ctx, {
+    json3.maxItems = maximum;
+  json3.type = "array";
+  json3.items = processSchema(def.element, ctx, {
     ...params,
     path: [...params.path, "items"]
   });
@@ -16894,17 +17237,17 @@ function inputOptin(schema) {
   return schema._zod.optin;
 }
 var objectProcessor = (schema, ctx, _json, params) => {
-  const json2 = _json;
+  const json3 = _json;
   const def = schema._zod.def;
   const shape = def.shape;
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
-  json2.type = "object";
-  json2.properties = {};
+  json3.type = "object";
+  json3.properties = {};
   for (const key in shape) {
-    assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+    assignProp(json3.properties, key, processSchema(shape[key], ctx, {
       ...params,
       path: [...params.path, "properties", key]
     }));
@@ -16917,21 +17260,21 @@ var objectProcessor = (schema, ctx, _json, params) => {
     }
   }
   if (requiredKeys.length > 0) {
-    json2.required = requiredKeys;
+    json3.required = requiredKeys;
   }
   if (def.catchall?._zod.def.type === "never") {
-    json2.additionalProperties = false;
+    json3.additionalProperties = false;
   } else if (!def.catchall) {
     if (ctx.io === "output")
-      json2.additionalProperties = false;
+      json3.additionalProperties = false;
   } else if (def.catchall) {
-    json2.additionalProperties = processSchema(def.catchall, ctx, {
+    json3.additionalProperties = processSchema(def.catchall, ctx, {
       ...params,
       path: [...params.path, "additionalProperties"]
     });
   }
 };
-var unionProcessor = (schema, ctx, json2, params) => {
+var unionProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
   const options = def.options.map((x, i) => processSchema(x, ctx, {
@@ -16939,12 +17282,12 @@ var unionProcessor = (schema, ctx, json2, params) => {
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
-    json2.oneOf = options;
+    json3.oneOf = options;
   } else {
-    json2.anyOf = options;
+    json3.anyOf = options;
   }
 };
-var intersectionProcessor = (schema, ctx, json2, params) => {
+var intersectionProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   const a = processSchema(def.left, ctx, {
     ...params,
@@ -16959,13 +17302,13 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
     ...isSimpleIntersection(a) ? a.allOf : [a],
     ...isSimpleIntersection(b) ? b.allOf : [b]
   ];
-  json2.allOf = allOf;
+  json3.allOf = allOf;
   ctx.intersections.push(allOf);
 };
 var tupleProcessor = (schema, ctx, _json, params) => {
-  const json2 = _json;
+  const json3 = _json;
   const def = schema._zod.def;
-  json2.type = "array";
+  json3.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
   const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
@@ -16987,70 +17330,70 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   const maxItems = def.items.length;
   const isClosed = !def.rest;
   if (ctx.target === "draft-2020-12") {
-    json2.prefixItems = prefixItems;
+    json3.prefixItems = prefixItems;
     if (isClosed) {
-      json2.items = false;
+      json3.items = false;
     } else if (rest) {
-      json2.items = rest;
+      json3.items = rest;
     }
     if (minItems > 0)
-      json2.minItems = minItems;
+      json3.minItems = minItems;
     if (isClosed)
-      json2.maxItems = maxItems;
+      json3.maxItems = maxItems;
   } else if (ctx.target === "openapi-3.0") {
-    json2.items = {
+    json3.items = {
       anyOf: prefixItems
     };
     if (rest) {
-      json2.items.anyOf.push(rest);
+      json3.items.anyOf.push(rest);
     }
     if (minItems > 0)
-      json2.minItems = minItems;
+      json3.minItems = minItems;
     if (isClosed)
-      json2.maxItems = maxItems;
+      json3.maxItems = maxItems;
   } else {
-    json2.items = prefixItems;
+    json3.items = prefixItems;
     if (isClosed) {
-      json2.additionalItems = false;
+      json3.additionalItems = false;
     } else if (rest) {
-      json2.additionalItems = rest;
+      json3.additionalItems = rest;
     }
     if (minItems > 0)
-      json2.minItems = minItems;
+      json3.minItems = minItems;
     if (isClosed)
-      json2.maxItems = maxItems;
+      json3.maxItems = maxItems;
   }
   const { minimum, maximum } = aggregateChecks(schema);
   if (typeof minimum === "number")
-    json2.minItems = minimum;
+    json3.minItems = minimum;
   if (typeof maximum === "number")
-    json2.maxItems = maximum;
+    json3.maxItems = maximum;
 };
-function stringifyKeyNames(bySchema, json2, visited) {
-  if (json2.$ref) {
-    if (visited.has(json2))
-      return json2;
-    visited.add(json2);
-    const def = bySchema.get(json2)?.def;
+function stringifyKeyNames(bySchema, json3, visited) {
+  if (json3.$ref) {
+    if (visited.has(json3))
+      return json3;
+    visited.add(json3);
+    const def = bySchema.get(json3)?.def;
     if (!def)
-      return json2;
+      return json3;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json2 : inlined;
+    return inlined === def ? json3 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json2[keyword];
+    const branches = json3[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
     if (mapped.some((branch, i) => branch !== branches[i]))
-      json2 = { ...json2, [keyword]: mapped };
+      json3 = { ...json3, [keyword]: mapped };
   }
-  const types = Array.isArray(json2.type) ? json2.type : [json2.type];
+  const types = Array.isArray(json3.type) ? json3.type : [json3.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
+  const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
-    return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+    return json3;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json3;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -17090,9 +17433,9 @@ function rewriteKeyNames(ctx) {
   }
 }
 var recordProcessor = (schema, ctx, _json, params) => {
-  const json2 = _json;
+  const json3 = _json;
   const def = schema._zod.def;
-  json2.type = "object";
+  json3.type = "object";
   const keyType = def.keyType;
   const patterns = aggregateChecks(keyType).patterns;
   if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -17100,13 +17443,13 @@ var recordProcessor = (schema, ctx, _json, params) => {
       ...params,
       path: [...params.path, "patternProperties", "*"]
     });
-    json2.patternProperties = {};
+    json3.patternProperties = {};
     for (const pattern of patterns) {
-      assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+      assignProp(json3.patternProperties, exactPattern(pattern).source, valueSchema);
     }
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-      json2.propertyNames = processSchema(def.keyType, ctx, {
+      json3.propertyNames = processSchema(def.keyType, ctx, {
         ...params,
         path: [...params.path, "propertyNames"]
       });
@@ -17118,7 +17461,7 @@ var recordProcessor = (schema, ctx, _json, params) => {
       }
       pending.push(schema);
     }
-    json2.additionalProperties = processSchema(def.valueType, ctx, {
+    json3.additionalProperties = processSchema(def.valueType, ctx, {
       ...params,
       path: [...params.path, "additionalProperties"]
     });
@@ -17128,19 +17471,19 @@ var recordProcessor = (schema, ctx, _json, params) => {
   if (keyValues && !def.partial && !omittableOnInput) {
     const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
     if (validKeyValues.length > 0) {
-      json2.required = validKeyValues.map(String);
+      json3.required = validKeyValues.map(String);
     }
   }
 };
-var nullableProcessor = (schema, ctx, json2, params) => {
+var nullableProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   const inner = processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
     seen.ref = def.innerType;
-    json2.nullable = true;
+    json3.nullable = true;
   } else {
-    json2.anyOf = [inner, { type: "null" }];
+    json3.anyOf = [inner, { type: "null" }];
   }
 };
 var nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -17150,7 +17493,7 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json3, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -17160,30 +17503,30 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json3, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var defaultProcessor = (schema, ctx, json2, params) => {
+var defaultProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
   if (value !== UNREPRESENTABLE_DEFAULT)
-    json2.default = value;
+    json3.default = value;
 };
-var prefaultProcessor = (schema, ctx, json2, params) => {
+var prefaultProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
   if (value !== UNREPRESENTABLE_DEFAULT)
-    json2._prefault = value;
+    json3._prefault = value;
 };
-var catchProcessor = (schema, ctx, json2, params) => {
+var catchProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
@@ -17192,10 +17535,10 @@ var catchProcessor = (schema, ctx, json2, params) => {
   try {
     catchValue = def.catchValue(void 0);
   } catch {
-    handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+    handleUnrepresentable(schema, ctx, json3, params, "Dynamic catch values are not supported in JSON Schema");
     return;
   }
-  json2.default = catchValue;
+  json3.default = catchValue;
 };
 var pipeProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
@@ -17205,12 +17548,12 @@ var pipeProcessor = (schema, ctx, _json, params) => {
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
-var readonlyProcessor = (schema, ctx, json2, params) => {
+var readonlyProcessor = (schema, ctx, json3, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  json2.readOnly = true;
+  json3.readOnly = true;
 };
 var promiseProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
@@ -17511,7 +17854,7 @@ __export(schemas_exports2, {
   invertCodec: () => invertCodec,
   ipv4: () => ipv42,
   ipv6: () => ipv62,
-  json: () => json,
+  json: () => json2,
   jwt: () => jwt,
   keyof: () => keyof,
   ksuid: () => ksuid2,
@@ -17852,7 +18195,7 @@ var _ZodString = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodString.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json3, params) => stringProcessor(inst, ctx, json3, params);
   },
   /* @__PURE__ */ util_exports.derived({
     format: (inst) => aggregateChecks(inst).format ?? null,
@@ -18211,7 +18554,7 @@ var ZodNumber = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodNumber.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json3, params) => numberProcessor(inst, ctx, json3, params);
     inst.isFinite = true;
   },
   /* @__PURE__ */ util_exports.derived({
@@ -18301,7 +18644,7 @@ function uint32(params) {
 var ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
   $ZodBoolean.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => booleanProcessor(inst, ctx, json3, params);
 });
 function boolean2(params) {
   return _boolean(ZodBoolean, params);
@@ -18311,7 +18654,7 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodBigInt.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json3, params) => bigintProcessor(inst, ctx, json3, params);
   },
   /* @__PURE__ */ util_exports.derived({
     minValue: (inst) => aggregateChecks(inst).minimum ?? null,
@@ -18369,7 +18712,7 @@ function uint64(params) {
 var ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
   $ZodSymbol.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => symbolProcessor(inst, ctx, json3, params);
 });
 function symbol(params) {
   return _symbol(ZodSymbol, params);
@@ -18377,7 +18720,7 @@ function symbol(params) {
 var ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
   $ZodUndefined.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => undefinedProcessor(inst, ctx, json3, params);
 });
 function _undefined3(params) {
   return _undefined2(ZodUndefined, params);
@@ -18385,7 +18728,7 @@ function _undefined3(params) {
 var ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
   $ZodNull.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => nullProcessor(inst, ctx, json3, params);
 });
 function _null3(params) {
   return _null2(ZodNull, params);
@@ -18393,7 +18736,7 @@ function _null3(params) {
 var ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
   $ZodAny.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => anyProcessor(inst, ctx, json3, params);
 });
 function any() {
   return _any(ZodAny);
@@ -18401,7 +18744,7 @@ function any() {
 var ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
   $ZodUnknown.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => unknownProcessor(inst, ctx, json3, params);
 });
 function unknown() {
   return _unknown(ZodUnknown);
@@ -18409,7 +18752,7 @@ function unknown() {
 var ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
   $ZodNever.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => neverProcessor(inst, ctx, json3, params);
 });
 function never(params) {
   return _never(ZodNever, params);
@@ -18417,7 +18760,7 @@ function never(params) {
 var ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
   $ZodVoid.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => voidProcessor(inst, ctx, json3, params);
 });
 function _void2(params) {
   return _void(ZodVoid, params);
@@ -18427,7 +18770,7 @@ var ZodDate = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json3, params) => dateProcessor(inst, ctx, json3, params);
     inst.min = (value, params) => inst.check(_gte(value, params));
     inst.max = (value, params) => inst.check(_lte(value, params));
   },
@@ -18449,7 +18792,7 @@ var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodArray.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => arrayProcessor(inst, ctx, json3, params);
   inst.element = def.element;
 }, {
   min(n, params) {
@@ -18479,7 +18822,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => objectProcessor(inst, ctx, json3, params);
   util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
 }, {
   keyof() {
@@ -18552,7 +18895,7 @@ function looseObject(shape, params) {
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
   inst.options = def.options;
 });
 function union(options, params) {
@@ -18565,7 +18908,7 @@ function union(options, params) {
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodXor.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
   inst.options = def.options;
 });
 function xor(options, params) {
@@ -18591,7 +18934,7 @@ function discriminatedUnion(discriminator, options, params) {
 var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
   $ZodIntersection.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => intersectionProcessor(inst, ctx, json3, params);
 });
 function intersection(left, right) {
   return new ZodIntersection({
@@ -18604,7 +18947,7 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTuple.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => tupleProcessor(inst, ctx, json3, params);
 }, {
   rest(rest) {
     return this.clone({
@@ -18637,7 +18980,7 @@ var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodRecord.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => recordProcessor(inst, ctx, json3, params);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
@@ -18679,7 +19022,7 @@ var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodMap.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => mapProcessor(inst, ctx, json3, params);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
   inst.min = (...args) => inst.check(_minSize(...args));
@@ -18699,7 +19042,7 @@ var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => setProcessor(inst, ctx, json3, params);
   inst.min = (...args) => inst.check(_minSize(...args));
   inst.nonempty = (params) => inst.check(_minSize(1, params));
   inst.max = (...args) => inst.check(_maxSize(...args));
@@ -18715,7 +19058,7 @@ function set(valueType, params) {
 var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => enumProcessor(inst, ctx, json3, params);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
@@ -18768,7 +19111,7 @@ function nativeEnum(entries, params) {
 var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
   $ZodLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => literalProcessor(inst, ctx, json3, params);
   inst.values = new Set(def.values);
   Object.defineProperty(inst, "value", {
     get() {
@@ -18789,7 +19132,7 @@ function literal(value, params) {
 var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => fileProcessor(inst, ctx, json3, params);
   inst.min = (size, params) => inst.check(_minSize(size, params));
   inst.max = (size, params) => inst.check(_maxSize(size, params));
   inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
@@ -18801,7 +19144,7 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => transformProcessor(inst, ctx, json3, params);
   inst._zod.parse = (payload, _ctx) => {
     if (_ctx.direction === "backward") {
       throw new $ZodEncodeError(inst.constructor.name);
@@ -18840,7 +19183,7 @@ function transform(fn) {
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   $ZodOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function optional(innerType) {
@@ -18852,7 +19195,7 @@ function optional(innerType) {
 var ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
   $ZodExactOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function exactOptional(innerType) {
@@ -18864,7 +19207,7 @@ function exactOptional(innerType) {
 var ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
   $ZodNullable.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => nullableProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nullable(innerType) {
@@ -18879,7 +19222,7 @@ function nullish2(innerType) {
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => defaultProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeDefault = inst.unwrap;
 });
@@ -18895,7 +19238,7 @@ function _default2(innerType, defaultValue) {
 var ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
   $ZodPrefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => prefaultProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function prefault(innerType, defaultValue) {
@@ -18910,7 +19253,7 @@ function prefault(innerType, defaultValue) {
 var ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
   $ZodNonOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => nonoptionalProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nonoptional(innerType, params) {
@@ -18923,7 +19266,7 @@ function nonoptional(innerType, params) {
 var ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
   $ZodSuccess.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => successProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function success(innerType) {
@@ -18935,7 +19278,7 @@ function success(innerType) {
 var ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
   $ZodCatch.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => catchProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeCatch = inst.unwrap;
 });
@@ -18949,7 +19292,7 @@ function _catch2(innerType, catchValue) {
 var ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
   $ZodNaN.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => nanProcessor(inst, ctx, json3, params);
 });
 function nan(params) {
   return _nan(ZodNaN, params);
@@ -18957,7 +19300,7 @@ function nan(params) {
 var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   $ZodPipe.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => pipeProcessor(inst, ctx, json3, params);
   inst.in = def.in;
   inst.out = def.out;
 });
@@ -18999,7 +19342,7 @@ var ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) =>
 var ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
   $ZodReadonly.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => readonlyProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function readonly(innerType) {
@@ -19011,7 +19354,7 @@ function readonly(innerType) {
 var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
   $ZodTemplateLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => templateLiteralProcessor(inst, ctx, json3, params);
 });
 function templateLiteral(parts, params) {
   return new ZodTemplateLiteral({
@@ -19023,7 +19366,7 @@ function templateLiteral(parts, params) {
 var ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
   $ZodLazy.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => lazyProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.getter();
 });
 function lazy(getter) {
@@ -19035,7 +19378,7 @@ function lazy(getter) {
 var ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
   $ZodPromise.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => promiseProcessor(inst, ctx, json3, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function promise(innerType) {
@@ -19047,7 +19390,7 @@ function promise(innerType) {
 var ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
   $ZodFunction.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => functionProcessor(inst, ctx, json3, params);
 });
 function _function(params) {
   return new ZodFunction({
@@ -19059,7 +19402,7 @@ function _function(params) {
 var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json3, params) => customProcessor(inst, ctx, json3, params);
 });
 function check(fn) {
   const ch = new $ZodCheck({
@@ -19114,7 +19457,7 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json(params) {
+function json2(params) {
   const jsonSchema = lazy(() => {
     return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
@@ -20368,6 +20711,146 @@ function evaluateGates(report, gates) {
   return { exitCode: reasons.length ? EXIT.GATE_FAILED : EXIT.OK, reasons };
 }
 
+// cli/markdown-terminal.ts
+var OPEN = "";
+var CLOSE = "";
+var PROTECTED = /\uE000(\d+)\uE001/g;
+var NAMED_ENTITIES = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  rarr: "→",
+  larr: "←",
+  times: "×",
+  middot: "·",
+  zwj: "‍",
+  zwnj: ""
+};
+var ZERO_WIDTH_SPACES = /[\u200B\u2060\uFEFF]/g;
+function decodeEntities(text) {
+  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);/g, (whole, name2) => {
+    if (name2[0] === "#") {
+      const code = name2[1] === "x" || name2[1] === "X" ? Number.parseInt(name2.slice(2), 16) : Number(name2.slice(1));
+      return code > 0 && code <= 1114111 ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[name2] ?? whole;
+  });
+}
+function inlineToText(text) {
+  const kept = [];
+  const protect = (s) => `${OPEN}${kept.push(s) - 1}${CLOSE}`;
+  let out = text.replace(
+    /\\([!-/:-@[-`{-~])|(`+)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g,
+    (_, escaped, _ticks, code) => protect(escaped ?? (/^ .* $/.test(code) && code.trim() !== "" ? code.slice(1, -1) : code))
+  ).replace(/<((?:https?|mailto):[^>\s]+)>/g, (_, url2) => protect(url2)).replace(
+    /!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g,
+    (_, label, url2) => label.trim() === "" || label === url2 ? url2 : `${label} (${url2})`
+  ).replace(/<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?\/?>/g, "").replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, "$1").replace(/__(?=\S)([\s\S]*?\S)__/g, "$1").replace(/~~(?=\S)([\s\S]*?\S)~~/g, "$1").replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, "$1$2").replace(/(^|[^\w_])_(?=\S)([^_]*?\S)_(?![\w_])/g, "$1$2");
+  out = decodeEntities(out);
+  out = out.replace(PROTECTED, (_, i) => kept[Number(i)]);
+  return out.replace(ZERO_WIDTH_SPACES, "");
+}
+function splitRow(line) {
+  let row = line.trim();
+  if (row.startsWith("|")) row = row.slice(1);
+  if (row.endsWith("|") && !row.endsWith("\\|")) row = row.slice(0, -1);
+  const cells = [];
+  let cell = "";
+  for (let i = 0; i < row.length; i++) {
+    if (row[i] === "\\" && row[i + 1] === "|") {
+      cell += "\\|";
+      i++;
+    } else if (row[i] === "|") {
+      cells.push(cell.trim());
+      cell = "";
+    } else cell += row[i];
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+var TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+var isTableLine = (line) => line !== void 0 && /^\s*\|/.test(line);
+function table(lines) {
+  const [header, rule, ...body] = lines.map(splitRow);
+  const right = rule.flatMap((c, i) => /^-+:$|^:-+:$/.test(c.replace(/\s/g, "")) ? [i] : []);
+  return renderTable(
+    header.map(inlineToText),
+    body.map((r) => r.map(inlineToText)),
+    { right }
+  );
+}
+function markdownToTerminal(markdown) {
+  const lines = markdown.replace(/\r\n?/g, "\n").split("\n");
+  const out = [];
+  let fence = null;
+  let inComment = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (fence !== null) {
+      const close = /^\s*(`{3,}|~{3,})\s*$/.exec(line);
+      if (close && close[1][0] === fence[0] && close[1].length >= fence.length) fence = null;
+      else out.push(`    ${line}`);
+      continue;
+    }
+    if (inComment) {
+      if (line.includes("-->")) inComment = false;
+      continue;
+    }
+    const open2 = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (open2) {
+      fence = open2[1];
+      continue;
+    }
+    const withoutComments = line.replace(/<!--[\s\S]*?-->/g, "");
+    if (withoutComments.includes("<!--")) {
+      inComment = true;
+      const before = withoutComments.slice(0, withoutComments.indexOf("<!--"));
+      if (before.trim()) out.push(inlineToText(before).trimEnd());
+      continue;
+    }
+    if (withoutComments !== line && withoutComments.trim() === "") continue;
+    const text2 = withoutComments;
+    if (isTableLine(text2) && lines[i + 1] !== void 0 && TABLE_RULE.test(lines[i + 1])) {
+      const rows = [text2, lines[i + 1]];
+      i += 2;
+      while (isTableLine(lines[i])) rows.push(lines[i++]);
+      i--;
+      out.push(table(rows));
+      continue;
+    }
+    if (/^\s*<\/?(details|summary|div|p|br|hr)\b[^>]*>\s*$/i.test(text2)) continue;
+    const heading = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(text2);
+    if (heading) {
+      out.push(inlineToText(heading[1]));
+      continue;
+    }
+    if (/^\s{0,3}([-*_])(\s*\1){2,}\s*$/.test(text2)) {
+      out.push("-".repeat(40));
+      continue;
+    }
+    const quote = /^\s{0,3}>\s?(.*)$/.exec(text2);
+    if (quote) {
+      out.push(`│ ${inlineToText(quote[1])}`.trimEnd());
+      continue;
+    }
+    const item = /^(\s*)[-*+]\s+(.*)$/.exec(text2);
+    if (item) {
+      out.push(`${item[1]}- ${inlineToText(item[2])}`.trimEnd());
+      continue;
+    }
+    out.push(inlineToText(text2.replace(/(?: {2,}|\\)$/, "")).trimEnd());
+  }
+  const text = out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  return `${text}
+`;
+}
+
 // cli/progress.ts
 var PLAIN_STEP_PERCENT = 10;
 var BAR_WIDTH = 30;
@@ -20479,20 +20962,28 @@ function gitContext(f, ci) {
     pr_number: positiveInt(f.pr, "pr") ?? ci.prNumber
   };
 }
-function idsRequest(f, ci) {
+async function idsRequest(ctx, f, ci) {
   if (f.root) throw usage("--root goes with -c <evalforge.yaml>");
-  const project = required(f.project, "project");
+  required(f.project, "project");
   if (!f.dataset && !f.endpoint)
-    throw usage("give -c <evalforge.yaml>, or --dataset <id> and --endpoint <id>");
-  const dataset = required(f.dataset, "dataset");
-  const endpoint = required(f.endpoint, "endpoint");
+    throw usage("give -c <evalforge.yaml>, or --dataset <name|id> and --endpoint <name|id>");
+  required(f.dataset, "dataset");
+  required(f.endpoint, "endpoint");
+  positiveInt(f["dataset-version"], "dataset-version");
+  positiveInt(f.repetitions, "repetitions");
+  positiveNumber(f.budget, "budget");
+  positiveInt(f.pr, "pr");
+  const project = await resolveProject(ctx, f.project);
+  const dataset = await resolveDataset(ctx, f.dataset, project);
+  const endpoint = await resolveEndpoint(ctx, f.endpoint, project);
+  const baseline = f.baseline && await resolveRun(ctx, f.baseline, { projectId: project, flag: "--baseline" });
   const body = dropUndefined({
     project_id: project,
     dataset_id: dataset,
     endpoint_id: endpoint,
     dataset_version: positiveInt(f["dataset-version"], "dataset-version"),
     judges: list(f.judges),
-    baseline_run_id: f.baseline,
+    baseline_run_id: baseline,
     repetitions: positiveInt(f.repetitions, "repetitions"),
     budget_usd: positiveNumber(f.budget, "budget"),
     cache: f.cache,
@@ -20501,11 +20992,13 @@ function idsRequest(f, ci) {
   });
   return { path: "/api/eval/run", body, keyScope: `${project}:${dataset}:${endpoint}` };
 }
-function configRequest(ctx, f, ci) {
+async function configRequest(ctx, f, ci) {
   for (const flag of CONFIG_OWNED_FLAGS) {
     if (f[flag] !== void 0) throw usage(`--${flag} does not go with -c: ${f.config} says it`);
   }
-  const project = required(f.project, "project");
+  required(f.project, "project");
+  positiveNumber(f.budget, "budget");
+  positiveInt(f.pr, "pr");
   const checked = readConfigFile(f.config, { root: f.root });
   if (!checked.config) {
     for (const issue2 of checked.issues) ctx.stderr.write(`${formatIssue(f.config, issue2)}
@@ -20515,13 +21008,15 @@ function configRequest(ctx, f, ci) {
   }
   if (checked.configPath === null)
     throw usage(`${f.config} is not under the repository root ${checked.root} (--root)`);
+  const project = await resolveProject(ctx, f.project);
+  const baseline = f.baseline && await resolveRun(ctx, f.baseline, { projectId: project, flag: "--baseline" });
   const body = dropUndefined({
     project_id: project,
     config: checked.config,
     config_path: checked.configPath,
     files: Object.keys(checked.files).length ? checked.files : void 0,
     trigger_type: ci.inCi ? "ci" : "manual",
-    baseline_run_id: f.baseline,
+    baseline_run_id: baseline,
     budget_usd: positiveNumber(f.budget, "budget"),
     ...gitContext(f, ci)
   });
@@ -20569,7 +21064,8 @@ async function runCommand(ctx, f) {
   const timeoutS = positiveNumber(f.timeout, "timeout") ?? DEFAULT_WAIT_TIMEOUT_S;
   const pollMs = (positiveNumber(f["poll-interval"], "poll-interval") ?? DEFAULT_POLL_INTERVAL_MS / 1e3) * 1e3;
   const ci = readCiContext(ctx.env);
-  const start = f.config ? configRequest(ctx, { ...f, config: f.config }, ci) : idsRequest(f, ci);
+  if (f.markdown && ctx.json) throw usage("--json and --markdown do not go together");
+  const start = f.config ? await configRequest(ctx, { ...f, config: f.config }, ci) : await idsRequest(ctx, f, ci);
   const key = f["idempotency-key"] ?? boundedKey(
     ci.idempotencySeed ? `${ci.idempotencySeed}:${start.keyScope}:${requestDigest(start.body)}` : `cli:${crypto3.randomUUID()}`
   );
@@ -20601,7 +21097,7 @@ async function runCommand(ctx, f) {
       exit_code: gate.exitCode
     });
   } else {
-    print(ctx, markdown);
+    print(ctx, f.markdown ? markdown : markdownToTerminal(markdown));
     for (const r of gate.reasons) note(ctx, r);
   }
   return gate.exitCode;
@@ -20647,9 +21143,16 @@ function dropUndefined(o) {
 }
 
 // cli/commands/runs.ts
-async function runsShow(ctx, args) {
-  if (args.length !== 1) throw usage("usage: evalforge runs show <run-id>");
-  const runId = args[0];
+async function resolveRuns(ctx, refs, f) {
+  const projectId = f.project ? await resolveProject(ctx, f.project) : void 0;
+  const ids = [];
+  for (const ref of refs) ids.push(await resolveRun(ctx, ref, { projectId }));
+  return ids;
+}
+async function runsShow(ctx, args, f = {}) {
+  if (args.length !== 1) throw usage("usage: evalforge runs show <run> [--json | --markdown]");
+  if (ctx.json && f.markdown) throw usage("--json and --markdown do not go together");
+  const [runId] = await resolveRuns(ctx, args, f);
   if (ctx.json) {
     printJson(ctx, await ctx.api.get(`/api/eval/runs/${encodeURIComponent(runId)}`));
     return EXIT.OK;
@@ -20657,14 +21160,18 @@ async function runsShow(ctx, args) {
   const report = await fetchRunReport(ctx, runId);
   const { run } = report;
   if (!isFinalRunStatus(run.status)) print(ctx, `run ${run.id} is ${run.status}: ${report.url}`);
-  else print(ctx, report.markdown);
+  else print(ctx, f.markdown ? report.markdown : markdownToTerminal(report.markdown));
   return EXIT.OK;
 }
-async function runsCompare(ctx, args) {
-  if (args.length !== 2) throw usage("usage: evalforge runs compare <run-id> <run-id>");
-  let comparison;
+var MAX_COMPARED_PAIRS = 5e3;
+var COMPARE_PAGE = 500;
+var DEFAULT_TOP_SAMPLES = 5;
+var INPUT_CHARS = 60;
+async function fetchComparison(ctx, ids, page) {
   try {
-    comparison = await ctx.api.get("/api/eval/compare", { query: { run_ids: args.join(",") } });
+    return await ctx.api.get("/api/eval/compare", {
+      query: { run_ids: ids.join(","), ...page }
+    });
   } catch (err) {
     if (isMissingRoute(err)) {
       throw new CliError(
@@ -20674,8 +21181,129 @@ async function runsCompare(ctx, args) {
     }
     throw err;
   }
-  printJson(ctx, comparison);
+}
+async function runsCompare(ctx, args, f = {}) {
+  if (args.length !== 2) throw usage("usage: evalforge runs compare <baseline-run> <candidate-run>");
+  const top = f.samples === void 0 ? DEFAULT_TOP_SAMPLES : Number(f.samples);
+  if (!Number.isInteger(top) || top < 0)
+    throw usage(`--samples must be a whole number, not "${f.samples}"`);
+  const ids = await resolveRuns(ctx, args, f);
+  if (ctx.json) {
+    printJson(ctx, await fetchComparison(ctx, ids, {}));
+    return EXIT.OK;
+  }
+  const first = await fetchComparison(ctx, ids, { limit: COMPARE_PAGE });
+  const pairs = [...first.samples.items];
+  while (pairs.length < first.samples.total && pairs.length < MAX_COMPARED_PAIRS && pairs[pairs.length - 1]?.changed) {
+    const next = await fetchComparison(ctx, ids, { offset: pairs.length, limit: COMPARE_PAGE });
+    if (next.samples.items.length === 0) break;
+    pairs.push(...next.samples.items);
+  }
+  print(ctx, comparisonText(first, pairs, { baselineId: ids[0], candidateId: ids[1], top }));
   return EXIT.OK;
+}
+var num = (n, digits = 3) => n == null ? "-" : n.toFixed(digits);
+var signed = (n) => n == null ? "-" : `${n > 0 ? "+" : ""}${n.toFixed(3)}`;
+var pValue = (p) => p == null ? "-" : p < 1e-3 ? "<0.001" : p.toFixed(3);
+var VERDICTS = {
+  regression: "REGRESSION",
+  improvement: "improvement",
+  no_change: "no change",
+  inconclusive: "inconclusive"
+};
+function countChanges(pairs) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const pair of pairs) {
+    for (const [judge, c] of Object.entries(pair.candidate.scores)) {
+      const b = pair.baseline.scores[judge];
+      if (!b) continue;
+      const row = counts.get(judge) ?? { regressed: 0, improved: 0 };
+      if (b.passed && !c.passed) row.regressed++;
+      else if (!b.passed && c.passed) row.improved++;
+      counts.set(judge, row);
+    }
+  }
+  return counts;
+}
+function comparisonText(comparison, pairs, opts) {
+  const counts = countChanges(pairs);
+  const complete = pairs.length >= comparison.samples.total || !pairs[pairs.length - 1]?.changed;
+  const lines = [
+    `baseline  ${opts.baselineId}`,
+    `candidate ${opts.candidateId}`,
+    `${comparison.paired ? "paired on sample keys" : "unpaired (different dataset versions)"}, Holm-corrected, alpha ${comparison.alpha}; ${comparison.samples.total} sample pairs`,
+    ""
+  ];
+  if (comparison.judges.length === 0) lines.push("no judge scored both runs: nothing to compare");
+  else {
+    const rows = comparison.judges.map((j) => {
+      const c = counts.get(j.judge_type);
+      return [
+        j.judge_type,
+        num(j.baseline_mean),
+        num(j.current_mean),
+        signed(j.delta),
+        pValue(j.adjusted_p_value ?? j.p_value),
+        String(j.n),
+        c ? `${c.regressed} / ${c.improved}` : "-",
+        VERDICTS[j.verdict] ?? j.verdict
+      ];
+    });
+    lines.push(
+      renderTable(
+        ["JUDGE", "BASELINE", "CANDIDATE", "Δ", "p (Holm)", "N", "REGRESSED / IMPROVED", "VERDICT"],
+        rows,
+        { right: [1, 2, 3, 4, 5] }
+      )
+    );
+    const regressed = comparison.judges.filter((j) => j.verdict === "regression");
+    const improved = comparison.judges.filter((j) => j.verdict === "improvement");
+    lines.push(
+      "",
+      `${regressed.length} judge${regressed.length === 1 ? "" : "s"} regressed, ${improved.length} improved` + (complete ? "" : ` (sample counts over the first ${pairs.length} pairs)`)
+    );
+    for (const j of regressed) lines.push(`  ${j.judge_type}: ${j.reason}`);
+  }
+  const worst = worstSamples(pairs).slice(0, opts.top);
+  if (worst.length) {
+    lines.push(
+      "",
+      "most regressed samples:",
+      renderTable(
+        ["SAMPLE", "JUDGE", "BASELINE", "CANDIDATE", "INPUT"],
+        worst.map((w) => [
+          w.pair.repetition > 1 ? `${w.pair.sample_key} #${w.pair.repetition}` : w.pair.sample_key,
+          w.judge,
+          num(w.baseline),
+          num(w.candidate),
+          oneLine2(w.pair.input_text, INPUT_CHARS)
+        ]),
+        { right: [2, 3] }
+      )
+    );
+  }
+  lines.push(
+    "",
+    `(full data: evalforge runs compare ${shortId(opts.baselineId)} ${shortId(opts.candidateId)} --json)`
+  );
+  return lines.join("\n");
+}
+function worstSamples(pairs) {
+  const drops = [];
+  for (const pair of pairs) {
+    if (!pair.changed) continue;
+    for (const [judge, c] of Object.entries(pair.candidate.scores)) {
+      const b = pair.baseline.scores[judge];
+      if (!b?.passed || c.passed) continue;
+      const drop = b.score != null && c.score != null ? b.score - c.score : 1;
+      drops.push({ pair, judge, baseline: b.score, candidate: c.score, drop });
+    }
+  }
+  return drops.sort((a, b) => b.drop - a.drop);
+}
+function oneLine2(text, max) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 // cli/commands/validate.ts
@@ -20702,13 +21330,24 @@ async function validateCommand(ctx, args, f) {
 var USAGE = `evalforge — run and inspect EvalForge evals from a terminal or CI
 
 Usage:
-  evalforge run --project <id> -c evalforge.yaml [options]
-  evalforge run --project <id> --dataset <id> --endpoint <id> [options]
+  evalforge run --project <p> -c evalforge.yaml [options]
+  evalforge run --project <p> --dataset <d> --endpoint <e> [options]
   evalforge validate [-c evalforge.yaml] [--json]
-  evalforge comment --run <run-id> [--repo <owner/name>] [--pr <n>]
-  evalforge runs show <run-id> [--json]
-  evalforge runs compare <run-id> <run-id> [--json]
-  evalforge datasets upload <file> --dataset <id> [--format csv|json|jsonl] [--mode append|replace]
+  evalforge comment --run <run> [--repo <owner/name>] [--pr <n>]
+  evalforge projects list [--wide] [--json]
+  evalforge datasets list [--project <p>] [--archived] [--wide] [--json]
+  evalforge endpoints list --project <p> [--archived] [--wide] [--json]
+  evalforge runs list [--project <p>] [--status <s>] [--branch <b>] [--limit <n>] [--wide] [--json]
+  evalforge runs show <run> [--project <p>] [--json | --markdown]
+  evalforge runs compare <baseline-run> <candidate-run> [--project <p>] [--samples <n>] [--json]
+  evalforge datasets upload <file> --dataset <d> [--project <p>] [--format csv|json|jsonl]
+                           [--mode append|replace]
+
+Names or ids: a project (<p>) is its id or its name; a dataset (<d>) or endpoint (<e>) is its id, or its
+  name within --project (an endpoint also by model name when none is named so); a run (<run>, --baseline)
+  is its id, the start of its id as "runs list" shows it, or a branch (that branch's latest run). An
+  unknown or ambiguous name is a usage error that lists the candidates. The start of an id also works for
+  projects, datasets and endpoints.
 
 run options:
   -c, --config <file>      run the eval this evalforge.yaml describes (prompts, endpoint, dataset, judges,
@@ -20720,11 +21359,12 @@ run options:
                            (default: guardrail — a failed blocking guardrail fails the job)
   --timeout <seconds>      with --wait: give up after this long (default 3600) and cancel the run
   --no-cancel-on-timeout   with --wait: let the run go on after --timeout
-  --dataset <id> --endpoint <id>
+  --dataset <d> --endpoint <e>
                            a run of a project dataset on a project endpoint (instead of -c)
   --dataset-version <n>    pin a dataset version (default: latest)
   --judges <a,b>           judges to run (default: the project's enabled guardrails)
-  --baseline <run-id>      compare with this run (default: the base branch's latest run)
+  --baseline <run>         compare with this run (default: the base branch's latest run)
+  --markdown               with --wait: print the report as Markdown (default: plain text)
   --repetitions <n>  --budget <usd>  --cache
   --sha <sha> --branch <name> --base-branch <name> --pr <n>
                            git context; read from GitHub Actions' environment when omitted
@@ -20734,6 +21374,16 @@ run options:
 validate: checks an evalforge.yaml without a server (the schema, and that its dataset file exists under
   the root, is UTF-8 and under the size limit); prints "<file>: <path>: <message>" per problem.
   -c, --config <file>      the file (default evalforge.yaml)   --root <dir>  as for run
+
+lists: aligned tables (ids shortened to 8 characters; -w, --wide shows them whole, and more columns);
+  --json prints { items, total }. runs list: newest first, --limit (-n) runs (default 20), --status
+  pending|running|completed|failed|cancelled|budget_exceeded. --archived includes archived datasets
+  and endpoints.
+
+runs show: the finished run's report as plain text (--markdown: as the Markdown the step summary gets).
+runs compare: per judge baseline and candidate mean score, Δ, Holm-adjusted p, how many samples went
+  pass→fail / fail→pass, verdict; then the --samples most regressed samples (default 5). --json: the
+  API's comparison as it is.
 
 comment: posts the run's report on the pull request as one comment, edited in place on later calls.
   Needs GITHUB_TOKEN (pull-requests: write); talks to GITHUB_API_URL (default https://api.github.com).
@@ -20786,7 +21436,8 @@ var RUN_OPTIONS = {
   "fail-on": { type: "string", multiple: true },
   timeout: { type: "string" },
   "poll-interval": { type: "string" },
-  "no-cancel-on-timeout": { type: "boolean" }
+  "no-cancel-on-timeout": { type: "boolean" },
+  markdown: { type: "boolean" }
 };
 var VALIDATE_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -20799,9 +21450,35 @@ var COMMENT_OPTIONS = {
 };
 var UPLOAD_OPTIONS = {
   dataset: { type: "string" },
+  project: { type: "string" },
   format: { type: "string" },
   mode: { type: "string" },
   "base-version": { type: "string" }
+};
+var LIST_OPTIONS = {
+  project: { type: "string" },
+  wide: { type: "boolean", short: "w" },
+  archived: { type: "boolean" }
+};
+var RUNS_LIST_OPTIONS = {
+  project: { type: "string" },
+  wide: { type: "boolean", short: "w" },
+  status: { type: "string" },
+  branch: { type: "string" },
+  limit: { type: "string", short: "n" }
+};
+var RUNS_SHOW_OPTIONS = {
+  project: { type: "string" },
+  markdown: { type: "boolean" }
+};
+var RUNS_COMPARE_OPTIONS = {
+  project: { type: "string" },
+  samples: { type: "string" }
+};
+var LISTS = {
+  projects: projectsList,
+  datasets: datasetsList,
+  endpoints: endpointsList
 };
 function parse3(args, options) {
   try {
@@ -20840,11 +21517,28 @@ async function main(argv, io) {
         throw usage("usage: evalforge comment --run <run-id> [--repo owner/name] [--pr n]");
       return await commentCommand(createContext(values, io), values);
     }
-    if (command === "runs" && (sub === "show" || sub === "compare")) {
-      const { values, positionals } = parse3(argv.slice(2), {});
+    if (command === "runs" && sub === "show") {
+      const { values, positionals } = parse3(argv.slice(2), RUNS_SHOW_OPTIONS);
       if (values.help) return help(io);
-      const ctx = createContext(values, io);
-      return sub === "show" ? await runsShow(ctx, positionals) : await runsCompare(ctx, positionals);
+      return await runsShow(createContext(values, io), positionals, values);
+    }
+    if (command === "runs" && sub === "compare") {
+      const { values, positionals } = parse3(argv.slice(2), RUNS_COMPARE_OPTIONS);
+      if (values.help) return help(io);
+      return await runsCompare(createContext(values, io), positionals, values);
+    }
+    if (command === "runs" && (sub === "list" || sub === "ls")) {
+      const { values, positionals } = parse3(argv.slice(2), RUNS_LIST_OPTIONS);
+      if (values.help) return help(io);
+      if (positionals.length) throw usage(`runs list takes no arguments, not "${positionals[0]}"`);
+      return await runsList(createContext(values, io), values);
+    }
+    if (Object.hasOwn(LISTS, command) && (sub === "list" || sub === "ls")) {
+      const { values, positionals } = parse3(argv.slice(2), LIST_OPTIONS);
+      if (values.help) return help(io);
+      if (positionals.length) throw usage(`${command} list takes no arguments, not "${positionals[0]}"`);
+      if (command === "projects" && values.project) throw usage("projects list takes no --project");
+      return await LISTS[command](createContext(values, io), values);
     }
     if (command === "datasets" && sub === "upload") {
       const { values, positionals } = parse3(argv.slice(2), UPLOAD_OPTIONS);

@@ -19,6 +19,9 @@ import { Project } from './project.js';
 export { RUN_STATUSES, type RunStatus };
 export const TRIGGER_TYPES = ['manual', 'ci', 'scheduled', 'api'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
+export const RUN_NAME_MAX = 200;
+export const RUN_LABELS_MAX = 20;
+export const RUN_LABEL_MAX = 50;
 
 @Entity({ name: 'eval_runs' })
 @Index('idx_eval_runs_project_status', ['project_id', 'status'])
@@ -43,6 +46,14 @@ export class EvalRun {
 
   @Column({ type: 'uuid' })
   project_id!: string;
+
+  /** Optional display name (≤ RUN_NAME_MAX). */
+  @Column({ type: 'varchar', length: RUN_NAME_MAX, nullable: true })
+  name!: string | null;
+
+  /** Free labels (≤ RUN_LABELS_MAX of ≤ RUN_LABEL_MAX chars); runs are listed by label (`labels @> [label]`). */
+  @Column({ type: 'jsonb', default: [] })
+  labels!: string[];
 
   @ManyToOne(() => Project, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'project_id', foreignKeyConstraintName: 'fk_eval_runs_project' })

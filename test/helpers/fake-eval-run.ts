@@ -144,6 +144,7 @@ export function createFakeEvalRunActivities(): FakeEvalRunActivities {
   const activities: Activities = {
     describeWorker: notFaked('describeWorker'),
     generateChunk: notFaked('generateChunk'),
+    testEndpoint: notFaked('testEndpoint'),
     // The GitHub event workflow's recorded scenario: a pull request whose base commit runs first.
     async handleGitHubEvent(event) {
       if (event.kind !== 'pull_request') return { kind: 'done', note: `${event.kind} handled` };

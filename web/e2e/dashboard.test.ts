@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalRun } from '../../db/entities/index.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
 import { completeRun } from '../../test/fixtures/runs.js';
+import { headingSkips, seriousViolations, unreachableControls } from './a11y.js';
 import { type Harness, screenshot, startHarness, startRunWorker, TEMPORAL_UI_URL } from './harness.js';
 import {
   addLiveResults,
@@ -15,16 +16,20 @@ import {
   SAMPLES,
   SECRET_IN_CONFIG,
   type Seeded,
+  SINGLE_RUN_PROJECT,
   seedDashboardData,
+  seedSingleRunProject,
   XSS_PAYLOAD,
 } from './seed.js';
 
 let h: Harness;
 let seeded: Seeded;
+let singleRun: Awaited<ReturnType<typeof seedSingleRunProject>>;
 
 beforeAll(async () => {
   h = await startHarness();
   seeded = await seedDashboardData(h.db.dataSource);
+  singleRun = await seedSingleRunProject(h.db.dataSource);
 });
 afterAll(async () => {
   await h?.close();
@@ -92,6 +97,8 @@ describe('dashboard', () => {
     expect(await candidateRow.locator('[data-gate]').getAttribute('data-gate')).toBe('fail');
     expect(await candidateRow.textContent()).toContain('Blocking guardrail failed: pii');
     expect(await candidateRow.textContent()).toContain('PR #42');
+    // What ran on what, never an averaged pass rate.
+    expect(await candidateRow.locator('.run-identity').textContent()).toMatch(/fake-model.* · .+ v\d+/);
     await screenshot(h.page, '02-project');
     await h.page.getByLabel(`Select run ${short(seeded.baseline.id)} to compare`).check();
     await h.page.getByLabel(`Select run ${short(seeded.candidate.id)} to compare`).check();
@@ -135,6 +142,19 @@ describe('dashboard', () => {
     expect(await h.page.getByTestId('heatmap-scope').textContent()).toBe(
       `All ${SAMPLES} results matching the table's filters.`,
     );
+    // The latency card and the histogram read the same numbers.
+    const caption = (await h.page.getByTestId('latency-caption').textContent()) ?? '';
+    const [, p50, p95] = caption.match(/p50 ([\d.]+ m?s) · p95 ([\d.]+ m?s)/) ?? [];
+    expect(p50).toBeTruthy();
+    expect(await h.page.getByTestId('latency-card').textContent()).toBe(`${p50} / ${p95}`);
+    // Every chart says what it draws; the heatmap's legend has a scale.
+    expect(await h.page.locator('.heatmap figcaption').textContent()).toContain('One row per sample');
+    expect(await h.page.locator('.histogram figcaption').textContent()).toContain('milliseconds');
+    expect(await h.page.locator('.heatmap').textContent()).toContain('Score (0 = worst, 1 = best)');
+    expect(await h.page.locator('.heatmap').textContent()).toContain('Judge');
+    // What ran on what, beside the id.
+    expect(await h.page.locator('.run-identity').first().textContent()).toContain('GPT-4o mini');
+    expect(await h.page.title()).toBe(`Run ${short(seeded.candidate.id)} · EvalForge`);
     const csvHref = await h.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(csvHref).toBe(`/api/eval/runs/${seeded.candidate.id}/export?format=csv`);
     const csv = await (await fetch(`${h.baseUrl}${csvHref}`)).text();
@@ -153,6 +173,12 @@ describe('dashboard', () => {
     await filter('passed').selectOption('false');
     await eventually(resultsSummary).toBe('1–10 of 10');
     expect(await resultKeys()).toEqual(['s2', 's5', 's8', 's11', 's14', 's17', 's20', 's23', 's26', 's29']);
+    // The filters are in the URL: a reload (or a shared link) shows the same view.
+    expect(h.page.url()).toContain('judge=similarity');
+    expect(h.page.url()).toContain('passed=false');
+    await h.page.reload();
+    await eventually(resultsSummary).toBe('1–10 of 10');
+    expect(await filter('judge').inputValue()).toBe('similarity');
     await filter('category').fill('account');
     await filter('category').press('Enter');
     // Samples 2, 5, 8, … fail similarity and sample i has category CATEGORIES[i mod 3]: all are "account".
@@ -272,7 +298,56 @@ describe('dashboard', () => {
     const firstUnchanged = changed.indexOf(false);
     expect(firstUnchanged).toBeGreaterThan(0);
     expect(changed.slice(firstUnchanged)).not.toContain(true);
+    // Per judge, never averaged: the candidate's new blocking PII failure is in plain sight.
+    const pii = h.page.locator('table[aria-label="Pass rate and guardrail per judge"] tr[data-judge="pii"]');
+    expect(await pii.textContent()).toContain('blocking failure');
+    expect(await pii.textContent()).toContain('(blocking)');
+    // The XSS sample's output change is a word diff of text, never markup.
+    const xss = samples.locator('tr[data-sample="s3"]');
+    await xss.getByText('Changes from the baseline').click();
+    expect(await xss.locator('.diff ins').first().textContent()).toContain('<img src=x');
+    expect(await xss.locator('.diff del').count()).toBeGreaterThan(0);
+    expect(await samples.locator('img, tbody script').count()).toBe(0);
+    expect(await h.page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    // Per-sample score changes, with the pass → fail flip called out.
+    expect(await samples.locator('tr[data-sample="s7"] .score-changes').textContent()).toMatch(
+      /PII 1\.00 → 0\.00 \(−1\.00\)\s*pass → fail/,
+    );
     await screenshot(h.page, '06-compare');
+    // Sort by the largest drop, one judge, changed only: all kept in the URL.
+    await h.page.locator('form[aria-label="Sample view"] [name="sort"]').selectOption('regression');
+    await h.page.locator('form[aria-label="Sample view"] [name="judge"]').selectOption('pii');
+    await h.page.locator('form[aria-label="Sample view"] [name="show"]').selectOption('changed');
+    await eventually(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-sample')).toBe('s7');
+    expect(h.page.url()).toMatch(/sort=regression/);
+    expect(h.page.url()).toMatch(/judge=pii/);
+    expect(h.page.url()).toMatch(/show=changed/);
+    await h.page.locator('form[aria-label="Sample view"] [name="judge"]').selectOption('');
+    await h.page.locator('form[aria-label="Sample view"] [name="show"]').selectOption('all');
+    await eventually(() => rows.count()).toBe(SAMPLES);
+    // Largest regression first: the PII flip (−1.00) leads.
+    expect(await rows.first().getAttribute('data-sample')).toBe('s7');
+    await screenshot(h.page, '06-compare-sorted');
+
+    // A reviewer disagrees with the judge on the flipped sample: the review is stored with who and when.
+    const flipped = samples.locator('tr[data-sample="s7"]');
+    await flipped.getByText('Review s7').click();
+    await flipped.getByRole('button', { name: '✓ Pass' }).click();
+    await flipped.getByLabel('Comment').fill('The e-mail was asked for: not a leak.');
+    await flipped.getByRole('button', { name: 'Save review' }).click();
+    await eventually(async () => {
+      const res = await fetch(`${h.baseUrl}/api/eval/runs/${seeded.candidate.id}/reviews`);
+      return ((await res.json()) as { items: { passed: boolean; comment: string; reviewer: string }[] })
+        .items;
+    }).toEqual([
+      expect.objectContaining({
+        passed: true,
+        comment: 'The e-mail was asked for: not a leak.',
+        reviewer: 'dev',
+      }),
+    ]);
+    await screenshot(h.page, '06-compare-review');
   });
 
   it('trends: per-judge lines over runs with the regression marked', async () => {
@@ -287,6 +362,58 @@ describe('dashboard', () => {
     await h.page.getByRole('textbox', { name: 'Branch' }).fill('main');
     await h.page.getByRole('textbox', { name: 'Branch' }).press('Enter');
     await eventually(() => regressions.locator('tbody tr').count()).toBe(0);
+  });
+
+  it('trends with one run: dates formatted, no raw timestamp, no stray mark', async () => {
+    await open(`/projects/${singleRun.fx.project.id}/trends`);
+    const dots = h.page.locator('.trend g[aria-label="dot"] circle');
+    await eventually(() => dots.count()).toBeGreaterThan(0);
+    expect(await h.page.locator('.trend g[aria-label="line"] path').count()).toBe(0);
+    const text = (await h.page.locator('.trend').textContent()) ?? '';
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
+    expect(text).toContain('Only one run so far');
+    const ticks = await h.page.locator('.trend g[aria-label="x-axis tick label"] text').allTextContents();
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const t of ticks) expect(t).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}$/);
+    expect(await h.page.title()).toBe(`Score trends: ${SINGLE_RUN_PROJECT} · EvalForge`);
+    await screenshot(h.page, '07-trends-one-run');
+  });
+
+  it('accessibility: every page has a title, ordered headings, keyboard reach and no serious axe violations', async () => {
+    const pages: [string, string][] = [
+      ['projects', '/'],
+      ['project', `/projects/${seeded.fx.project.id}`],
+      ['run', `/runs/${seeded.candidate.id}`],
+      [
+        'compare',
+        `/compare?project=${seeded.fx.project.id}&a=${seeded.baseline.id}&b=${seeded.candidate.id}`,
+      ],
+      ['trends', `/projects/${seeded.fx.project.id}/trends`],
+      ['datasets', `/datasets?project=${seeded.fx.project.id}`],
+      ['dataset', `/datasets/${seeded.fx.dataset.id}`],
+      ['settings', `/settings?project=${seeded.fx.project.id}`],
+      ['not-found', '/no/such/page'],
+    ];
+    const problems: Record<string, unknown> = {};
+    const report: Record<string, string[]> = {};
+    for (const [name, path] of pages) {
+      await open(path);
+      await h.page.locator('h1').first().waitFor();
+      // Let the page's queries settle (charts, tables) before judging it.
+      await h.page.waitForLoadState('networkidle').catch(() => {});
+      const title = await h.page.title();
+      const violations = await seriousViolations(h.page);
+      const skips = await headingSkips(h.page);
+      const unreachable = await unreachableControls(h.page);
+      report[name] = violations.map((v) => `${v.impact} ${v.id}: ${v.help} ${v.nodes.join(' ')}`);
+      if (!/^.+ · EvalForge$/.test(title) || title === 'EvalForge') problems[`${name} title`] = title;
+      if (violations.length) problems[`${name} axe`] = report[name];
+      if (skips.length) problems[`${name} headings`] = skips;
+      if (unreachable.length) problems[`${name} keyboard`] = unreachable;
+      await screenshot(h.page, `a11y-${name}`);
+    }
+    console.log('axe serious/critical violations per page:', JSON.stringify(report, null, 2));
+    expect(problems).toEqual({});
   });
 
   it('dataset manager: versions, samples, upload with row errors, tags', async () => {

@@ -13,7 +13,7 @@ import { createApp } from '../../api/app.js';
 import { testProviderKeys } from '../../api/test-support.js';
 import { createLogger } from '../../lib/logger.js';
 import { PROJECT_ROOT } from '../../runtime/child-process.js';
-import { TASK_QUEUES } from '../../temporal.config.js';
+import { TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import {
   createTestDatabase,
@@ -114,12 +114,16 @@ export interface RunWorker {
  * What real runs need beyond the harness: the local LLM server and an in-process worker for the
  * orchestration and model-call queues on the harness' namespace. Runs without judges only.
  */
-export async function startRunWorker(h: Harness): Promise<RunWorker> {
+export async function startRunWorker(
+  h: Harness,
+  opts: { queues?: TaskQueueName[] } = {},
+): Promise<RunWorker> {
   const llm = await startFakeLlmServer({ seed: 1 });
   const worker = await startInProcessWorker({
     temporal: h.temporal,
     deps: testActivityDeps(h.db.dataSource),
-    queues: [TASK_QUEUES.orchestration, TASK_QUEUES.llm],
+    // Rule judges (assertions, format) need judges.cpu too: `queues` adds it.
+    queues: opts.queues ?? [TASK_QUEUES.orchestration, TASK_QUEUES.llm],
   });
   return {
     llm,

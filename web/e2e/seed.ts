@@ -129,3 +129,15 @@ export async function seedDashboardData(dataSource: DataSource): Promise<Seeded>
 /** Adds the live run's results for `positions`, as the workflow would. */
 export const addLiveResults = (dataSource: DataSource, live: EvalRun, positions: number[]) =>
   insertResults(dataSource, live, positions, (i) => result(i, 'baseline'));
+
+export const SINGLE_RUN_PROJECT = 'Single Run Project';
+
+/** A project with exactly one finished run: what the trends page shows before there is a trend. */
+export async function seedSingleRunProject(dataSource: DataSource) {
+  const fx = await createProjectFixture(dataSource, { samples: 4 });
+  await dataSource.getRepository(Project).update({ id: fx.project.id }, { name: SINGLE_RUN_PROJECT });
+  const run = await createRunRow(dataSource, fx, { git_branch: 'main' });
+  await insertResults(dataSource, run, [0, 1, 2, 3], (i) => result(i, 'baseline'));
+  await completeRun(dataSource, run);
+  return { fx, run: await dataSource.getRepository(EvalRun).findOneByOrFail({ id: run.id }) };
+}

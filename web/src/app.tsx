@@ -1,6 +1,7 @@
-import { A, Route, Router, type RouteSectionProps } from '@solidjs/router';
-import { ErrorBoundary } from 'solid-js';
+import { A, Route, Router, type RouteSectionProps, useLocation } from '@solidjs/router';
+import { createEffect, ErrorBoundary } from 'solid-js';
 import { ErrorBox } from './components/Loadable';
+import { pageTitleFor } from './lib/title';
 import { ComparePage, preloadCompare } from './pages/ComparePage';
 import { DatasetPage, preloadDataset } from './pages/DatasetPage';
 import { DatasetsPage, preloadDatasets } from './pages/DatasetsPage';
@@ -12,6 +13,11 @@ import { preloadSettings, SettingsPage } from './pages/SettingsPage';
 import { preloadTrends, TrendsPage } from './pages/TrendsPage';
 
 function Layout(props: RouteSectionProps) {
+  const location = useLocation();
+  // Every tab names its page: "<page> · EvalForge" (pages may name themselves: lib/title).
+  createEffect(() => {
+    document.title = pageTitleFor(location.pathname);
+  });
   return (
     <>
       <a class="skip-link" href="#main">

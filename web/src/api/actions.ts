@@ -12,6 +12,7 @@ import {
   type GuardrailUpdate,
   type GuardrailUpsert,
   type ProviderSecret,
+  type Schemas,
   unwrap,
   unwrapNoContent,
 } from './client';
@@ -22,10 +23,17 @@ import {
   getDatasetVersions,
   getEndpoints,
   getGuardrails,
+  getProjects,
+  getProjectsOverview,
+  getReviewSummary,
   getRun,
+  getRunReviews,
+  getRuns,
   getSamples,
   getSecrets,
 } from './queries';
+
+type StartRun = Schemas['StartRun'];
 
 /** A new dataset version changes the dataset, its versions, its samples and the project's list. */
 const DATASET_KEYS = [getDatasets.key, getDataset.key, getDatasetVersions.key, getSamples.key];
@@ -197,8 +205,89 @@ export const updateSampleMetadata = action(
   'updateSampleMetadata',
 );
 
+/** A new project: the overview and the pickers list it. */
+export const createProject = action(
+  async (name: string, description: string | null) =>
+    json(await unwrap(api.POST('/api/projects', { body: { name, description } })), {
+      revalidate: [getProjects.key, getProjectsOverview.key],
+    }),
+  'createProject',
+);
+
+/** An empty dataset (version 1 without samples): uploadSamples fills it. */
+export const createDataset = action(
+  async (projectId: string, name: string, description: string | null) =>
+    json(
+      await unwrap(
+        api.POST('/api/projects/{id}/datasets', {
+          params: { path: { id: projectId } },
+          body: { name, description },
+        }),
+      ),
+      { revalidate: DATASET_KEYS },
+    ),
+  'createDataset',
+);
+
+/**
+ * Test connection: a worker sends one request to the saved endpoint and the answer says how it went
+ * ({ok, latency_ms, reply, error}). Changes nothing, so it is a plain call, not an action.
+ */
+export const testEndpointConnection = (id: string) =>
+  unwrap(api.POST('/api/endpoints/{id}/test', { params: { path: { id } } }));
+
+/** Starts an eval run (its workflow starts with it); the answer is the run, to navigate to. */
+export const startRun = action(
+  async (body: StartRun) =>
+    json(await unwrap(api.POST('/api/eval/run', { body })), { revalidate: getRuns.key }),
+  'startRun',
+);
+
 /** The run ends `cancelled` once its workflow stops; the live page follows it over its events. */
 export const cancelRun = action(async (runId: string) => {
   await unwrap(api.POST('/api/eval/runs/{id}/cancel', { params: { path: { id: runId } } }));
   return reload({ revalidate: getRun.keyFor(runId) });
 }, 'cancelRun');
+
+/** A review changes the run's review list and its agreement summary. */
+const REVIEW_KEYS = [getRunReviews.key, getReviewSummary.key];
+
+/** Records (or updates) the caller's review of a result: overall, or of `body.judge_type`. */
+export const saveReview = action(
+  async (runId: string, resultId: string, body: Schemas['HumanReviewInput']) =>
+    json(
+      await unwrap(
+        api.PUT('/api/eval/runs/{id}/results/{result_id}/review', {
+          params: { path: { id: runId, result_id: resultId } },
+          body,
+        }),
+      ),
+      { revalidate: REVIEW_KEYS },
+    ),
+  'saveReview',
+);
+
+/** Deletes the caller's review of a result (overall, or of `judgeType`). */
+export const deleteReview = action(
+  async (runId: string, resultId: string, judgeType: string | null = null) => {
+    await unwrapNoContent(
+      api.DELETE('/api/eval/runs/{id}/results/{result_id}/review', {
+        params: {
+          path: { id: runId, result_id: resultId },
+          query: judgeType ? { judge_type: judgeType } : {},
+        },
+      }),
+    );
+    return reload({ revalidate: REVIEW_KEYS });
+  },
+  'deleteReview',
+);
+
+/** Renames and/or relabels a run (`name: null` clears the name; `labels` replaces the set). */
+export const updateRun = action(
+  async (runId: string, body: Schemas['PatchRun']) =>
+    json(await unwrap(api.PATCH('/api/eval/runs/{id}', { params: { path: { id: runId } }, body })), {
+      revalidate: [getRun.key, getRuns.key],
+    }),
+  'updateRun',
+);

@@ -71,6 +71,9 @@ export const getGuardrails = query(
   'guardrails:list',
 );
 
+/** The judge types a guardrail can use, each with the JSON Schema of its config (the same for every project). */
+export const getJudges = query(() => unwrap(api.GET('/api/judges')), 'judges:list');
+
 export const getApiKeys = query(
   (projectId: string) =>
     unwrap(api.GET('/api/projects/{id}/api-keys', { params: { path: { id: projectId } } })),
@@ -115,6 +118,23 @@ export const getRunResults = query(
   (id: string, q: ResultQuery) =>
     unwrap(api.GET('/api/eval/runs/{id}/results', { params: { path: { id }, query: q } })),
   'runs:results',
+);
+
+/** Human reviews of a run (newest first), or of one of its results when `resultId` is given. */
+export const getRunReviews = query(
+  (id: string, resultId: string | null) =>
+    unwrap(
+      api.GET('/api/eval/runs/{id}/reviews', {
+        params: { path: { id }, query: { ...(resultId ? { result_id: resultId } : {}), ...ALL } },
+      }),
+    ),
+  'reviews:list',
+);
+
+/** Per judge, how often the human reviews agree with it (share and Cohen's kappa). */
+export const getReviewSummary = query(
+  (id: string) => unwrap(api.GET('/api/eval/runs/{id}/reviews/summary', { params: { path: { id } } })),
+  'reviews:summary',
 );
 
 /** The whole run's latencies, binned by the database: not limited to a page of results. */

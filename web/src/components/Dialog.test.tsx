@@ -2,7 +2,9 @@ import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { createSignal, Show } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiRequestError, type Result } from '../api/client';
+import { fakeApi, resetFakeApi } from '../testing/api';
 import { makeResult, makeScore } from '../testing/results';
+import { renderRoute } from '../testing/router';
 import { ConfirmDialog, Dialog, focusableIn } from './Dialog';
 import { ResultsTable } from './ResultsTable';
 import { SampleDetail } from './SampleDetail';
@@ -47,18 +49,22 @@ function tab(shift = false) {
 
 describe('Dialog', () => {
   it('traps Tab and Shift+Tab inside the sample drill-down and returns focus to the opening button', async () => {
-    render(() => <DrillDown />);
-    const opener = screen.getByRole('button', { name: 'Open sample s2' });
+    // On the run page, where the drill-down (and its human review) lives.
+    fakeApi({
+      'GET /api/eval/runs/{id}/reviews': () => ({ items: [], total: 0, offset: 0, limit: 500 }),
+    });
+    renderRoute('/runs/:id', DrillDown, '/runs/run-1');
+    const opener = await screen.findByRole('button', { name: 'Open sample s2' });
     opener.focus();
     fireEvent.click(opener);
     const dialog = await screen.findByRole('dialog', { name: 'Sample s2' });
     expect(document.activeElement).toBe(dialog);
 
     const inside = focusableIn(dialog);
-    // The close button and the model output's "Show more" at least.
-    expect(inside.length).toBeGreaterThanOrEqual(2);
+    // The close button, the model output's "Show more" and the human review's controls at least.
+    expect(inside.length).toBeGreaterThanOrEqual(3);
     expect(inside[0].getAttribute('aria-label')).toBe('Close');
-    expect(inside.at(-1)?.getAttribute('aria-label')).toBe('Show more of model output');
+    expect(inside.some((el) => el.getAttribute('aria-label') === 'Show more of model output')).toBe(true);
 
     // Cycling forward through every control comes back to the first, never leaving the dialog.
     const visited = Array.from({ length: inside.length + 1 }, () => tab());
@@ -76,6 +82,7 @@ describe('Dialog', () => {
     fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.activeElement).toBe(opener);
+    resetFakeApi();
   });
 
   it('closes from the close button too, and only the innermost of nested dialogs answers Escape', async () => {

@@ -3,7 +3,7 @@ import { int, judgeLabel } from '../lib/format';
 import { guardrailOutcome, type StoredGuardrail } from '../lib/summary';
 
 /** Badge class and words per outcome; a guardrail nothing could score is "not evaluated", never held. */
-function look(g: StoredGuardrail) {
+export function guardrailLook(g: StoredGuardrail) {
   // A demonstration judge's outcome is shown, but never as a verdict anyone should act on.
   if (g.demonstration) return { kind: 'neutral', label: 'demonstration · not gating' };
   switch (guardrailOutcome(g)) {
@@ -37,7 +37,7 @@ export function GuardrailOutcomes(props: { guardrails: StoredGuardrail[] }) {
       <For each={props.guardrails}>
         {(g) => (
           <li data-outcome={guardrailOutcome(g)}>
-            <span class={`badge badge-${look(g).kind}`}>{look(g).label}</span>{' '}
+            <span class={`badge badge-${guardrailLook(g).kind}`}>{guardrailLook(g).label}</span>{' '}
             {g.reason || judgeLabel(g.judge_type)}
             <Show when={g.counts}>
               {(counts) => <span class="muted guardrail-counts"> ({countsLine(counts())})</span>}

@@ -28,14 +28,16 @@ export function LatencyHistogram(props: { histogram: LatencyHistogramData }) {
       <Show when={props.histogram.bins.length}>
         <PlotFigure
           label={`Latency histogram of ${props.histogram.count} results`}
+          caption="Bars: how many succeeded results took each latency (x: model call latency in milliseconds, y: number of results); the red rule marks the median (p50)."
           class="histogram"
           render={(width) =>
             Plot.plot({
               document,
               width: Math.min(width, 720),
               height: HISTOGRAM_HEIGHT,
-              x: { label: 'latency (ms)' },
-              y: { label: 'results', grid: true },
+              marginBottom: 40,
+              x: { label: 'Latency (ms) →', labelAnchor: 'right', labelArrow: 'none' },
+              y: { label: '↑ Results (count)', grid: true },
               marks: [
                 Plot.rectY(props.histogram.bins, {
                   x1: 'lower_ms',
@@ -46,6 +48,9 @@ export function LatencyHistogram(props: { histogram: LatencyHistogramData }) {
                   inset: 1,
                 }),
                 Plot.ruleY([0]),
+                ...(props.histogram.p50_ms !== null
+                  ? [Plot.ruleX([props.histogram.p50_ms], { stroke: '#b02525', strokeDasharray: '4 3' })]
+                  : []),
               ],
             })
           }

@@ -5,10 +5,12 @@ import type { JudgeSummary } from '../lib/summary';
 /** The seed's per-judge bars: "Toxicity ████████████████████ 99%". */
 export function PassRateBars(props: {
   judges: Record<string, Pick<JudgeSummary, 'n' | 'errors' | 'pass_rate'>>;
+  /** What to say when there are no judges (a live run has none yet; a finished one may have had none). */
+  empty?: string;
 }) {
   const rows = () => Object.entries(props.judges).sort(([a], [b]) => a.localeCompare(b));
   return (
-    <Show when={rows().length} fallback={<p class="muted">No judge scores yet.</p>}>
+    <Show when={rows().length} fallback={<p class="muted">{props.empty ?? 'No judge scores yet.'}</p>}>
       <ul class="pass-bars">
         <For each={rows()}>
           {([judge, s]) => {

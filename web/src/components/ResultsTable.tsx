@@ -14,7 +14,8 @@ export function ResultsTable(props: {
   onOpen: (result: Result) => void;
 }) {
   return (
-    <div class="table-scroll">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than the page scrolls, and keyboard users must reach it
+    <section class="table-scroll" aria-label="Sample results table" tabIndex={0}>
       <table class="results">
         <caption class="sr-only">Per-sample results with judge scores</caption>
         <thead>
@@ -98,6 +99,6 @@ export function ResultsTable(props: {
           </Show>
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -1,13 +1,20 @@
+import { useParams } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { Result } from '../api/client';
 import { int, judgeLabel, ms, score, usd } from '../lib/format';
 import { PassBadge } from './Badges';
 import { JudgeDetails } from './JudgeDetails';
 import { LongText } from './LongText';
+import { ReviewControl } from './review/ReviewControl';
 
-/** Everything about one result: texts in full, generation facts, and every judge's details. */
-export function SampleDetail(props: { result: Result }) {
+/**
+ * Everything about one result: texts in full, generation facts, every judge's details, and its human
+ * review. `runId`: the result's run; default the route's `:id` (the run page).
+ */
+export function SampleDetail(props: { result: Result; runId?: string }) {
   const r = () => props.result;
+  const params = useParams<{ id?: string }>();
+  const runId = () => props.runId ?? params.id;
   return (
     <div class="sample-detail">
       <section>
@@ -83,6 +90,14 @@ export function SampleDetail(props: { result: Result }) {
           )}
         </For>
       </section>
+      <Show when={runId()}>
+        {(id) => (
+          <section>
+            <h3>Human review</h3>
+            <ReviewControl runId={id()} resultId={r().id} judges={r().scores.map((s) => s.judge_type)} />
+          </section>
+        )}
+      </Show>
     </div>
   );
 }

@@ -48,6 +48,20 @@ export function heatmapScopeText(shown: number, scope: HeatmapScope) {
     : `Results ${range} of ${scope.total} matching the table's filters: the table's current page (page through it or widen the page to see more).`;
 }
 
+/** Rough width of a tick label in px (Plot's default 10px sans-serif): room for labels, never cut. */
+const labelPx = (text: string) => Math.ceil(text.length * 6.2) + 12;
+const MIN_COLUMN_PX = 96;
+const MAX_LABEL_MARGIN = 220;
+
+const colorScale = {
+  type: 'quantize',
+  n: SCORE_BANDS,
+  domain: [0, 1],
+  scheme: 'RdYlGn',
+  label: 'Score (0 = worst, 1 = best)',
+  tickFormat: '.1f',
+} as const;
+
 /** Samples × judges, coloured by score band; ✗ marks a failed check and grey an errored judge. */
 export function ScoreHeatmap(props: { results: Result[]; scope?: HeatmapScope }) {
   const cells = () => heatmapCells(props.results);
@@ -63,31 +77,35 @@ export function ScoreHeatmap(props: { results: Result[]; scope?: HeatmapScope })
       <Show when={cells().length} fallback={<p class="muted">No judge scores to show.</p>}>
         <PlotFigure
           label={`Score heatmap: ${new Set(cells().map((c) => c.sample)).size} samples by ${new Set(cells().map((c) => c.judge)).size} judges`}
+          caption="One row per sample (y), one column per judge (x); colour: the judge's score in five bands from 0 (red) to 1 (green); ✗: the check failed; grey: the judge errored."
           class="heatmap"
           render={(width) => {
             const data = cells();
             const samples = [...new Set(data.map((c) => c.sample))];
             const judges = [...new Set(data.map((c) => c.judge))].sort();
             const labelled = samples.length <= MAX_LABELLED_ROWS;
+            const marginLeft = labelled
+              ? Math.min(MAX_LABEL_MARGIN, Math.max(60, ...samples.map(labelPx)))
+              : 20;
+            const columnPx = Math.max(MIN_COLUMN_PX, ...judges.map((j) => labelPx(judgeLabel(j))));
+            const marginRight = 20;
+            // Wide enough for every column and its label: the figure scrolls rather than cut one off.
+            const needed = marginLeft + marginRight + judges.length * columnPx;
             const title = (c: HeatmapCell) =>
               `${c.sample} · ${judgeLabel(c.judge)}: ${c.error ? `error: ${c.error}` : `${score(c.score)} (${c.passed ? 'pass' : 'fail'})`}`;
-            return Plot.plot({
+            const wrapper = document.createElement('div');
+            const legend = Plot.legend({ color: colorScale, width: 280, marginLeft: 10 });
+            const chart = Plot.plot({
               document,
-              width: Math.min(width, 160 + judges.length * 110),
-              height: 70 + samples.length * (labelled ? LABELLED_ROW_PX : COMPACT_ROW_PX),
-              marginLeft: labelled ? 110 : 20,
-              marginTop: 40,
-              x: { domain: judges, axis: 'top', label: null, tickFormat: judgeLabel },
-              y: { domain: samples, label: null, axis: labelled ? 'left' : null },
+              width: Math.max(needed, Math.min(width, needed + 200)),
+              height: 80 + samples.length * (labelled ? LABELLED_ROW_PX : COMPACT_ROW_PX),
+              marginLeft,
+              marginRight,
+              marginTop: 44,
+              x: { domain: judges, axis: 'top', label: 'Judge', tickFormat: judgeLabel },
+              y: { domain: samples, label: labelled ? 'Sample' : null, axis: labelled ? 'left' : null },
               // Five score bands read more easily than a gradient (and render as SVG, not canvas).
-              color: {
-                type: 'quantize',
-                n: SCORE_BANDS,
-                domain: [0, 1],
-                scheme: 'RdYlGn',
-                legend: true,
-                label: 'score',
-              },
+              color: colorScale,
               marks: [
                 Plot.cell(
                   data.filter((c) => c.score === null),
@@ -107,6 +125,8 @@ export function ScoreHeatmap(props: { results: Result[]; scope?: HeatmapScope })
                   : []),
               ],
             });
+            wrapper.append(legend as Node, chart);
+            return wrapper;
           }}
         />
       </Show>

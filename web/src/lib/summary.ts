@@ -35,14 +35,31 @@ export const guardrailOutcome = (g: StoredGuardrail): GuardrailOutcome =>
 export const demonstrationJudges = (summary: StoredSummary): Set<string> =>
   new Set((summary.guardrails ?? []).filter((g) => g.demonstration).map((g) => g.judge_type));
 
-/** The plain mean of the judges' pass rates: a figure to compare runs by, not the gate's verdict. */
-export function meanJudgePassRate(summary: StoredSummary): number | null {
-  const rates = Object.values(summary.judges ?? {})
-    .map((j) => j.pass_rate)
-    .filter((r): r is number => r !== null && r !== undefined);
-  return rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
-}
-
 /** Holm-adjusted when the stage corrected across judges. */
 export const regressionP = (r: Partial<Pick<JudgeRegression, 'p_value' | 'adjusted_p_value'>>) =>
   r.adjusted_p_value ?? r.p_value ?? null;
+
+/**
+ * Per-judge counts from results' own scores, for a run whose summary has no judges: only meaningful
+ * when `results` is every result of the run (the caller checks).
+ */
+export function judgesFromResults(
+  results: { scores: { judge_type: string; passed: boolean; error: string | null }[] }[],
+): Record<string, Pick<JudgeSummary, 'n' | 'errors' | 'pass_rate'>> {
+  const acc: Record<string, { n: number; errors: number; passed: number }> = {};
+  for (const r of results) {
+    for (const s of r.scores) {
+      acc[s.judge_type] ??= { n: 0, errors: 0, passed: 0 };
+      const a = acc[s.judge_type];
+      a.n += 1;
+      if (s.error) a.errors += 1;
+      else if (s.passed) a.passed += 1;
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(acc).map(([judge, a]) => [
+      judge,
+      { n: a.n, errors: a.errors, pass_rate: a.n - a.errors > 0 ? a.passed / (a.n - a.errors) : null },
+    ]),
+  );
+}

@@ -1,15 +1,27 @@
 import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, For, type JSX, Show } from 'solid-js';
 import type { Run, RunListQuery } from '../api/client';
 import { getComparison, getRun, getRuns } from '../api/queries';
 import { PassBadge, RegressionVerdictBadge, StatusBadge } from '../components/Badges';
 import { GateLine } from '../components/Gate';
+import { guardrailLook } from '../components/GuardrailOutcomes';
 import { Loadable } from '../components/Loadable';
 import { LongText } from '../components/LongText';
 import { Pagination } from '../components/Pagination';
 import { RegressionBanner } from '../components/RegressionBanner';
+import { RunIdentity, runIdentityText } from '../components/RunIdentity';
+import { ReviewControl } from '../components/review/ReviewControl';
+import { WordDiff } from '../components/WordDiff';
+import {
+  type ChangeFilter,
+  type CompareSort,
+  type CompareView,
+  judgeDeltas,
+  viewRows,
+} from '../lib/compare-rows';
 import { dateTime, deltaPct, judgeLabel, pct, pValue, score, shortId } from '../lib/format';
-import { readSummary } from '../lib/summary';
+import { readSummary, type StoredGuardrail } from '../lib/summary';
+import { usePageTitle } from '../lib/title';
 
 /** Runs offered in the pickers. */
 const PICKER_RUNS = 100;
@@ -17,7 +29,47 @@ const SAMPLE_PAGE = 50;
 const FIRST_SAMPLE_PAGE = { offset: 0, limit: SAMPLE_PAGE };
 
 type Comparison = NonNullable<Awaited<ReturnType<typeof getComparison>>['comparison']>;
-type SampleSide = Comparison['samples']['items'][number]['baseline'];
+type SampleRow = Comparison['samples']['items'][number];
+type SampleSide = SampleRow['baseline'];
+
+type CompareSearch = {
+  project?: string;
+  a?: string;
+  b?: string;
+  sort?: string;
+  judge?: string;
+  show?: string;
+  offset?: string;
+  limit?: string;
+};
+
+const SORTS: { value: CompareSort; label: string }[] = [
+  { value: 'changed', label: 'changed outcomes first' },
+  { value: 'regression', label: 'largest score drop first' },
+  { value: 'sample', label: 'sample key' },
+];
+const CHANGES: { value: ChangeFilter; label: string }[] = [
+  { value: 'all', label: 'all samples' },
+  { value: 'changed', label: 'changed only' },
+  { value: 'unchanged', label: 'unchanged only' },
+];
+
+export function compareViewFromSearch(q: CompareSearch): CompareView {
+  const sort = SORTS.some((x) => x.value === q.sort) ? (q.sort as CompareSort) : 'changed';
+  const change = CHANGES.some((x) => x.value === q.show) ? (q.show as ChangeFilter) : 'all';
+  return { sort, change, judge: q.judge || undefined };
+}
+
+function samplePage(q: CompareSearch) {
+  const n = (v: string | undefined, d: number) => {
+    const x = Number(v);
+    return v && Number.isFinite(x) ? Math.floor(x) : d;
+  };
+  return {
+    offset: Math.max(0, n(q.offset, FIRST_SAMPLE_PAGE.offset)),
+    limit: Math.min(500, Math.max(1, n(q.limit, FIRST_SAMPLE_PAGE.limit))),
+  };
+}
 
 const pickerQuery = (project: string | undefined): RunListQuery => ({
   offset: 0,
@@ -26,17 +78,20 @@ const pickerQuery = (project: string | undefined): RunListQuery => ({
 });
 
 export const preloadCompare = ({ location }: RoutePreloadFuncArgs) => {
-  const { project, a, b } = location.query as { project?: string; a?: string; b?: string };
-  void getRuns(pickerQuery(project));
-  if (a && b) {
-    void getRun(a);
-    void getRun(b);
-    void getComparison(a, b, FIRST_SAMPLE_PAGE.offset, FIRST_SAMPLE_PAGE.limit);
+  const q = location.query as CompareSearch;
+  void getRuns(pickerQuery(q.project));
+  if (q.a && q.b) {
+    const page = samplePage(q);
+    void getRun(q.a);
+    void getRun(q.b);
+    void getComparison(q.a, q.b, page.offset, page.limit);
   }
 };
 
-const runLabel = (r: Run) =>
-  `Run ${shortId(r.id)} · ${r.status} · ${dateTime(r.created_at)}${r.git_branch ? ` · ${r.git_branch}` : ''}`;
+const runLabel = (r: Run) => {
+  const identity = runIdentityText(r);
+  return `Run ${shortId(r.id)}${identity ? ` · ${identity}` : ''} · ${r.status} · ${dateTime(r.created_at)}${r.git_branch ? ` · ${r.git_branch}` : ''}`;
+};
 
 function RunPicker(props: {
   label: string;
@@ -55,35 +110,85 @@ function RunPicker(props: {
   );
 }
 
-/** Per-judge side by side from the two runs' own summaries: what can be shown without statistics. */
+/** The guardrail of `judge` in a summary, if one was configured. */
+const guardrailOf = (guardrails: StoredGuardrail[] | undefined, judge: string) =>
+  guardrails?.find((g) => g.judge_type === judge);
+
+function GuardrailCell(props: { guardrail: StoredGuardrail | undefined }) {
+  return (
+    <td>
+      <Show when={props.guardrail} fallback={<span class="muted">no guardrail</span>}>
+        {(g) => <span class={`badge badge-${guardrailLook(g()).kind}`}>{guardrailLook(g()).label}</span>}
+      </Show>
+    </td>
+  );
+}
+
+/**
+ * Per judge, side by side from the two runs' own summaries: pass rates and guardrail outcomes. Never
+ * averaged into one "overall" figure, which would hide a new blocking failure behind other judges' gains.
+ */
 function SummaryDiff(props: { a: Run; b: Run }) {
   const rows = createMemo(() => {
-    const ja = readSummary(props.a.summary).judges ?? {};
-    const jb = readSummary(props.b.summary).judges ?? {};
-    return [...new Set([...Object.keys(ja), ...Object.keys(jb)])].sort().map((judge) => ({
-      judge,
-      a: ja[judge]?.pass_rate ?? null,
-      b: jb[judge]?.pass_rate ?? null,
-    }));
+    const sa = readSummary(props.a.summary);
+    const sb = readSummary(props.b.summary);
+    const ja = sa.judges ?? {};
+    const jb = sb.judges ?? {};
+    const judges = new Set([
+      ...Object.keys(ja),
+      ...Object.keys(jb),
+      ...(sa.guardrails ?? []).map((g) => g.judge_type),
+      ...(sb.guardrails ?? []).map((g) => g.judge_type),
+    ]);
+    return [...judges].sort().map((judge) => {
+      const gb = guardrailOf(sb.guardrails, judge);
+      return {
+        judge,
+        a: ja[judge]?.pass_rate ?? null,
+        b: jb[judge]?.pass_rate ?? null,
+        guardA: guardrailOf(sa.guardrails, judge),
+        guardB: gb,
+        blocking: gb?.is_blocking && !gb.demonstration,
+      };
+    });
   });
   return (
-    <table>
+    <table aria-label="Pass rate and guardrail per judge">
       <thead>
         <tr>
           <th scope="col">Judge</th>
-          <th scope="col">Run {shortId(props.a.id)} pass rate</th>
-          <th scope="col">Run {shortId(props.b.id)} pass rate</th>
+          <th scope="col">Baseline pass rate</th>
+          <th scope="col">Candidate pass rate</th>
           <th scope="col">Change</th>
+          <th scope="col">Baseline guardrail</th>
+          <th scope="col">Candidate guardrail</th>
         </tr>
       </thead>
       <tbody>
         <For each={rows()}>
           {(r) => (
-            <tr>
-              <td>{judgeLabel(r.judge)}</td>
+            <tr classList={{ failed: r.blocking && r.guardB?.outcome === 'fail' }} data-judge={r.judge}>
+              <th scope="row">
+                {judgeLabel(r.judge)}
+                <Show when={r.blocking}>
+                  {' '}
+                  <span class="muted">(blocking)</span>
+                </Show>
+              </th>
               <td class="num">{pct(r.a, 1)}</td>
               <td class="num">{pct(r.b, 1)}</td>
-              <td class="num">{r.a !== null && r.b !== null ? deltaPct(r.b - r.a) : '–'}</td>
+              <td class="num">
+                <span
+                  classList={{
+                    'delta-down': r.a !== null && r.b !== null && r.b - r.a < -1e-9,
+                    'delta-up': r.a !== null && r.b !== null && r.b - r.a > 1e-9,
+                  }}
+                >
+                  {r.a !== null && r.b !== null ? deltaPct(r.b - r.a) : '–'}
+                </span>
+              </td>
+              <GuardrailCell guardrail={r.guardA} />
+              <GuardrailCell guardrail={r.guardB} />
             </tr>
           )}
         </For>
@@ -92,7 +197,43 @@ function SummaryDiff(props: { a: Run; b: Run }) {
   );
 }
 
-function SideCell(props: { side: SampleSide }) {
+/** Each judge's score change on one sample: "Similarity 0.86 → 0.71 (−0.15)", flips called out. */
+function ScoreChanges(props: { row: SampleRow; judge?: string }) {
+  const deltas = () => judgeDeltas(props.row).filter((d) => !props.judge || d.judge === props.judge);
+  return (
+    <td class="score-changes">
+      <ul class="plain">
+        <For each={deltas()}>
+          {(d) => (
+            <li data-judge={d.judge}>
+              {judgeLabel(d.judge)} {score(d.baseline)} → {score(d.candidate)}{' '}
+              <span
+                classList={{
+                  'delta-down': (d.delta ?? 0) < -1e-9,
+                  'delta-up': (d.delta ?? 0) > 1e-9,
+                }}
+              >
+                (
+                {d.delta === null
+                  ? '–'
+                  : `${d.delta > 0 ? '+' : d.delta < 0 ? '−' : '±'}${Math.abs(d.delta).toFixed(2)}`}
+                )
+              </span>
+              <Show when={d.flip}>
+                {' '}
+                <span class={`badge badge-${d.flip === 'regressed' ? 'fail' : 'pass'}`}>
+                  {d.flip === 'regressed' ? 'pass → fail' : 'fail → pass'}
+                </span>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </td>
+  );
+}
+
+function SideCell(props: { side: SampleSide; sampleKey: string; which: string; against?: SampleSide }) {
   return (
     <td class="cell-text">
       <Show
@@ -100,6 +241,24 @@ function SideCell(props: { side: SampleSide }) {
         fallback={<span class="badge badge-fail">model error</span>}
       >
         <LongText text={props.side.llm_output} limit={160} />
+        <Show
+          when={
+            props.against?.llm_output !== undefined && props.against?.status !== 'failed' && props.against
+          }
+        >
+          {(base) => (
+            <Show when={(base().llm_output ?? '') !== (props.side.llm_output ?? '')}>
+              <details class="diff-details">
+                <summary>Changes from the baseline</summary>
+                <WordDiff
+                  before={base().llm_output ?? ''}
+                  after={props.side.llm_output ?? ''}
+                  label={`Output of ${props.sampleKey}, baseline to candidate`}
+                />
+              </details>
+            </Show>
+          )}
+        </Show>
       </Show>
       <For each={Object.entries(props.side.scores).sort(([a], [b]) => a.localeCompare(b))}>
         {([judge, s]) => (
@@ -112,15 +271,82 @@ function SideCell(props: { side: SampleSide }) {
   );
 }
 
+/** Controls of the per-sample table: sort, judge and changed/unchanged, all kept in the URL. */
+function SampleControls(props: {
+  view: CompareView;
+  judges: string[];
+  onChange: (next: Partial<Record<'sort' | 'judge' | 'show', string | undefined>>) => void;
+}) {
+  return (
+    <form class="filters" aria-label="Sample view" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Sort
+        <select
+          name="sort"
+          value={props.view.sort}
+          onChange={(e) =>
+            props.onChange({ sort: e.currentTarget.value === 'changed' ? undefined : e.currentTarget.value })
+          }
+        >
+          <For each={SORTS}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+        </select>
+      </label>
+      <label>
+        Judge
+        <select
+          name="judge"
+          value={props.view.judge ?? ''}
+          onChange={(e) => props.onChange({ judge: e.currentTarget.value || undefined })}
+        >
+          <option value="">all judges</option>
+          <For each={props.judges}>{(j) => <option value={j}>{judgeLabel(j)}</option>}</For>
+        </select>
+      </label>
+      <label>
+        Show
+        <select
+          name="show"
+          value={props.view.change}
+          onChange={(e) =>
+            props.onChange({ show: e.currentTarget.value === 'all' ? undefined : e.currentTarget.value })
+          }
+        >
+          <For each={CHANGES}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+        </select>
+      </label>
+    </form>
+  );
+}
+
 function ComparisonView(props: {
   comparison: Comparison;
   a: Run;
   b: Run;
+  view: CompareView;
+  onView: (next: Partial<Record<'sort' | 'judge' | 'show', string | undefined>>) => void;
   onPage: (page: { offset: number; limit: number }) => void;
+  /** A per-sample control (human review) shown in its own column when given. */
+  sampleAction?: (row: SampleRow) => JSX.Element;
 }) {
+  const judges = createMemo(() =>
+    [
+      ...new Set(
+        props.comparison.samples.items.flatMap((s) => [
+          ...Object.keys(s.baseline.scores),
+          ...Object.keys(s.candidate.scores),
+        ]),
+      ),
+    ].sort(),
+  );
+  const rows = createMemo(() => viewRows(props.comparison.samples.items, props.view));
+  const columns = () => (props.sampleAction ? 6 : 5);
   return (
     <>
       <RegressionBanner regressions={props.comparison.judges} />
+      <section class="panel" aria-labelledby="cmp-pass">
+        <h2 id="cmp-pass">Pass rates and guardrails</h2>
+        <SummaryDiff a={props.a} b={props.b} />
+      </section>
       <section class="panel" aria-labelledby="cmp-judges">
         <h2 id="cmp-judges">
           Per judge{' '}
@@ -164,30 +390,48 @@ function ComparisonView(props: {
         </table>
       </section>
       <section class="panel" aria-labelledby="cmp-samples">
-        <h2 id="cmp-samples">Per sample (changed outcomes first)</h2>
-        <div class="table-scroll">
-          <table class="results">
+        <h2 id="cmp-samples">Per sample</h2>
+        <SampleControls view={props.view} judges={judges()} onChange={props.onView} />
+        <p class="muted" data-testid="sample-view">
+          {rows().length} of {props.comparison.samples.items.length} samples on this page shown
+          {props.view.sort === 'regression'
+            ? ', largest score drop first'
+            : props.view.sort === 'sample'
+              ? ', by sample key'
+              : ', changed outcomes first'}
+          {props.view.judge ? `, ${judgeLabel(props.view.judge)} only` : ''}. Sorting and filters apply to
+          this page ({props.comparison.samples.total} samples in all).
+        </p>
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than the page scrolls, and keyboard users must reach it */}
+        <section class="table-scroll" aria-label="Samples compared, scrollable" tabIndex={0}>
+          <table class="results" aria-label="Samples compared">
             <thead>
               <tr>
                 <th scope="col">Sample</th>
                 <th scope="col">Input</th>
                 <th scope="col">Baseline {shortId(props.a.id)}</th>
                 <th scope="col">Candidate {shortId(props.b.id)}</th>
+                <th scope="col">Score change</th>
+                <Show when={props.sampleAction}>
+                  <th scope="col">Review (candidate)</th>
+                </Show>
               </tr>
             </thead>
             <tbody>
               <For
-                each={props.comparison.samples.items}
+                each={rows()}
                 fallback={
                   <tr>
-                    <td colSpan={4} class="muted">
-                      The runs share no samples.
+                    <td colSpan={columns()} class="muted">
+                      {props.comparison.samples.items.length
+                        ? 'No sample on this page matches.'
+                        : 'The runs share no samples.'}
                     </td>
                   </tr>
                 }
               >
                 {(s) => (
-                  <tr classList={{ failed: s.changed }}>
+                  <tr classList={{ failed: s.changed }} data-sample={s.sample_key}>
                     <th scope="row">
                       {s.sample_key}
                       {s.repetition ? ` #${s.repetition}` : ''}
@@ -199,14 +443,21 @@ function ComparisonView(props: {
                     <td class="cell-text">
                       <LongText text={s.input_text} limit={160} />
                     </td>
-                    <SideCell side={s.baseline} />
-                    <SideCell side={s.candidate} />
+                    <SideCell side={s.baseline} sampleKey={s.sample_key} which="baseline" />
+                    <SideCell
+                      side={s.candidate}
+                      sampleKey={s.sample_key}
+                      which="candidate"
+                      against={s.baseline}
+                    />
+                    <ScoreChanges row={s} judge={props.view.judge} />
+                    <Show when={props.sampleAction}>{(action) => <td>{action()(s)}</td>}</Show>
                   </tr>
                 )}
               </For>
             </tbody>
           </table>
-        </div>
+        </section>
         <Pagination
           offset={props.comparison.samples.offset}
           limit={props.comparison.samples.limit}
@@ -229,6 +480,7 @@ function RunPair(props: { runs: Run[] }) {
             <p>
               <strong>{i() === 0 ? 'Baseline' : 'Candidate'}:</strong>{' '}
               <A href={`/runs/${r.id}`}>Run {shortId(r.id)}</A> <StatusBadge status={r.status} />{' '}
+              <RunIdentity run={r} />{' '}
               <span class="muted">
                 {dateTime(r.created_at)}
                 {r.git_branch ? ` · ${r.git_branch}` : ''}
@@ -243,10 +495,22 @@ function RunPair(props: { runs: Run[] }) {
 }
 
 export function ComparePage() {
-  const [search, setSearch] = useSearchParams<{ project?: string; a?: string; b?: string }>();
-  const [page, setPage] = createSignal(FIRST_SAMPLE_PAGE);
+  const [search, setSearch] = useSearchParams<CompareSearch>();
+  const page = createMemo(() => samplePage(search), undefined, {
+    equals: (x, y) => x.offset === y.offset && x.limit === y.limit,
+  });
+  const setPage = (p: { offset: number; limit: number }) =>
+    setSearch({
+      offset: p.offset ? String(p.offset) : undefined,
+      limit: p.limit !== FIRST_SAMPLE_PAGE.limit ? String(p.limit) : undefined,
+    });
+  const view = createMemo(() => compareViewFromSearch(search));
   const runs = createAsync(() => getRuns(pickerQuery(search.project)));
   const pair = () => (search.a && search.b ? { a: search.a, b: search.b } : null);
+  usePageTitle(() => {
+    const p = pair();
+    return p ? `Compare ${shortId(p.a)} → ${shortId(p.b)}` : 'Compare runs';
+  });
   const runsAB = createAsync(async () => {
     const p = pair();
     return p ? Promise.all([getRun(p.a), getRun(p.b)]) : undefined;
@@ -256,8 +520,7 @@ export function ComparePage() {
     return p ? getComparison(p.a, p.b, page().offset, page().limit) : undefined;
   });
   const choose = (side: 'a' | 'b', id: string) => {
-    setPage((p) => ({ ...p, offset: 0 }));
-    setSearch({ [side]: id || undefined });
+    setSearch({ [side]: id || undefined, offset: undefined });
   };
 
   return (
@@ -309,7 +572,32 @@ export function ComparePage() {
                     }
                   >
                     {(data) => (
-                      <ComparisonView comparison={data()} a={ab()[0]} b={ab()[1]} onPage={setPage} />
+                      <ComparisonView
+                        comparison={data()}
+                        a={ab()[0]}
+                        b={ab()[1]}
+                        view={view()}
+                        onView={(next) => setSearch(next)}
+                        onPage={setPage}
+                        sampleAction={(row) => (
+                          <Show
+                            when={row.candidate.result_id}
+                            fallback={<span class="muted">no result</span>}
+                          >
+                            {(resultId) => (
+                              <details class="review-details">
+                                <summary>Review {row.sample_key}</summary>
+                                <ReviewControl
+                                  runId={ab()[1].id}
+                                  resultId={resultId()}
+                                  judges={Object.keys(row.candidate.scores).sort()}
+                                  compact
+                                />
+                              </details>
+                            )}
+                          </Show>
+                        )}
+                      />
                     )}
                   </Show>
                 )}

@@ -1,6 +1,8 @@
 import { A } from '@solidjs/router';
+import { usePageTitle } from '../lib/title';
 
 export function NotFoundPage() {
+  usePageTitle(() => 'Page not found');
   return (
     <>
       <h1>Page not found</h1>

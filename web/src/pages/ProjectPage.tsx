@@ -11,12 +11,13 @@ import type { Run, RunListQuery, RunStatus } from '../api/client';
 import { getProject, getRuns } from '../api/queries';
 import { StatusBadge } from '../components/Badges';
 import { DataTable } from '../components/DataTable';
+import { NewRunDialog } from '../components/forms/NewRunDialog';
 import { GateLine } from '../components/Gate';
 import { Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
+import { RunIdentity } from '../components/RunIdentity';
 import { latestOr } from '../lib/async';
-import { dateTime, pct, shortId, usd } from '../lib/format';
-import { meanJudgePassRate, readSummary } from '../lib/summary';
+import { dateTime, shortId, usd } from '../lib/format';
 
 const RUN_STATUSES: RunStatus[] = [
   'pending',
@@ -54,6 +55,7 @@ export function ProjectPage() {
   const [branch, setBranch] = createSignal('');
   const [page, setPage] = createSignal(FIRST_PAGE);
   const [selected, setSelected] = createSignal<string[]>([]);
+  const [newRun, setNewRun] = createSignal(false);
   const runs = createAsync(() =>
     getRuns(runsQuery(params.id, { status: status(), branch: branch() }, page())),
   );
@@ -67,6 +69,9 @@ export function ProjectPage() {
       </p>
       <h1>{latestOr(project)?.name ?? 'Project'}</h1>
       <p class="toolbar">
+        <button type="button" onClick={() => setNewRun(true)}>
+          New run
+        </button>
         <A class="button secondary" href={`/projects/${params.id}/trends`}>
           Trends
         </A>
@@ -124,9 +129,7 @@ export function ProjectPage() {
                     'Run',
                     'Status',
                     'Gate',
-                    <abbr title="The plain mean of the judges' pass rates: a figure, not the verdict">
-                      Mean pass rate
-                    </abbr>,
+                    'Model · dataset',
                     'Branch / commit',
                     'Trigger',
                     'Samples',
@@ -147,7 +150,10 @@ export function ProjectPage() {
                         />
                       </td>
                       <td>
-                        <A href={`/runs/${run.id}`}>Run {shortId(run.id)}</A>
+                        <A href={`/runs/${run.id}`}>{run.name ?? `Run ${shortId(run.id)}`}</A>
+                        <Show when={run.labels?.length}>
+                          <span class="muted"> {run.labels?.join(', ')}</span>
+                        </Show>
                       </td>
                       <td>
                         <StatusBadge status={run.status} />
@@ -155,7 +161,9 @@ export function ProjectPage() {
                       <td>
                         <GateLine gate={run.gate} />
                       </td>
-                      <td class="num">{pct(meanJudgePassRate(readSummary(run.summary)))}</td>
+                      <td>
+                        <RunIdentity run={run} />
+                      </td>
                       <td>
                         {run.git_branch ?? '–'}
                         <Show when={run.git_commit_sha}>
@@ -184,6 +192,9 @@ export function ProjectPage() {
           )}
         </Loadable>
       </section>
+      <Show when={newRun()}>
+        <NewRunDialog project={params.id} onClose={() => setNewRun(false)} />
+      </Show>
     </>
   );
 }

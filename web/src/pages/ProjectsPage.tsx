@@ -1,11 +1,14 @@
-import { A, createAsync, revalidate } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { A, createAsync, revalidate, useAction, useNavigate } from '@solidjs/router';
+import { createUniqueId, For, Show } from 'solid-js';
+import { createProject } from '../api/actions';
 import type { Project, Run } from '../api/client';
 import { getProjectsOverview } from '../api/queries';
 import { StatusBadge } from '../components/Badges';
 import { GateBadge, GateLine } from '../components/Gate';
 import { Loadable } from '../components/Loadable';
+import { SettingsForm } from '../components/settings/SettingsForm';
 import { shortDate, shortId } from '../lib/format';
+import { createSubmitter } from '../lib/submit';
 
 export const preloadProjects = () => {
   void getProjectsOverview();
@@ -61,6 +64,47 @@ function ProjectCard(props: { project: Project; runs: Run[]; totalRuns: number }
   );
 }
 
+/** A new project; on success its page opens, to add a dataset, an endpoint and a first run. */
+function NewProjectForm() {
+  const id = createUniqueId();
+  const submit = createSubmitter();
+  const create = useAction(createProject);
+  const navigate = useNavigate();
+  const onSubmit = async (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
+    const description = String(data.get('description') ?? '').trim();
+    const project = await submit.run(() => create(name, description || null));
+    if (project) navigate(`/projects/${project.id}`);
+  };
+  return (
+    <section class="panel" aria-labelledby={`new-project-${id}`}>
+      <h2 id={`new-project-${id}`}>New project</h2>
+      <SettingsForm
+        label="New project"
+        submitter={submit}
+        submitLabel="Create project"
+        busyLabel="Creating…"
+        errorId={`new-project-error-${id}`}
+        onSubmit={onSubmit}
+      >
+        <div class="field">
+          <label>
+            Name
+            <input name="name" type="text" required placeholder="Support bot" autocomplete="off" />
+          </label>
+        </div>
+        <div class="field field-wide">
+          <label>
+            Description
+            <input name="description" type="text" placeholder="Optional" autocomplete="off" />
+          </label>
+        </div>
+      </SettingsForm>
+    </section>
+  );
+}
+
 export function ProjectsPage() {
   const overview = createAsync(() => getProjectsOverview());
   return (
@@ -72,7 +116,8 @@ export function ProjectsPage() {
             when={data().length}
             fallback={
               <p class="empty">
-                No projects yet. Create one with the API (see API docs) or run `npm run seed`.
+                No projects yet. Create one below: then add a dataset, a model endpoint and a guardrail, and
+                start your first eval run.
               </p>
             }
           >
@@ -82,6 +127,7 @@ export function ProjectsPage() {
           </Show>
         )}
       </Loadable>
+      <NewProjectForm />
     </>
   );
 }

@@ -1,4 +1,12 @@
-import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useAction, useParams } from '@solidjs/router';
+import {
+  A,
+  createAsync,
+  type RoutePreloadFuncArgs,
+  revalidate,
+  useAction,
+  useParams,
+  useSearchParams,
+} from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { cancelRun } from '../api/actions';
 import { type Result, type Run, runExportUrl } from '../api/client';
@@ -7,6 +15,7 @@ import { StatusBadge } from '../components/Badges';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { GateBadge, GateSummary } from '../components/Gate';
 import { GuardrailOutcomes } from '../components/GuardrailOutcomes';
+import type { LatencyHistogramData } from '../components/LatencyHistogram';
 import { LatencyHistogram } from '../components/LatencyHistogram';
 import { ErrorBox, Loadable } from '../components/Loadable';
 import { Pagination } from '../components/Pagination';
@@ -15,14 +24,17 @@ import { ProgressBar } from '../components/ProgressBar';
 import { RegressionBanner } from '../components/RegressionBanner';
 import { type ResultFilterState, ResultFilters } from '../components/ResultFilters';
 import { ResultsTable } from '../components/ResultsTable';
+import { RunIdentity } from '../components/RunIdentity';
 import { SampleDetail } from '../components/SampleDetail';
 import { ScoreHeatmap } from '../components/ScoreHeatmap';
 import { latestOr } from '../lib/async';
 import { downloadWithKey } from '../lib/download';
-import { dateTime, deltaPct, int, ms, pct, shortId, usd } from '../lib/format';
+import { dateTime, deltaPct, int, judgeLabel, ms, shortId, usd } from '../lib/format';
 import { createRunEvents, throttle } from '../lib/live-run';
-import { demonstrationJudges, meanJudgePassRate, readSummary } from '../lib/summary';
+import { progressView } from '../lib/progress';
+import { demonstrationJudges, judgesFromResults, readSummary } from '../lib/summary';
 import { temporalWorkflowUrl } from '../lib/temporal';
+import { usePageTitle } from '../lib/title';
 
 const OPEN_STATUSES = new Set(['pending', 'running']);
 /** While a run is live, the table and charts refresh at most this often. */
@@ -45,43 +57,122 @@ function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
   };
 }
 
-export const preloadRun = ({ params }: RoutePreloadFuncArgs) => {
+/** The results view in the URL (filters and page), so that a link shares what it shows. */
+type RunSearch = {
+  status?: string;
+  judge?: string;
+  passed?: string;
+  category?: string;
+  tag?: string;
+  min_score?: string;
+  max_score?: string;
+  offset?: string;
+  limit?: string;
+};
+
+const num = (v: string | undefined) => {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+export function filterFromSearch(q: RunSearch): ResultFilterState {
+  const f: ResultFilterState = {};
+  if (q.status === 'succeeded' || q.status === 'failed') f.status = q.status;
+  if (q.judge) f.judge = q.judge;
+  if (q.judge && (q.passed === 'true' || q.passed === 'false')) f.passed = q.passed;
+  if (q.category) f.category = q.category;
+  if (q.tag) f.tag = q.tag;
+  const min = num(q.min_score);
+  const max = num(q.max_score);
+  if (min !== undefined) f.min_score = Math.min(1, Math.max(0, min));
+  if (max !== undefined) f.max_score = Math.min(1, Math.max(0, max));
+  return f;
+}
+
+export function pageFromSearch(q: RunSearch) {
+  const offset = Math.max(0, Math.floor(num(q.offset) ?? FIRST_RESULTS_PAGE.offset));
+  const limit = Math.min(500, Math.max(1, Math.floor(num(q.limit) ?? FIRST_RESULTS_PAGE.limit)));
+  return { offset, limit };
+}
+
+/** Search params for a filter: every key present, unset ones undefined (which removes them). */
+function filterToSearch(f: ResultFilterState): RunSearch {
+  return {
+    status: f.status,
+    judge: f.judge,
+    passed: f.passed,
+    category: f.category,
+    tag: f.tag,
+    min_score: f.min_score !== undefined ? String(f.min_score) : undefined,
+    max_score: f.max_score !== undefined ? String(f.max_score) : undefined,
+  };
+}
+
+export const preloadRun = ({ params, location }: RoutePreloadFuncArgs) => {
   const id = params.id!; // the route's :id
+  const q = location.query as RunSearch;
+  const page = pageFromSearch(q);
   void getRun(id)
     .then((run) => getProject(run.project_id))
     .catch(() => {});
-  void getRunResults(id, resultsQuery({}, FIRST_RESULTS_PAGE.offset, FIRST_RESULTS_PAGE.limit));
+  void getRunResults(id, resultsQuery(filterFromSearch(q), page.offset, page.limit));
   void getLatencyHistogram(id, LATENCY_BINS);
   void getHealth();
 };
 
-/** The mean of the judges' pass rates, against the baseline's: a figure, the verdict is the gate's. */
-function MeanPassRate(props: { run: Run; baseline: Run | undefined }) {
-  const mean = () => meanJudgePassRate(readSummary(props.run.summary));
-  const delta = () => {
-    const m = mean();
-    const b = props.baseline ? meanJudgePassRate(readSummary(props.baseline.summary)) : null;
-    return m !== null && b !== null ? m - b : null;
+/** Each judge's pass rate against the baseline's: per judge, never averaged into one figure. */
+function BaselineChanges(props: { run: Run; baseline: Run | undefined }) {
+  const rows = () => {
+    const mine = readSummary(props.run.summary).judges ?? {};
+    const theirs = props.baseline ? (readSummary(props.baseline.summary).judges ?? {}) : {};
+    return Object.keys(mine)
+      .sort()
+      .flatMap((judge) => {
+        const a = theirs[judge]?.pass_rate;
+        const b = mine[judge]?.pass_rate;
+        return a !== null && a !== undefined && b !== null && b !== undefined
+          ? [{ judge, delta: b - a }]
+          : [];
+      });
   };
   return (
-    <Show when={mean() !== null}>
-      <p class="muted">
-        Mean judge pass rate: {pct(mean())}
-        <Show when={delta() !== null}>
-          {' '}
-          ({delta()! >= 0 ? '▲' : '▼'} {deltaPct(delta()).replace(/^[+−±]/, '')} vs{' '}
-          <A href={`/runs/${props.run.baseline_run_id}`}>
-            baseline {shortId(props.run.baseline_run_id ?? '')}
-          </A>
-          )
-        </Show>
+    <Show when={props.baseline && rows().length}>
+      <p class="muted" data-testid="baseline-changes">
+        Pass rate change vs{' '}
+        <A href={`/runs/${props.run.baseline_run_id}`}>baseline {shortId(props.run.baseline_run_id ?? '')}</A>
+        :{' '}
+        <For each={rows()}>
+          {(r, i) => (
+            <>
+              {i() > 0 ? ' · ' : ''}
+              {judgeLabel(r.judge)}{' '}
+              <span classList={{ 'delta-down': r.delta < -1e-9, 'delta-up': r.delta > 1e-9 }}>
+                {deltaPct(r.delta)}
+              </span>
+            </>
+          )}
+        </For>
       </p>
     </Show>
   );
 }
 
-function RunHeader(props: { run: Run }) {
+function RunHeader(props: { run: Run; results: Result[] | undefined }) {
   const summary = () => readSummary(props.run.summary);
+  const finished = () => !OPEN_STATUSES.has(props.run.status);
+  // A finished run's summary holds its judges; one without (older or failed before summarizing) shows
+  // what its results say when the page holds all of them.
+  const judgeRates = () => {
+    const own = summary().judges ?? {};
+    return Object.keys(own).length || !props.results ? own : judgesFromResults(props.results);
+  };
+  const noJudgesText = () =>
+    !finished()
+      ? 'No judge scores yet.'
+      : Array.isArray(props.run.config.judges) && props.run.config.judges.length === 0
+        ? 'No judges were configured for this run.'
+        : 'This run has no judge scores.';
   const project = createAsync(() => getProject(props.run.project_id));
   // The baseline only adds a figure: without it (deleted, no access) the page goes on.
   const baseline = createAsync(async () =>
@@ -99,6 +190,9 @@ function RunHeader(props: { run: Run }) {
         Run {shortId(props.run.id)} <StatusBadge status={props.run.status} />{' '}
         <GateBadge gate={props.run.gate} />
       </h1>
+      <p>
+        <RunIdentity run={props.run} />
+      </p>
       <p class="muted">
         {props.run.trigger_type ?? 'run'} · created {dateTime(props.run.created_at)}
         {props.run.completed_at ? ` · finished ${dateTime(props.run.completed_at)}` : ''}
@@ -144,9 +238,10 @@ function RunHeader(props: { run: Run }) {
         </div>
       </Show>
       <GateSummary gate={props.run.gate} />
-      <section class="panel" aria-label="Pass rates">
-        <MeanPassRate run={props.run} baseline={latestOr(baseline)} />
-        <PassRateBars judges={summary().judges ?? {}} />
+      <section class="panel" aria-labelledby="judges-h">
+        <h2 id="judges-h">Judges</h2>
+        <BaselineChanges run={props.run} baseline={latestOr(baseline)} />
+        <PassRateBars judges={judgeRates()} empty={noJudgesText()} />
         <RegressionBanner
           regressions={summary().regressions?.judges}
           demonstrations={demonstrationJudges(summary())}
@@ -160,7 +255,7 @@ function RunHeader(props: { run: Run }) {
   );
 }
 
-function RunFacts(props: { run: Run }) {
+function RunFacts(props: { run: Run; latency: LatencyHistogramData | undefined }) {
   const s = () => readSummary(props.run.summary);
   return (
     <div class="cards">
@@ -174,11 +269,16 @@ function RunFacts(props: { run: Run }) {
         </div>
       </div>
       <div class="card">
+        {/* The same numbers as the latency histogram: both come from its endpoint. */}
         <div class="label">Latency p50 / p95</div>
-        <div class="value">
-          {ms(s().latency_ms?.p50)} / {ms(s().latency_ms?.p95)}
+        <div class="value" data-testid="latency-card">
+          {ms(props.latency?.p50_ms)} / {ms(props.latency?.p95_ms)}
         </div>
-        <div class="sub">mean {ms(s().latency_ms?.mean)}</div>
+        <div class="sub">
+          {props.latency
+            ? `${int(props.latency.count)} succeeded results · max ${ms(props.latency.max_ms)}`
+            : 'loading…'}
+        </div>
       </div>
       <div class="card">
         <div class="label">Tokens in / out</div>
@@ -203,12 +303,21 @@ function RunFacts(props: { run: Run }) {
 /** Everything below the loaded run; `run` follows its query (reloads and the live run's end). */
 function RunView(props: { run: Run }) {
   const runId = () => props.run.id;
-  const [filter, setFilterState] = createSignal<ResultFilterState>({});
-  const [page, setPage] = createSignal(FIRST_RESULTS_PAGE);
-  const setFilter = (f: ResultFilterState) => {
-    setFilterState(f);
-    setPage((p) => ({ ...p, offset: 0 }));
-  };
+  const [search, setSearch] = useSearchParams<RunSearch>();
+  const filter = createMemo(() => filterFromSearch(search), undefined, {
+    equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
+  const page = createMemo(() => pageFromSearch(search), undefined, {
+    equals: (a, b) => a.offset === b.offset && a.limit === b.limit,
+  });
+  const setFilter = (f: ResultFilterState) => setSearch({ ...filterToSearch(f), offset: undefined });
+  const setPage = (p: { offset: number; limit: number }) =>
+    setSearch({
+      offset: p.offset ? String(p.offset) : undefined,
+      limit: p.limit !== FIRST_RESULTS_PAGE.limit ? String(p.limit) : undefined,
+    });
+  // Results seen stored (the event stream sends each once per connection): the progress never shows fewer.
+  const [storedIds, setStoredIds] = createSignal<ReadonlySet<string>>(new Set());
   const results = createAsync(() =>
     getRunResults(runId(), resultsQuery(filter(), page().offset, page().limit)),
   );
@@ -226,10 +335,18 @@ function RunView(props: { run: Run }) {
   const live = () => OPEN_STATUSES.has(props.run.status);
   const refreshLive = throttle(() => void reloadResults(), LIVE_REFRESH_MS);
   const events = createRunEvents(runId, live, {
-    onResult: refreshLive,
+    onResult: (r) => {
+      if (!storedIds().has(r.id)) setStoredIds((ids) => new Set([...ids, r.id]));
+      refreshLive();
+    },
     onDone: () => void revalidate([getRun.keyFor(runId()), getRunResults.key, getLatencyHistogram.key]),
   });
 
+  /** The whole run's results when the current page holds all of them (no filter, one page). */
+  const allResults = () => {
+    const r = latestOr(results);
+    return r && r.items.length === r.total ? r.items : undefined;
+  };
   const judges = createMemo(() => {
     const names = new Set<string>(Object.keys(readSummary(props.run.summary).judges ?? {}));
     const configured = props.run.config.judges;
@@ -237,6 +354,15 @@ function RunView(props: { run: Run }) {
     for (const r of latestOr(results)?.items ?? []) for (const s of r.scores) names.add(s.judge_type);
     return [...names].sort();
   });
+
+  const unfiltered = () => Object.keys(filter()).length === 0;
+  const progress = createMemo(() =>
+    progressView(
+      events.progress(),
+      props.run,
+      Math.max(storedIds().size, unfiltered() ? (latestOr(results)?.total ?? 0) : 0),
+    ),
+  );
 
   const cancel = async () => {
     setConfirmingCancel(false);
@@ -253,7 +379,7 @@ function RunView(props: { run: Run }) {
 
   return (
     <>
-      <RunHeader run={props.run} />
+      <RunHeader run={props.run} results={unfiltered() && page().offset === 0 ? allResults() : undefined} />
       <Show when={live()}>
         <section class="panel" aria-label="Live progress">
           <div class="panel-head">
@@ -272,23 +398,16 @@ function RunView(props: { run: Run }) {
               {cancelState().requested ? 'Cancelling…' : 'Cancel run'}
             </button>
           </div>
-          <ProgressBar
-            done={events.progress()?.done ?? 0}
-            total={events.progress()?.total || props.run.total_samples}
-            label="Samples done"
-          />
+          <ProgressBar done={progress().done} total={progress().total} label="Samples done" />
           <p class="muted" aria-live="polite" data-testid="progress-text">
-            {events.progress()?.phase ?? props.run.status}: {events.progress()?.done ?? 0} of{' '}
-            {events.progress()?.total || props.run.total_samples} samples
-            {events.progress()?.failed ? ` · ${events.progress()?.failed} failed` : ''}
-            {events.progress()?.judgeErrors ? ` · ${events.progress()?.judgeErrors} judge errors` : ''}
+            {progress().text}
           </p>
           <Show when={cancelState().error}>
             <ErrorBox error={cancelState().error} title="Could not cancel" />
           </Show>
         </section>
       </Show>
-      <RunFacts run={props.run} />
+      <RunFacts run={props.run} latency={latestOr(latency)} />
       <section class="panel" aria-labelledby="results-h">
         <div class="panel-head">
           <h2 id="results-h">Sample results</h2>
@@ -309,22 +428,20 @@ function RunView(props: { run: Run }) {
           )}
         </Loadable>
       </section>
-      <div class="grid-2">
-        <section class="panel" aria-labelledby="heatmap-h">
-          <h2 id="heatmap-h">Scores: samples × judges</h2>
-          <Loadable data={results} label="scores">
-            {(data) => (
-              <ScoreHeatmap results={data().items} scope={{ offset: data().offset, total: data().total }} />
-            )}
-          </Loadable>
-        </section>
-        <section class="panel" aria-labelledby="latency-h">
-          <h2 id="latency-h">Latency</h2>
-          <Loadable data={latency} label="latencies" retry={reloadResults}>
-            {(h) => <LatencyHistogram histogram={h()} />}
-          </Loadable>
-        </section>
-      </div>
+      <section class="panel" aria-labelledby="heatmap-h">
+        <h2 id="heatmap-h">Scores: samples × judges</h2>
+        <Loadable data={results} label="scores">
+          {(data) => (
+            <ScoreHeatmap results={data().items} scope={{ offset: data().offset, total: data().total }} />
+          )}
+        </Loadable>
+      </section>
+      <section class="panel" aria-labelledby="latency-h">
+        <h2 id="latency-h">Latency</h2>
+        <Loadable data={latency} label="latencies" retry={reloadResults}>
+          {(h) => <LatencyHistogram histogram={h()} />}
+        </Loadable>
+      </section>
       <Show when={confirmingCancel()}>
         <ConfirmDialog
           title="Cancel this run?"
@@ -353,6 +470,7 @@ function RunView(props: { run: Run }) {
 export function RunPage() {
   const params = useParams<{ id: string }>();
   const run = createAsync(() => getRun(params.id));
+  usePageTitle(() => `Run ${shortId(params.id)}`);
   return (
     <Loadable data={run} label="run" retry={() => revalidate(getRun.keyFor(params.id))}>
       {(r) => <RunView run={r()} />}

@@ -13,6 +13,7 @@ import { Loadable } from '../components/Loadable';
 import { TrendChart, type TrendMetric } from '../components/TrendChart';
 import { latestOr } from '../lib/async';
 import { dateTime, judgeLabel, pct, shortId } from '../lib/format';
+import { usePageTitle } from '../lib/title';
 
 /** Runs drawn per judge line. */
 const TREND_RUNS = 50;
@@ -39,6 +40,10 @@ export function TrendsPage() {
   const [search, setSearch] = useSearchParams<TrendsSearch>();
   const metric = (): TrendMetric => (search.metric === 'mean_score' ? 'mean_score' : 'pass_rate');
   const project = createAsync(() => getProject(params.id));
+  usePageTitle(() => {
+    const name = latestOr(project)?.name;
+    return name ? `Score trends: ${name}` : 'Score trends';
+  });
   // Filter choices come from the management API; without it the filters fall back to free text.
   const datasets = createAsync(() => getDatasets(params.id).catch(() => null));
   const endpoints = createAsync(() => getEndpoints(params.id, false).catch(() => null));
@@ -132,7 +137,10 @@ export function TrendsPage() {
       <Loadable data={trends} label="trends" retry={() => revalidate(getTrends.key)}>
         {(data) => (
           <>
-            <section class="panel" aria-label="Trend chart">
+            <section class="panel" aria-labelledby="trend-h">
+              <h2 id="trend-h">
+                {metric() === 'pass_rate' ? 'Pass rate' : 'Mean score'} per judge over runs
+              </h2>
               <TrendChart trends={data()} metric={metric()} />
             </section>
             <section class="panel" aria-labelledby="reg-h">

@@ -29,6 +29,8 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
   return {
     id: '00000000-0000-4000-8000-0000000000b1',
     project_id: PROJECT_ID,
+    name: null,
+    labels: [],
     dataset_id: '00000000-0000-4000-8000-0000000000c1',
     dataset_version_id: '00000000-0000-4000-8000-0000000000c2',
     endpoint_id: '00000000-0000-4000-8000-0000000000d1',

@@ -63,6 +63,7 @@ describe('EndpointForm', () => {
       endpoint_url: null,
       api_key_env: 'ANTHROPIC_API_KEY',
       secret_id: null,
+      config: {},
     });
     const saving = screen.getByRole('button', { name: 'Saving…' }) as HTMLButtonElement;
     expect(saving.disabled).toBe(true);
@@ -73,6 +74,41 @@ describe('EndpointForm', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('sets temperature, max tokens and prices in config, keeping its other keys on edit', async () => {
+    const onSubmit = vi.fn(async (_: EndpointFields) => ({}));
+    render(() => (
+      <EndpointForm
+        initial={{ ...endpoint, config: { temperature: 0, rpm: 60, price_per_1k_input: 0.5 } }}
+        submitLabel="Save"
+        onSubmit={onSubmit}
+      />
+    ));
+    expect((screen.getByLabelText('Temperature') as HTMLInputElement).value).toBe('0');
+    expect((screen.getByLabelText('Price per 1k input tokens (USD)') as HTMLInputElement).value).toBe('0.5');
+    type('Temperature', '0.7');
+    type('Max tokens', '256');
+    type('Price per 1k input tokens (USD)', '');
+    type('Price per 1k output tokens (USD)', '0.6');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect(onSubmit.mock.calls[0][0].config).toEqual({
+      temperature: 0.7,
+      rpm: 60,
+      max_tokens: 256,
+      price_per_1k_output: 0.6,
+    });
+  });
+
+  it('leaves config out of an edit that changes none of its fields', async () => {
+    const onSubmit = vi.fn(async (_: EndpointFields) => ({}));
+    render(() => <EndpointForm initial={endpoint} submitLabel="Save" onSubmit={onSubmit} />);
+    type('Model', 'llama-3.1-8b');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect(onSubmit.mock.calls[0][0]).not.toHaveProperty('config');
+    expect(onSubmit.mock.calls[0][0].model_name).toBe('llama-3.1-8b');
+  });
+
   it("shows the API's message and details next to the form and marks the blamed field", async () => {
     const onSubmit = vi.fn(async () => {
       throw new ApiRequestError(400, 'validation_error', 'invalid request', [
@@ -80,7 +116,7 @@ describe('EndpointForm', () => {
       ]);
     });
     render(() => <EndpointForm initial={endpoint} submitLabel="Save" onSubmit={onSubmit} />);
-    // Editing starts from the endpoint's values; its config is not part of the form.
+    // Editing starts from the endpoint's values.
     expect((screen.getByLabelText('Endpoint URL') as HTMLInputElement).value).toBe('http://vllm.internal/v1');
     type('API key variable', 'sk-live-123');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));

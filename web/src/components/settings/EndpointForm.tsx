@@ -10,13 +10,43 @@ export const PROVIDERS: Endpoint['provider'][] = ['openai', 'anthropic', 'huggin
 export const DEFAULT_KEY_ENVS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
 export const KEY_ENV_PREFIX = 'EVALFORGE_PROVIDER_';
 
-/** What the form sends: the fields a person edits here. Generation config stays as it is (API/CLI). */
+/** What the form sends: the fields a person edits here. `config` is the endpoint's config with the
+ * generation settings and prices edited here; its other keys (limits, timeouts…) stay as they are.
+ * An edit that changes none of them leaves `config` out, so the stored config is not sent back. */
 export type EndpointFields = Required<Pick<EndpointCreate, 'provider' | 'model_name'>> & {
   name: string | null;
   endpoint_url: string | null;
   api_key_env: string | null;
   secret_id: string | null;
+  config?: Record<string, unknown>;
 };
+
+/** The config keys edited here (core/endpoint-config.ts), each a number; empty leaves the default. */
+export const CONFIG_FIELDS = [
+  {
+    key: 'temperature',
+    label: 'Temperature',
+    step: '0.1',
+    min: '0',
+    max: '2',
+    hint: '0–2; empty for the provider default.',
+  },
+  { key: 'max_tokens', label: 'Max tokens', step: '1', min: '1', hint: 'Longest answer, in tokens.' },
+  {
+    key: 'price_per_1k_input',
+    label: 'Price per 1k input tokens (USD)',
+    step: 'any',
+    min: '0',
+    hint: 'For cost; empty: the built-in price table.',
+  },
+  {
+    key: 'price_per_1k_output',
+    label: 'Price per 1k output tokens (USD)',
+    step: 'any',
+    min: '0',
+    hint: 'For cost; empty: the built-in price table.',
+  },
+] as const;
 
 type FieldName = 'endpoint_url' | 'api_key_env' | 'secret_id';
 
@@ -127,6 +157,17 @@ export function EndpointForm(props: {
       api_key_env: blankToNull(text('api_key_env')),
       secret_id: blankToNull(secretId()),
     };
+    const config: Record<string, unknown> = { ...(props.initial?.config ?? {}) };
+    let changed = false;
+    for (const { key } of CONFIG_FIELDS) {
+      const raw = text(key).trim();
+      // NaN goes to the API as it is, which says what it expects.
+      const value = raw === '' ? undefined : Number(raw);
+      if (!Object.is(value, config[key])) changed = true;
+      if (value === undefined) delete config[key];
+      else config[key] = value;
+    }
+    if (!props.initial || changed) fields.config = config;
     await submit.run(() => props.onSubmit(fields));
     if (!submit.error() && !props.initial) {
       form.reset();
@@ -239,6 +280,30 @@ export function EndpointForm(props: {
           A key stored encrypted under Provider secrets; when set, the key variable is not used.
         </span>
       </div>
+      <For each={CONFIG_FIELDS}>
+        {(f) => (
+          <div class="field">
+            <label>
+              {f.label}
+              <input
+                name={f.key}
+                type="number"
+                step={f.step}
+                min={f.min}
+                max={'max' in f ? f.max : undefined}
+                value={
+                  typeof props.initial?.config[f.key] === 'number' ? String(props.initial.config[f.key]) : ''
+                }
+                aria-invalid={invalid(`config.${f.key}`)}
+                aria-describedby={`${f.key}-hint-${id}`}
+              />
+            </label>
+            <span class="hint" id={`${f.key}-hint-${id}`}>
+              {f.hint}
+            </span>
+          </div>
+        )}
+      </For>
       <div class="field field-wide">
         <label>
           API key variable

@@ -9,6 +9,7 @@ import { createSubmitter } from '../../lib/submit';
 import { DataTable } from '../DataTable';
 import { ConfirmDialog, Dialog } from '../Dialog';
 import { FormError } from '../FormError';
+import { EndpointTest } from '../forms/EndpointTest';
 import { Loadable } from '../Loadable';
 import { EndpointForm } from './EndpointForm';
 import { RowAction } from './RowAction';
@@ -41,6 +42,8 @@ export function EndpointsSection(props: { project: string }) {
   // Keyed dialogs get the endpoint itself: it stays readable while a closing dialog finishes.
   const [editing, setEditing] = createSignal<Endpoint | null>(null);
   const [deleting, setDeleting] = createSignal<Endpoint | null>(null);
+  // Set on a click only: a reloaded list does not start the test again.
+  const [testing, setTesting] = createSignal<{ id: string; label: string } | null>(null);
   const rowAction = createSubmitter();
   const setArchived = (e: Endpoint, archived: boolean) => rowAction.run(() => update(e.id, { archived }));
   return (
@@ -91,6 +94,11 @@ export function EndpointsSection(props: { project: string }) {
                 <td class="muted">{visibleConfig(e.config) || '–'}</td>
                 <td class="row-actions">
                   <RowAction
+                    label="Test connection"
+                    name={`Test connection to endpoint ${endpointLabel(e)}`}
+                    onClick={() => setTesting({ id: e.id, label: endpointLabel(e) })}
+                  />
+                  <RowAction
                     label="Edit"
                     name={`Edit endpoint ${endpointLabel(e)}`}
                     onClick={() => setEditing(e)}
@@ -113,11 +121,16 @@ export function EndpointsSection(props: { project: string }) {
           </DataTable>
         )}
       </Loadable>
+      <Show when={testing()} keyed>
+        {(endpoint) => (
+          <EndpointTest endpointId={endpoint.id} label={endpoint.label} onClose={() => setTesting(null)} />
+        )}
+      </Show>
       <h3>Add an endpoint</h3>
       <EndpointForm
         secrets={secretList()}
         submitLabel="Add endpoint"
-        onSubmit={(fields) => create(props.project, { ...fields, config: {} })}
+        onSubmit={(fields) => create(props.project, { ...fields, config: fields.config ?? {} })}
       />
       <Show when={editing()} keyed>
         {(endpoint) => (

@@ -1,7 +1,40 @@
-import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import type { Guardrail } from '../../api/client';
-import { configWith, GuardrailForm } from './GuardrailForm';
+import { configWith, type GuardrailFields, GuardrailForm, type JudgeInfo } from './GuardrailForm';
+
+const JUDGES: JudgeInfo[] = [
+  {
+    type: 'assertions',
+    kind: 'rule',
+    description: 'Rule-based checks.',
+    default_threshold: 1,
+    config_schema: {
+      type: 'object',
+      properties: {
+        assertions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              type: { type: 'string', enum: ['equals', 'contains'] },
+              value: { type: 'string' },
+            },
+            required: ['type'],
+          },
+        },
+        min_pass_rate: { type: 'number', minimum: 0, maximum: 1 },
+      },
+    },
+  },
+  {
+    type: 'format',
+    kind: 'rule',
+    description: 'Format checks.',
+    default_threshold: 1,
+    config_schema: { type: 'object', properties: { json: { type: 'boolean' } } },
+  },
+];
 
 const guardrail: Guardrail = {
   id: '00000000-0000-4000-8000-000000000003',
@@ -34,6 +67,7 @@ describe('GuardrailForm', () => {
       min_pass_rate: 0.99,
       is_blocking: true,
       enabled: true,
+      config: {},
     });
     await waitFor(() => expect((screen.getByLabelText('Judge') as HTMLInputElement).value).toBe(''));
   });
@@ -59,8 +93,58 @@ describe('GuardrailForm', () => {
       min_pass_rate: null,
       is_blocking: false,
       enabled: false,
+      config: { model_id: 'minilm' },
     });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('starts the next guardrail enabled again after one is added (they were saved disabled)', async () => {
+    const onSubmit = vi.fn(async (_: GuardrailFields) => ({}));
+    render(() => <GuardrailForm submitLabel="Add guardrail" onSubmit={onSubmit} />);
+    const add = async (judge: string) => {
+      fireEvent.input(screen.getByLabelText('Judge'), { target: { value: judge } });
+      fireEvent.input(screen.getByLabelText('Score threshold'), { target: { value: '0.5' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Add guardrail' }));
+      await waitFor(() => expect((screen.getByLabelText('Judge') as HTMLInputElement).value).toBe(''));
+    };
+    await add('pii');
+    fireEvent.click(screen.getByLabelText('Blocking (a failure fails the run)'));
+    await add('toxicity');
+    expect((screen.getByLabelText('Enabled') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Blocking (a failure fails the run)') as HTMLInputElement).checked).toBe(
+      false,
+    );
+    await add('format');
+    expect(onSubmit.mock.calls.map((c) => [c[0].judge_type, c[0].enabled, c[0].is_blocking])).toEqual([
+      ['pii', true, false],
+      ['toxicity', true, true],
+      ['format', true, false],
+    ]);
+  });
+
+  it("edits the judge's settings in the form generated from its config schema", async () => {
+    const onSubmit = vi.fn(async (_: GuardrailFields) => ({}));
+    render(() => <GuardrailForm judges={JUDGES} submitLabel="Add guardrail" onSubmit={onSubmit} />);
+    expect(screen.queryByRole('group', { name: 'Judge settings (assertions)' })).toBeNull();
+    fireEvent.input(screen.getByLabelText('Judge'), { target: { value: 'assertions' } });
+    const group = await screen.findByRole('group', { name: 'Judge settings (assertions)' });
+    expect(within(group).queryByLabelText('Min pass rate')).toBeNull(); // its own field above
+    expect(screen.getByText('Rule-based checks.')).toBeTruthy();
+    expect(screen.getByLabelText('Score threshold').getAttribute('placeholder')).toBe('1');
+    fireEvent.click(within(group).getByRole('button', { name: 'Add assertions item' }));
+    fireEvent.change(within(group).getByLabelText('Assertions 1 type'), { target: { value: 'contains' } });
+    fireEvent.input(within(group).getByLabelText('Assertions 1 value'), { target: { value: 'refund' } });
+    fireEvent.input(screen.getByLabelText('Score threshold'), { target: { value: '1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add guardrail' }));
+    expect(onSubmit.mock.calls[0][0].config).toEqual({ assertions: [{ type: 'contains', value: 'refund' }] });
+    // Cleared for the next one; another judge gets its own form.
+    await waitFor(() => expect((screen.getByLabelText('Judge') as HTMLInputElement).value).toBe(''));
+    fireEvent.input(screen.getByLabelText('Judge'), { target: { value: 'format:json' } });
+    const format = await screen.findByRole('group', { name: 'Judge settings (format)' });
+    fireEvent.click(within(format).getByLabelText('Json'));
+    fireEvent.input(screen.getByLabelText('Score threshold'), { target: { value: '1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add guardrail' }));
+    expect(onSubmit.mock.calls[1][0]).toMatchObject({ judge_type: 'format:json', config: { json: true } });
   });
 
   it("keeps the judge's other settings when the pass rate changes", () => {

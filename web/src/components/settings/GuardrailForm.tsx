@@ -1,9 +1,10 @@
 import { createSignal, createUniqueId, For, Show } from 'solid-js';
 // The judges a guardrail can name without a suffix ("type:name" configures one again).
 import { JUDGE_TYPES } from '../../../../judges/judge-types';
-import { ApiRequestError, type Guardrail } from '../../api/client';
+import { ApiRequestError, type Guardrail, type Schemas } from '../../api/client';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
+import { type JsonObject, type JsonSchema, SchemaForm } from '../forms/SchemaForm';
 import { SettingsForm } from './SettingsForm';
 
 export interface GuardrailFields {
@@ -13,7 +14,19 @@ export interface GuardrailFields {
   min_pass_rate: number | null;
   is_blocking: boolean;
   enabled: boolean;
+  /** The judge's own settings from the form generated from its config schema (min_pass_rate apart). */
+  config: Record<string, unknown>;
 }
+
+export type JudgeInfo = Schemas['JudgeInfo'];
+
+/** Settings of the guardrail that have their own fields here, not in the generated form. */
+const OWN_FIELDS = ['min_pass_rate'] as const;
+
+const judgeSettings = (config: Record<string, unknown> | undefined): JsonObject => {
+  const { min_pass_rate: _, ...rest } = config ?? {};
+  return rest;
+};
 
 /** The guardrail's config with min_pass_rate set or removed; its other judge settings are kept. */
 export function configWith(config: Record<string, unknown>, minPassRate: number | null) {
@@ -35,6 +48,8 @@ export function GuardrailForm(props: {
   initial?: Guardrail;
   /** Judge types that already have a guardrail: creating one of them replaces it (the API upserts). */
   existing?: string[];
+  /** GET /api/judges: each judge's config schema, for its settings form; undefined while loading. */
+  judges?: readonly JudgeInfo[];
   submitLabel: string;
   onSubmit: (fields: GuardrailFields) => Promise<unknown>;
   onCancel?: () => void;
@@ -43,6 +58,12 @@ export function GuardrailForm(props: {
   const errorId = `guardrail-error-${id}`;
   const submit = createSubmitter();
   const [typedJudge, setTypedJudge] = createSignal('');
+  const [settings, setSettings] = createSignal<JsonObject>(judgeSettings(props.initial?.config));
+  /** "type:name" configures the judge "type". */
+  const baseType = () => (props.initial?.judge_type ?? typedJudge()).split(':')[0];
+  const judge = () => props.judges?.find((j) => j.type === baseType());
+  let enabledBox!: HTMLInputElement;
+  let blockingBox!: HTMLInputElement;
   const invalid = (field: string) => blames(submit.error(), field);
   const initialRate = () =>
     typeof props.initial?.config.min_pass_rate === 'number' ? String(props.initial.config.min_pass_rate) : '';
@@ -62,11 +83,17 @@ export function GuardrailForm(props: {
       min_pass_rate: minPassRate,
       is_blocking: data.get('is_blocking') === 'on',
       enabled: data.get('enabled') === 'on',
+      config: settings(),
     };
     await submit.run(() => props.onSubmit(fields));
     if (!submit.error() && !props.initial) {
       form.reset();
+      // reset() restores the boxes' default state, and Solid sets `checked` as a property, not the
+      // default: without this a second guardrail would start (and be saved) disabled.
+      enabledBox.checked = true;
+      blockingBox.checked = false;
       setTypedJudge('');
+      setSettings({});
     }
   };
 
@@ -95,7 +122,12 @@ export function GuardrailForm(props: {
             Judge
             <input
               name="judge_type"
-              onInput={(e) => setTypedJudge(e.currentTarget.value.trim())}
+              onInput={(e) => {
+                const typed = e.currentTarget.value.trim();
+                // Another judge: the settings of the previous one do not apply to it.
+                if (typed.split(':')[0] !== baseType()) setSettings({});
+                setTypedJudge(typed);
+              }}
               type="text"
               required
               list={`judges-${id}`}
@@ -110,9 +142,10 @@ export function GuardrailForm(props: {
           </span>
         </div>
         <datalist id={`judges-${id}`}>
-          <For each={JUDGE_TYPES}>{(j) => <option value={j} />}</For>
+          <For each={props.judges?.map((j) => j.type) ?? JUDGE_TYPES}>{(j) => <option value={j} />}</For>
         </datalist>
       </Show>
+      <Show when={judge()}>{(info) => <p class="hint">{info().description}</p>}</Show>
       <div class="field">
         <label>
           Score threshold
@@ -124,6 +157,7 @@ export function GuardrailForm(props: {
             step="0.01"
             required
             value={props.initial?.threshold ?? ''}
+            placeholder={judge()?.default_threshold == null ? '' : String(judge()?.default_threshold)}
             aria-invalid={invalid('threshold')}
             aria-describedby={`threshold-hint-${id}`}
           />
@@ -152,13 +186,32 @@ export function GuardrailForm(props: {
         </span>
       </div>
       <label class="check">
-        <input name="is_blocking" type="checkbox" checked={props.initial?.is_blocking ?? false} />
+        <input
+          ref={blockingBox}
+          name="is_blocking"
+          type="checkbox"
+          checked={props.initial?.is_blocking ?? false}
+        />
         Blocking (a failure fails the run)
       </label>
       <label class="check">
-        <input name="enabled" type="checkbox" checked={props.initial?.enabled ?? true} />
+        <input ref={enabledBox} name="enabled" type="checkbox" checked={props.initial?.enabled ?? true} />
         Enabled
       </label>
+      <Show when={judge()} keyed>
+        {(info) => (
+          <details class="judge-settings" open>
+            <summary>Judge settings ({info.type})</summary>
+            <SchemaForm
+              label={`Judge settings (${info.type})`}
+              schema={info.config_schema as JsonSchema}
+              initial={settings()}
+              omit={OWN_FIELDS}
+              onChange={setSettings}
+            />
+          </details>
+        )}
+      </Show>
     </SettingsForm>
   );
 }

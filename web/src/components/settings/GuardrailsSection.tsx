@@ -2,7 +2,7 @@ import { createAsync, revalidate, useAction } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { deleteGuardrail, updateGuardrail, upsertGuardrail } from '../../api/actions';
 import type { Guardrail } from '../../api/client';
-import { getGuardrails } from '../../api/queries';
+import { getGuardrails, getJudges } from '../../api/queries';
 import { latestOr } from '../../lib/async';
 import { judgeLabel, pct } from '../../lib/format';
 import { DataTable } from '../DataTable';
@@ -11,9 +11,18 @@ import { Loadable } from '../Loadable';
 import { configWith, GuardrailForm } from './GuardrailForm';
 import { RowAction } from './RowAction';
 
+/** A guardrail's judge settings in a line ("assertions=[{"type":"contains",…}]"); min_pass_rate has its column. */
+const settingsText = (config: Record<string, unknown>) =>
+  Object.entries(config)
+    .filter(([k]) => k !== 'min_pass_rate')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+
 /** The project's guardrails: what each judge must reach, and whether a miss blocks deploys. */
 export function GuardrailsSection(props: { project: string }) {
   const guardrails = createAsync(() => getGuardrails(props.project));
+  // The judges' config schemas for the generated settings forms; without them the forms keep their own fields.
+  const judges = createAsync(() => getJudges().catch(() => undefined));
   const upsert = useAction(upsertGuardrail);
   const update = useAction(updateGuardrail);
   const remove = useAction(deleteGuardrail);
@@ -26,7 +35,15 @@ export function GuardrailsSection(props: { project: string }) {
       <Loadable data={guardrails} label="guardrails" retry={() => revalidate(getGuardrails.key)}>
         {(list) => (
           <DataTable
-            columns={['Judge', 'Score threshold', 'Minimum pass rate', 'Blocking', 'Enabled', 'Actions']}
+            columns={[
+              'Judge',
+              'Score threshold',
+              'Minimum pass rate',
+              'Judge settings',
+              'Blocking',
+              'Enabled',
+              'Actions',
+            ]}
             rows={list()}
             empty="No guardrails."
           >
@@ -37,6 +54,7 @@ export function GuardrailsSection(props: { project: string }) {
                 <td class="num">
                   {typeof g.config.min_pass_rate === 'number' ? pct(g.config.min_pass_rate) : 'default'}
                 </td>
+                <td class="muted">{settingsText(g.config) || 'defaults'}</td>
                 <td>{g.is_blocking ? 'blocks deploys' : 'warns'}</td>
                 <td>{g.enabled ? 'yes' : 'no'}</td>
                 <td class="row-actions">
@@ -60,6 +78,7 @@ export function GuardrailsSection(props: { project: string }) {
       <h3>Add a guardrail</h3>
       <GuardrailForm
         existing={latestOr(guardrails)?.map((g) => g.judge_type)}
+        judges={latestOr(judges)}
         submitLabel="Add guardrail"
         onSubmit={(f) =>
           upsert(props.project, {
@@ -67,7 +86,7 @@ export function GuardrailsSection(props: { project: string }) {
             threshold: f.threshold,
             is_blocking: f.is_blocking,
             enabled: f.enabled,
-            config: configWith({}, f.min_pass_rate),
+            config: configWith(f.config, f.min_pass_rate),
           })
         }
       />
@@ -79,6 +98,7 @@ export function GuardrailsSection(props: { project: string }) {
           >
             <GuardrailForm
               initial={guardrail}
+              judges={latestOr(judges)}
               submitLabel="Save guardrail"
               onCancel={() => setEditing(null)}
               onSubmit={async (f) => {
@@ -86,7 +106,7 @@ export function GuardrailsSection(props: { project: string }) {
                   threshold: f.threshold,
                   is_blocking: f.is_blocking,
                   enabled: f.enabled,
-                  config: configWith(guardrail.config, f.min_pass_rate),
+                  config: configWith(f.config, f.min_pass_rate),
                 });
                 setEditing(null);
               }}
