@@ -67,17 +67,28 @@ let worker: InProcessWorker;
 let deps: ApiDeps;
 let app: ReturnType<typeof createApp>;
 let fx: ProjectFixture;
-/** Milliseconds each model call takes: raised while a test needs runs to be still going. */
-let modelDelayMs = 0;
+/** While set, the model holds its answers until released: runs stay in flight as long as a test needs. */
+let held: { promise: Promise<void>; release: () => void } | null = null;
+function holdModel() {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  held = { promise, release };
+}
+function releaseModel() {
+  held?.release();
+  held = null;
+}
 
 beforeAll(async () => {
   [db, temporal, github] = await Promise.all([createTestDatabase(), createTestTemporal(), startFakeGitHub()]);
   // The model answers from the system prompt it was sent: polite prompts give "the answer", terse ones not.
   llm = await startFakeLlmServer({
-    respond: ({ system }) => ({
-      content: system?.includes('POLITE') ? 'Here is the answer, friend.' : 'No.',
-      delayMs: modelDelayMs,
-    }),
+    respond: async ({ system }) => {
+      await held?.promise;
+      return { content: system?.includes('POLITE') ? 'Here is the answer, friend.' : 'No.' };
+    },
   });
   Object.assign(process.env, {
     GITHUB_APP_ID: String(github.appId),
@@ -127,6 +138,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  releaseModel();
   await worker?.stop();
   await llm?.close();
   await github?.close();
@@ -224,7 +236,7 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
   }, 150_000);
 
   it('two quick pushes leave one finished run and one cancelled ("superseded by")', async () => {
-    modelDelayMs = 1_500;
+    holdModel();
     try {
       await deliverOk('pull_request', prEvent('opened', 12, sha('3')));
       await waitFor('the first push running', async () => (await runOf(sha('3')))[0]?.status === 'running');
@@ -232,12 +244,12 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
       const superseded = await completedCheck(sha('3'));
       expect(superseded.conclusion).toBe('cancelled');
       expect(superseded.output?.title).toBe(`Cancelled: superseded by ${sha('4').slice(0, 7)}`);
+      await waitFor('the first run to end', async () => (await runOf(sha('3')))[0]?.status === 'cancelled');
     } finally {
-      modelDelayMs = 0;
+      releaseModel();
     }
     const newest = await completedCheck(sha('4'));
     expect(newest.conclusion).toBe('failure');
-    await waitFor('the first run to end', async () => (await runOf(sha('3')))[0]?.status === 'cancelled');
     expect((await runOf(sha('4')))[0].status).toBe('completed');
     // The comment (posted right after the check) describes the newest commit only.
     await waitFor('the comment', () => commentsOn(12)[0]);
@@ -247,7 +259,7 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
   }, 150_000);
 
   it('a pull request closed while its run is going is cancelled and gets no comment; reopened, it runs again', async () => {
-    modelDelayMs = 1_500;
+    holdModel();
     try {
       await deliverOk('pull_request', prEvent('opened', 13, sha('5')));
       await waitFor('the run going', async () => (await runOf(sha('5')))[0]?.status === 'running');
@@ -259,7 +271,7 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
       });
       await waitFor('the run to end', async () => (await runOf(sha('5')))[0]?.status === 'cancelled');
     } finally {
-      modelDelayMs = 0;
+      releaseModel();
     }
     // The cancelled run reports when its workflow ends: give it the time, then nothing was posted.
     await new Promise((r) => setTimeout(r, 2_000));
