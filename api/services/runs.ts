@@ -2,7 +2,6 @@
  * Starting, cancelling and reading eval runs. A run is a row (the record users query) plus a
  * Temporal workflow `eval-run-<runId>` (the execution); both are created idempotently.
  */
-import crypto from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -10,6 +9,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { canonicalJson, sha256Hex } from '../../core/config-run.js';
 import { FINAL_RUN_STATUSES } from '../../core/run-status.js';
 import {
   DatasetVersion,
@@ -57,23 +57,6 @@ export interface StartRunInput {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
-/** Sorted keys, no undefined: equal requests serialize to equal bytes whatever their key order. */
-function canonicalJson(value: unknown): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v)
-          .filter(([, x]) => x !== undefined)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([k, x]) => [k, canonical(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(canonical(value));
-}
-
 /**
  * What an Idempotency-Key is bound to: sha256 of the canonical request without the key itself.
  * Defaults are applied first, so leaving out an option and sending its default are the same request.
@@ -88,7 +71,7 @@ export function requestFingerprint(input: StartRunInput): string {
     // No labels and an empty list are the same request (and runs keyed before labels existed keep their fingerprint).
     labels: request.labels?.length ? request.labels : undefined,
   };
-  return crypto.createHash('sha256').update(canonicalJson(effective)).digest('hex');
+  return sha256Hex(canonicalJson(effective));
 }
 
 /**

@@ -71,31 +71,34 @@ export function createCiEventHandler(deps: ApiDeps, github: GitHubApp): CiEventH
     path: string,
     sha: string,
   ): Promise<CommitConfig> {
-    let text: string | null;
-    try {
-      text = await readRepositoryFile(octokit, fullName, path, sha, MAX_EVAL_CONFIG_BYTES);
-    } catch (err) {
-      if (err instanceof RepositoryFileTooLargeError) return { kind: 'invalid', problems: [err.message] };
-      throw err;
-    }
-    if (text === null) return { kind: 'absent' };
-    const parsed = parseEvalConfig(text);
+    /** The file's text, null when absent, or a problem to show (too large). */
+    const read = async (
+      file: string,
+      maxBytes: number,
+    ): Promise<{ text: string | null } | { problem: string }> => {
+      try {
+        return { text: await readRepositoryFile(octokit, fullName, file, sha, maxBytes) };
+      } catch (err) {
+        if (err instanceof RepositoryFileTooLargeError) return { problem: err.message };
+        throw err;
+      }
+    };
+    const configFile = await read(path, MAX_EVAL_CONFIG_BYTES);
+    if ('problem' in configFile) return { kind: 'invalid', problems: [configFile.problem] };
+    if (configFile.text === null) return { kind: 'absent' };
+    const parsed = parseEvalConfig(configFile.text);
     if (!parsed.ok) {
       return { kind: 'invalid', problems: parsed.issues.map((i) => `${i.path || '(file)'}: ${i.message}`) };
     }
     const files: Record<string, string> = {};
     if ('path' in parsed.config.dataset) {
       const datasetPath = parsed.config.dataset.path;
-      let data: string | null;
-      try {
-        data = await readRepositoryFile(octokit, fullName, datasetPath, sha, MAX_CONFIG_DATASET_BYTES);
-      } catch (err) {
-        if (err instanceof RepositoryFileTooLargeError) return { kind: 'invalid', problems: [err.message] };
-        throw err;
-      }
-      if (data === null)
+      const data = await read(datasetPath, MAX_CONFIG_DATASET_BYTES);
+      if ('problem' in data) return { kind: 'invalid', problems: [data.problem] };
+      if (data.text === null) {
         return { kind: 'invalid', problems: [`dataset.path: ${datasetPath} is not in the commit`] };
-      files[datasetPath] = data;
+      }
+      files[datasetPath] = data.text;
     }
     return { kind: 'valid', config: parsed.config, files };
   }
