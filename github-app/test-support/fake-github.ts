@@ -154,9 +154,8 @@ export async function startFakeGitHub(opts: { appId?: number } = {}): Promise<Fa
     m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
     if (m && method === 'GET') {
       const path = decodeURIComponent(m[3]);
-      const content = repoFiles.get(
-        `${m[1]}/${m[2]}`.toLowerCase() + `@${url.searchParams.get('ref')}:${path}`,
-      );
+      const repo = `${m[1]}/${m[2]}`.toLowerCase();
+      const content = repoFiles.get(`${repo}@${url.searchParams.get('ref')}:${path}`);
       if (content === undefined) return send(404, { message: 'Not Found' });
       if (/raw/.test(String(req.headers.accept))) {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
