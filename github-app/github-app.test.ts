@@ -419,6 +419,38 @@ describe('GitHub App', () => {
     expect(await claim('after-a-crash')).toBe(id);
   });
 
+  it('deletes deliveries past their retention once in a while, after accepting one', async () => {
+    const old = await claimDelivery(db.dataSource, {
+      source: 'github_app',
+      body_sha256: 'e'.repeat(64),
+      delivery_id: 'long-ago',
+      event: 'pull_request.opened',
+      identity: 'old',
+      task: {},
+    });
+    await db.dataSource.query(
+      `UPDATE webhook_deliveries SET received_at = now() - interval '40 days' WHERE id = $1`,
+      [old],
+    );
+    // A fresh API process: its first accepted delivery prunes.
+    const fresh = createApp(deps);
+    const body = JSON.stringify(pullRequestEvent('opened', { headSha: 'f'.repeat(40), prNumber: 99 }));
+    const res = await fresh.request('/api/github/webhooks', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': crypto.randomUUID(),
+        'x-hub-signature-256': signBody(SECRET, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(202);
+    await waitFor('the old delivery pruned', async () =>
+      (await db.dataSource.getRepository(WebhookDelivery).findOneBy({ id: old! })) === null ? true : null,
+    );
+  });
+
   it('answers 503 when the App is not configured', async () => {
     const bare = gitHubRoutes(deps, {});
     const res = await bare.request('/api/github/webhooks', { method: 'POST', body: '{}' });

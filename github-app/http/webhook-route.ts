@@ -26,6 +26,7 @@ import {
   claimDelivery,
   findDeliveryByBody,
   findRepositoryLink,
+  pruneDeliveries,
   recordDeliveryAttempt,
   recordPullRequestHead,
 } from '../store.js';
@@ -36,9 +37,19 @@ export const GITHUB_WEBHOOK_PATH = '/api/github/webhooks';
 export const MAX_WEBHOOK_BYTES = WEBHOOK_MAX_BYTES;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Deliveries past their retention are deleted at most this often per process, after an accepted one. */
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 export function gitHubWebhookRoute(deps: ApiDeps, github: GitHubApp | null) {
   const app = new Hono();
+  let lastPrune = 0;
+  const pruneNowAndThen = () => {
+    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = Date.now();
+    void pruneDeliveries(deps.dataSource).catch((err) =>
+      deps.logger.warn({ err }, 'could not prune old webhook deliveries'),
+    );
+  };
   app.post(GITHUB_WEBHOOK_PATH, webhookBodyLimit(MAX_WEBHOOK_BYTES), async (c) => {
     if (!github) {
       return c.json(
@@ -115,6 +126,7 @@ export function gitHubWebhookRoute(deps: ApiDeps, github: GitHubApp | null) {
       }).catch(() => undefined);
       return c.json(errorBody('temporal_unavailable', 'accepted but not started; redeliver it'), 503);
     }
+    pruneNowAndThen();
     return c.json({ accepted: true, delivery: deliveryId }, 202);
   });
 
