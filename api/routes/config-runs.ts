@@ -5,15 +5,13 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { evalConfigJsonSchema, validateEvalConfig } from '../../core/eval-config.js';
-import { atMost, BUDGET_USD_MAX, PR_NUMBER_MAX } from '../../db/column-bounds.js';
-import { TRIGGER_TYPES } from '../../db/entities/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema } from '../errors.js';
 import { authorizeProject } from '../middleware/auth.js';
 import type { ApiEnv } from '../middleware/context.js';
-import { boundedInt, CommitSha, Uuid } from '../schemas/common.js';
+import { Uuid } from '../schemas/common.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
-import { RunLabels, RunName, RunSchema } from '../schemas/runs.js';
+import { BudgetUsd, RunContextFields, RunLabels, RunName, RunSchema } from '../schemas/runs.js';
 import { storableJsonObject, storableString } from '../schemas/text.js';
 import { invalidConfig, startConfigRun } from '../services/config-runs.js';
 import { serializeRun } from './runs.js';
@@ -44,18 +42,8 @@ export const StartConfigRunBody = z
       ),
     name: RunName.optional(),
     labels: RunLabels.optional(),
-    trigger_type: z.enum(TRIGGER_TYPES).optional(),
-    git_commit_sha: CommitSha.optional(),
-    git_branch: z.string().min(1).max(255).optional(),
-    git_base_branch: z.string().min(1).max(255).optional(),
-    pr_number: boundedInt(1, PR_NUMBER_MAX).optional(),
-    baseline_run_id: Uuid.optional(),
-    budget_usd: z
-      .number()
-      .positive()
-      .max(BUDGET_USD_MAX, atMost(BUDGET_USD_MAX))
-      .optional()
-      .describe('hard cap: generation stops when spend reaches it'),
+    ...RunContextFields,
+    budget_usd: BudgetUsd,
   })
   .openapi('StartConfigRun', {
     example: {

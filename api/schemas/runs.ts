@@ -27,6 +27,23 @@ export const RunLabels = z
     `labels (at most ${RUN_LABELS_MAX}, each ≤ ${RUN_LABEL_MAX} characters); runs are listed by label`,
   );
 
+/** Where a run comes from and what it is compared with: shared by plain and config runs. */
+export const RunContextFields = {
+  trigger_type: z.enum(TRIGGER_TYPES).optional(),
+  git_commit_sha: CommitSha.optional(),
+  git_branch: z.string().min(1).max(255).optional(),
+  git_base_branch: z.string().min(1).max(255).optional(),
+  pr_number: boundedInt(1, PR_NUMBER_MAX).optional(),
+  baseline_run_id: Uuid.optional(),
+};
+
+export const BudgetUsd = z
+  .number()
+  .positive()
+  .max(BUDGET_USD_MAX, atMost(BUDGET_USD_MAX))
+  .optional()
+  .describe('hard cap: generation stops when spend reaches it');
+
 export const StartRunBody = z
   .strictObject({
     project_id: Uuid,
@@ -42,12 +59,7 @@ export const StartRunBody = z
       .max(50)
       .optional()
       .describe('judge types ("type" or "type:name"); the project\'s enabled guardrails when omitted'),
-    trigger_type: z.enum(TRIGGER_TYPES).optional(),
-    git_commit_sha: CommitSha.optional(),
-    git_branch: z.string().min(1).max(255).optional(),
-    git_base_branch: z.string().min(1).max(255).optional(),
-    pr_number: boundedInt(1, PR_NUMBER_MAX).optional(),
-    baseline_run_id: Uuid.optional(),
+    ...RunContextFields,
     repetitions: z
       .number()
       .int()
@@ -56,12 +68,7 @@ export const StartRunBody = z
       .default(1)
       .describe('answers per sample; repeats bypass the cache'),
     cache: z.boolean().default(false).describe('reuse cached model responses for repetition 0'),
-    budget_usd: z
-      .number()
-      .positive()
-      .max(BUDGET_USD_MAX, atMost(BUDGET_USD_MAX))
-      .optional()
-      .describe('hard cap: generation stops when spend reaches it'),
+    budget_usd: BudgetUsd,
     chunk_size: z.number().int().min(1).max(1000).optional(),
     max_parallel_chunks: z.number().int().min(1).max(64).optional(),
   })
