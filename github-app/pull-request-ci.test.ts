@@ -132,7 +132,10 @@ beforeAll(async () => {
   github.setFile(EXAMPLE_REPOSITORY, BASE_SHA, 'evalforge.yaml', config(POLITE));
   github.setFile(EXAMPLE_REPOSITORY, BASE_SHA, 'data/support.jsonl', DATASET);
   for (const c of ['1', '2', '3', '4', '5', '6']) {
-    github.setFile(EXAMPLE_REPOSITORY, sha(c), 'evalforge.yaml', config(TERSE));
+    // Commits after the first two get prompts of their own: an unchanged prompt is answered from the
+    // response cache without calling the model, and the cancel tests need runs the held model keeps going.
+    const prompt = c === '1' || c === '2' ? TERSE : `${TERSE} (commit ${c})`;
+    github.setFile(EXAMPLE_REPOSITORY, sha(c), 'evalforge.yaml', config(prompt));
     github.setFile(EXAMPLE_REPOSITORY, sha(c), 'data/support.jsonl', DATASET);
   }
 }, 120_000);
@@ -202,6 +205,7 @@ const runOf = (headSha: string) =>
 const commentsOn = (prNumber: number) =>
   [...github.comments.values()].filter((c) => c.issue === `${EXAMPLE_REPOSITORY}#${prNumber}`.toLowerCase());
 const systemPromptsSent = () => new Set(llm.requestsFor(MODEL).map((r) => r.system));
+const modelCalledWith = (system: string) => llm.requestsFor(MODEL).some((r) => r.system === system);
 
 describe('a pull request is evaluated with its own evalforge.yaml, against its base commit', () => {
   it('sends the base prompt for the baseline and the head prompt for the candidate, and concludes from the pair', async () => {
@@ -240,6 +244,7 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
     try {
       await deliverOk('pull_request', prEvent('opened', 12, sha('3')));
       await waitFor('the first push running', async () => (await runOf(sha('3')))[0]?.status === 'running');
+      await waitFor('its model calls held', () => modelCalledWith(`${TERSE} (commit 3)`));
       await deliverOk('pull_request', prEvent('synchronize', 12, sha('4')));
       const superseded = await completedCheck(sha('3'));
       expect(superseded.conclusion).toBe('cancelled');
@@ -263,6 +268,7 @@ describe('a pull request is evaluated with its own evalforge.yaml, against its b
     try {
       await deliverOk('pull_request', prEvent('opened', 13, sha('5')));
       await waitFor('the run going', async () => (await runOf(sha('5')))[0]?.status === 'running');
+      await waitFor('its model calls held', () => modelCalledWith(`${TERSE} (commit 5)`));
       await deliverOk('pull_request', prEvent('closed', 13, sha('5')));
       const check = await completedCheck(sha('5'));
       expect(check).toMatchObject({
