@@ -1,4 +1,9 @@
-export { type EndpointTestResult, endpointTest } from './endpoint-test.js';
+export {
+  type EndpointTestResult,
+  type EndpointTestTarget,
+  endpointTest,
+  type UnsavedEndpoint,
+} from './endpoint-test.js';
 export {
   cancelSignal,
   type EvalRunInput,

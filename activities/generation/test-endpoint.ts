@@ -1,11 +1,13 @@
 /**
- * "Test connection" for an endpoint: ONE request through the same model runner a run uses (its key
- * resolution on the worker, the outbound policy, error classification and redaction), with a single
- * attempt and a short deadline. The API starts it through the `testEndpoint` workflow: it never calls
+ * "Test connection" for an endpoint, saved or not yet saved: ONE request through the same model runner a run
+ * uses (its key resolution on the worker, the outbound policy, error classification and redaction), with a
+ * single attempt and a short deadline. The API starts it through the `endpointTest` workflow: it never calls
  * providers itself, and provider keys live where the workers run.
  */
+import { keyMayGoToUrl } from '../../core/key-pairing.js';
 import { LlmEndpoint } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
+import type { ModelErrorKind } from './model-errors.js';
 import { createModelRunner } from './model-runner.js';
 
 /** Longest a test call may take; a slower endpoint config is capped to it. */
@@ -14,17 +16,67 @@ export const TEST_CALL_TIMEOUT_MS = 15_000;
 export const TEST_REPLY_MAX_CHARS = 500;
 export const TEST_PROMPT = 'Reply with one short sentence: is this connection working?';
 
+/** An endpoint as the form would save it (POST /api/projects/{id}/endpoints, already checked by the API). */
+export type UnsavedEndpoint = Pick<
+  LlmEndpoint,
+  'project_id' | 'provider' | 'model_name' | 'endpoint_url' | 'config' | 'api_key_env' | 'secret_id'
+>;
+
+/** What to test: a saved endpoint by id, or an unsaved config (nothing is stored either way). */
+export type EndpointTestTarget = { endpoint_id: string } | { unsaved: UnsavedEndpoint };
+
+/** Why a test failed: the model runner's kinds, and the test's own reasons before or around the call. */
+export type EndpointTestErrorKind =
+  | ModelErrorKind
+  | 'endpoint_not_found'
+  | 'invalid_config'
+  | 'key_url_not_paired'
+  | 'no_worker'
+  | 'deadline';
+
 export interface EndpointTestResult {
   ok: boolean;
   latency_ms: number | null;
   reply: string | null;
   error: string | null;
+  error_kind: EndpointTestErrorKind | null;
 }
 
+export const endpointTestFailure = (
+  error_kind: EndpointTestErrorKind,
+  error: string,
+  latency_ms: number | null = null,
+): EndpointTestResult => ({ ok: false, latency_ms, reply: null, error, error_kind });
+
+/** The limiter key of unsaved tests: one per project, so repeated tests share limits and leave one bucket. */
+const unsavedLimiterId = (projectId: string) => `unsaved-test:${projectId}`;
+
 export function makeTestEndpoint(deps: ActivityDeps) {
-  return async function testEndpoint(endpointId: string): Promise<EndpointTestResult> {
-    const endpoint = await deps.dataSource.getRepository(LlmEndpoint).findOneBy({ id: endpointId });
-    if (!endpoint) return { ok: false, latency_ms: null, reply: null, error: 'endpoint not found' };
+  async function load(target: EndpointTestTarget): Promise<LlmEndpoint | EndpointTestResult> {
+    if ('endpoint_id' in target) {
+      const row = await deps.dataSource.getRepository(LlmEndpoint).findOneBy({ id: target.endpoint_id });
+      return row ?? endpointTestFailure('endpoint_not_found', 'endpoint not found');
+    }
+    const spec = target.unsaved;
+    // The API refused this already; checked again where the key is read, as the outbound policy is.
+    const paired = await keyMayGoToUrl(deps.dataSource, {
+      projectId: spec.project_id,
+      url: spec.endpoint_url,
+      apiKeyEnv: spec.api_key_env,
+      secretId: spec.secret_id,
+    });
+    if (!paired) {
+      return endpointTestFailure(
+        'key_url_not_paired',
+        'refused: the key is not paired with this endpoint URL by a saved endpoint of the project',
+      );
+    }
+    return Object.assign(new LlmEndpoint(), spec, { id: unsavedLimiterId(spec.project_id) });
+  }
+
+  return async function testEndpoint(target: EndpointTestTarget): Promise<EndpointTestResult> {
+    const endpoint = await load(target);
+    if (!(endpoint instanceof LlmEndpoint)) return endpoint;
     const config = (endpoint.config ?? {}) as Record<string, unknown>;
     const timeout =
       typeof config.timeout_ms === 'number'
@@ -38,7 +90,7 @@ export function makeTestEndpoint(deps: ActivityDeps) {
     try {
       runner = createModelRunner(deps, probe);
     } catch (err) {
-      return { ok: false, latency_ms: null, reply: null, error: (err as Error).message };
+      return endpointTestFailure('invalid_config', (err as Error).message);
     }
     const outcome = await runner.call({ system: null, input: TEST_PROMPT });
     if (outcome.status === 'succeeded') {
@@ -47,14 +99,14 @@ export function makeTestEndpoint(deps: ActivityDeps) {
         latency_ms: outcome.latencyMs,
         reply: outcome.output.slice(0, TEST_REPLY_MAX_CHARS),
         error: null,
+        error_kind: null,
       };
     }
     // outcome.error is already redacted by the runner (the key never leaves it).
-    return {
-      ok: false,
-      latency_ms: outcome.latencyMs,
-      reply: null,
-      error: outcome.error ?? outcome.errorKind ?? outcome.status,
-    };
+    return endpointTestFailure(
+      outcome.errorKind ?? 'unknown',
+      outcome.error ?? outcome.errorKind ?? outcome.status,
+      outcome.latencyMs,
+    );
   };
 }

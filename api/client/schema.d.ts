@@ -1062,6 +1062,124 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/projects/{id}/endpoints/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Test connection of an endpoint before it is saved: one request, made by a worker; nothing is stored
+     * @description The body is what POST /api/projects/{id}/endpoints takes, refused for the same reasons (422). A worker sends one short prompt as for a saved endpoint (outbound policy, one attempt, 15 s deadline). A key reference (api_key_env or secret_id) is sent only to its provider's own API (no endpoint_url) or to a URL a saved endpoint of the project already uses with the same key; otherwise 422 key_url_not_paired (save the endpoint first). A failed call is a 200 with ok false, the (redacted) error and its kind.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description project id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EndpointCreate'];
+        };
+      };
+      responses: {
+        /** @description the outcome of the call */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EndpointTest'];
+          };
+        };
+        /** @description invalid input: malformed JSON, unknown fields, wrong types, non-UUID ids */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description no API key, or an invalid or revoked one */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description the API key belongs to another project, or the action needs the admin key */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description request body or upload too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unsupported Content-Type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description well-formed but not acceptable (for example text PostgreSQL cannot store) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description rate limit reached; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/projects/{id}/secrets': {
     parameters: {
       query?: never;
@@ -3775,7 +3893,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per-sample results with their judge scores (paginated) */
+    /** Per-sample results with their judge scores (filtered, sorted and paginated on the server) */
     get: {
       parameters: {
         query?: {
@@ -3794,6 +3912,8 @@ export interface paths {
           min_score?: number | null;
           /** @description highest score (of `judge`, else of any judge) */
           max_score?: number | null;
+          /** @description order of the results: sample, latency, -latency, status, score:<judge>, -score:<judge>. `sample` (the default) is dataset order; `latency` fastest first; `status` model errors first; `score:<judge>` that judge's lowest score first (results without one last). A leading `-` reverses. Equal keys keep dataset order, so pages never overlap. */
+          sort?: string;
         };
         header?: never;
         path: {
@@ -4610,7 +4730,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Compare two runs: per-judge tests (paired when possible, Holm-corrected) and per-sample side by side */
+    /** Compare two runs: per-judge tests (paired when possible, Holm-corrected) and per-sample side by side, filtered and ordered over the whole pair (paginated) */
     get: {
       parameters: {
         query: {
@@ -4618,6 +4738,12 @@ export interface paths {
           limit?: number;
           /** @description `<baseline>,<candidate>` run ids */
           run_ids: string;
+          /** @description order of the samples over the whole pair: `changed` outcomes first, `regression` = largest score drop first (per-judge candidate − baseline score; with `judge`, that judge only), `sample` key */
+          sort?: 'changed' | 'regression' | 'sample';
+          /** @description only samples either run scored with this judge; `change` and `regression` then look at this judge alone */
+          judge?: string;
+          /** @description `changed`: status or pass/fail differs; `unchanged`; `regressed`: succeeded → failed or pass → fail; `improved`: the reverse */
+          change?: 'changed' | 'unchanged' | 'regressed' | 'improved';
         };
         header?: never;
         path?: never;
@@ -4637,7 +4763,7 @@ export interface paths {
                   sample_key: string;
                   repetition: number;
                   input_text: string;
-                  /** @description some judge passed in one run and failed in the other */
+                  /** @description the model call's status or some judge's pass/fail differs between the runs (over every judge, whatever `judge` is) */
                   changed: boolean;
                   baseline: {
                     /** @description this run's result for the sample (null when it has none) */
@@ -4664,6 +4790,7 @@ export interface paths {
                     };
                   };
                 }[];
+                /** @description samples of the pair matching `judge` and `change` */
                 total: number;
                 offset: number;
                 limit: number;
@@ -4671,7 +4798,7 @@ export interface paths {
             };
           };
         };
-        /** @description bad run ids */
+        /** @description bad run ids, sort, judge or change */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5662,6 +5789,8 @@ export interface components {
       reply: string | null;
       /** @description why the test failed (never the key) */
       error: string | null;
+      /** @description the kind of failure: the model call's (timeout, server_error, auth, connection, outbound_refused, missing_api_key…) or the test's own (no_worker, deadline, key_url_not_paired, invalid_config, endpoint_not_found); null on success */
+      error_kind: string | null;
     };
     ProviderSecret: {
       /**

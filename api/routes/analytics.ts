@@ -4,7 +4,8 @@ import { RunComparisonSchema } from '../../core/run-summary.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBodySchema } from '../errors.js';
 import { authorizeProject } from '../middleware/auth.js';
-import { PaginationQuery, Uuid } from '../schemas/common.js';
+import { Uuid } from '../schemas/common.js';
+import { CompareQuery } from '../schemas/compare.js';
 import { TrendPoint } from '../schemas/trends.js';
 import { requireProject } from '../services/access.js';
 import { latencyHistogram } from '../services/latency-histogram.js';
@@ -48,7 +49,11 @@ const SampleSideBySide = z.object({
   sample_key: z.string(),
   repetition: z.number().int(),
   input_text: z.string(),
-  changed: z.boolean().describe('some judge passed in one run and failed in the other'),
+  changed: z
+    .boolean()
+    .describe(
+      "the model call's status or some judge's pass/fail differs between the runs (over every judge, whatever `judge` is)",
+    ),
   baseline: z.object({
     result_id: z.string().nullable().describe("this run's result for the sample (null when it has none)"),
     llm_output: z.string().nullable(),
@@ -68,16 +73,8 @@ const compareRoute = createRoute({
   path: '/api/eval/compare',
   tags: ['analytics'],
   summary:
-    'Compare two runs: per-judge tests (paired when possible, Holm-corrected) and per-sample side by side',
-  request: {
-    query: PaginationQuery.extend({
-      run_ids: z
-        .string()
-        .describe('`<baseline>,<candidate>` run ids')
-        .transform((v) => v.split(',').map((x) => x.trim()))
-        .pipe(z.tuple([Uuid, Uuid])),
-    }),
-  },
+    'Compare two runs: per-judge tests (paired when possible, Holm-corrected) and per-sample side by side, filtered and ordered over the whole pair (paginated)',
+  request: { query: CompareQuery },
   responses: {
     200: {
       description: 'comparison',
@@ -86,7 +83,7 @@ const compareRoute = createRoute({
           schema: ComparisonSchema.extend({
             samples: z.object({
               items: z.array(SampleSideBySide),
-              total: z.number().int(),
+              total: z.number().int().describe('samples of the pair matching `judge` and `change`'),
               offset: z.number().int(),
               limit: z.number().int(),
             }),
@@ -94,7 +91,10 @@ const compareRoute = createRoute({
         },
       },
     },
-    400: { description: 'bad run ids', content: { 'application/json': { schema: ErrorBodySchema } } },
+    400: {
+      description: 'bad run ids, sort, judge or change',
+      content: { 'application/json': { schema: ErrorBodySchema } },
+    },
     404: { description: 'no such run', content: { 'application/json': { schema: ErrorBodySchema } } },
   },
 });
@@ -176,11 +176,11 @@ export function analyticsRoutes(deps: ApiDeps) {
   });
 
   app.openapi(compareRoute, async (c) => {
-    const { run_ids, offset, limit } = c.req.valid('query');
+    const { run_ids, offset, limit, ...view } = c.req.valid('query');
     const [baselineId, candidateId] = run_ids;
     const [baseline, candidate] = await Promise.all([getRun(deps, baselineId), getRun(deps, candidateId)]);
     for (const run of [baseline, candidate]) authorizeProject(c, run.project_id);
-    return c.json(await compareRunPair(deps.dataSource, baseline, candidate, { offset, limit }), 200);
+    return c.json(await compareRunPair(deps.dataSource, baseline, candidate, { offset, limit }, view), 200);
   });
 
   app.openapi(regressionsRoute, async (c) => {

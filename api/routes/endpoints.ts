@@ -14,8 +14,12 @@ import { EndpointCreate, EndpointSchema, EndpointUpdate } from '../schemas/endpo
 import { ProjectParams } from '../schemas/projects.js';
 import { errorResponses, jsonContent } from '../schemas/responses.js';
 import { findOwned, findProject } from '../services/access.js';
-import { testEndpointConnection } from '../services/endpoint-test.js';
-import { assertAllowedKeyEnv, assertProjectSecret } from '../services/provider-keys.js';
+import { testEndpointConnection, type UnsavedEndpoint } from '../services/endpoint-test.js';
+import {
+  assertAllowedKeyEnv,
+  assertKeyPairedWithUrl,
+  assertProjectSecret,
+} from '../services/provider-keys.js';
 import { assertNoSecrets } from '../services/secrets.js';
 import { serializeEndpoint } from '../services/serializers.js';
 
@@ -97,6 +101,14 @@ const EndpointTestSchema = z
     latency_ms: z.number().int().nullable().describe('of the request, when one was sent'),
     reply: z.string().nullable().describe("the model's reply, truncated to 500 characters"),
     error: z.string().nullable().describe('why the test failed (never the key)'),
+    error_kind: z
+      .string()
+      .nullable()
+      .describe(
+        "the kind of failure: the model call's (timeout, server_error, auth, connection, outbound_refused, " +
+          "missing_api_key…) or the test's own (no_worker, deadline, key_url_not_paired, invalid_config, " +
+          'endpoint_not_found); null on success',
+      ),
   })
   .openapi('EndpointTest');
 
@@ -113,6 +125,28 @@ const testEndpoint = createRoute({
   responses: { 200: jsonContent(EndpointTestSchema, 'the outcome of the call'), ...errorResponses(404) },
 });
 
+const testUnsavedEndpoint = createRoute({
+  method: 'post',
+  path: '/api/projects/{id}/endpoints/test',
+  tags: [TAG],
+  summary:
+    'Test connection of an endpoint before it is saved: one request, made by a worker; nothing is stored',
+  description:
+    'The body is what POST /api/projects/{id}/endpoints takes, refused for the same reasons (422). A worker sends ' +
+    'one short prompt as for a saved endpoint (outbound policy, one attempt, 15 s deadline). A key reference ' +
+    "(api_key_env or secret_id) is sent only to its provider's own API (no endpoint_url) or to a URL a saved " +
+    'endpoint of the project already uses with the same key; otherwise 422 key_url_not_paired (save the endpoint ' +
+    'first). A failed call is a 200 with ok false, the (redacted) error and its kind.',
+  request: {
+    params: ProjectParams,
+    body: { required: true, content: { 'application/json': { schema: EndpointCreate } } },
+  },
+  responses: {
+    200: jsonContent(EndpointTestSchema, 'the outcome of the call'),
+    ...errorResponses(404, 413, 415, 422),
+  },
+});
+
 /** 422 with the reason when the workers' outbound policy would refuse the URL (they check it again when they
  * connect, on the address the name resolves to). */
 function assertEndpointUrlAllowed(policy: OutboundPolicy, url: string | null | undefined) {
@@ -125,6 +159,22 @@ function assertEndpointUrlAllowed(policy: OutboundPolicy, url: string | null | u
   });
 }
 
+/** Endpoint fields as a create or an update gives them (the update's may be partial). */
+type EndpointFieldsInput = Partial<
+  Pick<z.infer<typeof EndpointCreate>, 'config' | 'endpoint_url' | 'api_key_env' | 'secret_id'>
+>;
+
+/** The row a create would store (less its display name), and what a test of the unsaved form calls. */
+const unsavedEndpoint = (projectId: string, body: z.infer<typeof EndpointCreate>): UnsavedEndpoint => ({
+  project_id: projectId,
+  provider: body.provider,
+  model_name: body.model_name,
+  endpoint_url: body.endpoint_url ?? null,
+  config: body.config,
+  api_key_env: body.api_key_env ?? null,
+  secret_id: body.secret_id ?? null,
+});
+
 export function endpointRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   // The workers' rule (core/outbound-policy.ts) with this server's mode and allowlist.
@@ -133,23 +183,21 @@ export function endpointRoutes(deps: ApiDeps) {
     allowedHosts: process.env[ALLOWED_ENDPOINT_HOSTS_ENV],
   });
   const endpoints = () => deps.dataSource.getRepository(LlmEndpoint);
+  /** What every endpoint a worker may call must pass: saved (create, update) or tested unsaved. */
+  const assertEndpointFields = async (projectId: string, fields: EndpointFieldsInput) => {
+    assertNoSecrets(fields);
+    assertEndpointUrlAllowed(outbound, fields.endpoint_url);
+    assertAllowedKeyEnv(deps, fields.api_key_env);
+    await assertProjectSecret(deps, projectId, fields.secret_id);
+  };
 
   app.openapi(createEndpoint, async (c) => {
     const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
     const body = c.req.valid('json');
-    assertNoSecrets(body);
-    assertEndpointUrlAllowed(outbound, body.endpoint_url);
-    assertAllowedKeyEnv(deps, body.api_key_env);
-    await assertProjectSecret(deps, project.id, body.secret_id);
+    await assertEndpointFields(project.id, body);
     const endpoint = await endpoints().save({
-      project_id: project.id,
+      ...unsavedEndpoint(project.id, body),
       name: body.name ?? null,
-      provider: body.provider,
-      model_name: body.model_name,
-      endpoint_url: body.endpoint_url ?? null,
-      config: body.config,
-      api_key_env: body.api_key_env ?? null,
-      secret_id: body.secret_id ?? null,
     });
     return c.json(serializeEndpoint(endpoint), 201);
   });
@@ -174,10 +222,7 @@ export function endpointRoutes(deps: ApiDeps) {
   app.openapi(updateEndpoint, async (c) => {
     const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
     const { archived, ...fields } = c.req.valid('json');
-    assertNoSecrets(fields);
-    assertEndpointUrlAllowed(outbound, fields.endpoint_url);
-    assertAllowedKeyEnv(deps, fields.api_key_env);
-    await assertProjectSecret(deps, endpoint.project_id, fields.secret_id);
+    await assertEndpointFields(endpoint.project_id, fields);
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (endpoint as unknown as Record<string, unknown>)[key] = value;
     }
@@ -187,7 +232,31 @@ export function endpointRoutes(deps: ApiDeps) {
 
   app.openapi(testEndpoint, async (c) => {
     const endpoint = await findOwned(c, deps.dataSource, LlmEndpoint, c.req.valid('param').id, 'endpoint');
-    return c.json(await testEndpointConnection(deps, endpoint.id), 200);
+    return c.json(await testEndpointConnection(deps, { endpoint_id: endpoint.id }), 200);
+  });
+
+  app.openapi(testUnsavedEndpoint, async (c) => {
+    const project = await findProject(c, deps.dataSource, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    await assertEndpointFields(project.id, body);
+    const unsaved = unsavedEndpoint(project.id, body);
+    // Saving an endpoint pairs its key with its URL on record; a test of an unsaved one must not bypass that.
+    await assertKeyPairedWithUrl(
+      deps,
+      {
+        projectId: project.id,
+        url: unsaved.endpoint_url,
+        apiKeyEnv: unsaved.api_key_env,
+        secretId: unsaved.secret_id,
+      },
+      {
+        path: 'endpoint_url',
+        message:
+          "an unsaved endpoint is tested with a key only against its provider's own API (no endpoint_url), or a " +
+          'URL a saved endpoint of the project already uses with the same key: save the endpoint first, then test it',
+      },
+    );
+    return c.json(await testEndpointConnection(deps, { unsaved }), 200);
   });
 
   app.openapi(deleteEndpoint, async (c) => {

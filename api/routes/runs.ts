@@ -201,7 +201,7 @@ const resultsRoute = createRoute({
   method: 'get',
   path: '/api/eval/runs/{id}/results',
   tags: ['runs'],
-  summary: 'Per-sample results with their judge scores (paginated)',
+  summary: 'Per-sample results with their judge scores (filtered, sorted and paginated on the server)',
   request: { params: IdParams, query: ResultListQuery },
   responses: { 200: json(paginated(ResultSchema), 'a page of results'), ...errors },
 });
@@ -299,13 +299,13 @@ export function runRoutes(deps: ApiDeps) {
   app.openapi(resultsRoute, async (c) => {
     const { id } = c.req.valid('param');
     const run = await ownedRun(c, id);
-    const { offset, limit, ...filter } = c.req.valid('query');
+    const { offset, limit, sort, ...filter } = c.req.valid('query');
     const page = await listResults(
       deps.dataSource,
       id,
       filter,
       { offset, limit },
-      { runFinished: isFinalRunStatus(run.status), repetitions: run.repetitions },
+      { runFinished: isFinalRunStatus(run.status), repetitions: run.repetitions, sort },
     );
     return c.json(page, 200);
   });

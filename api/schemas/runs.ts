@@ -207,6 +207,48 @@ export const ResultSchema = z
   })
   .openapi('EvalResult');
 
+/** The result orders `sort` accepts, as a client writes them (`<judge>` is a judge type such as similarity). */
+export const RESULT_SORTS = [
+  'sample',
+  'latency',
+  '-latency',
+  'status',
+  'score:<judge>',
+  '-score:<judge>',
+] as const;
+const SCORE_SORT = /^(-?)score:(.*)$/;
+
+/** A parsed `sort`: the key, its direction, and the judge whose score orders by `score`. */
+export type ResultSort =
+  | { by: 'sample' }
+  | { by: 'status' }
+  | { by: 'latency'; desc: boolean }
+  | { by: 'score'; judge: string; desc: boolean };
+
+const sortError = (value: string) => `unknown sort "${value}"; allowed: ${RESULT_SORTS.join(', ')}`;
+
+export const ResultSortParam = z
+  .string()
+  .max(60)
+  .transform((value, ctx): ResultSort => {
+    if (value === 'sample') return { by: 'sample' };
+    if (value === 'status') return { by: 'status' };
+    if (value === 'latency' || value === '-latency') return { by: 'latency', desc: value === '-latency' };
+    const score = SCORE_SORT.exec(value);
+    const judge = score ? JudgeTypeName.safeParse(score[2]) : undefined;
+    if (score && judge?.success) return { by: 'score', judge: judge.data, desc: score[1] === '-' };
+    ctx.addIssue({
+      code: 'custom',
+      message: judge ? `${sortError(value)} (${judge.error?.issues[0]?.message})` : sortError(value),
+    });
+    return z.NEVER;
+  })
+  .openapi({
+    type: 'string',
+    example: 'score:similarity',
+    description: `order of the results: ${RESULT_SORTS.join(', ')}. \`sample\` (the default) is dataset order; \`latency\` fastest first; \`status\` model errors first; \`score:<judge>\` that judge's lowest score first (results without one last). A leading \`-\` reverses. Equal keys keep dataset order, so pages never overlap.`,
+  });
+
 export const ResultListQuery = PaginationQuery.extend({
   status: z.enum(['succeeded', 'failed']).optional(),
   judge: z.string().max(50).optional().describe('only results scored by this judge'),
@@ -229,6 +271,7 @@ export const ResultListQuery = PaginationQuery.extend({
     .max(1)
     .optional()
     .describe('highest score (of `judge`, else of any judge)'),
+  sort: ResultSortParam.optional(),
 });
 
 export const ExportQuery = z.object({ format: z.enum(['csv', 'json']).default('json') });

@@ -33,7 +33,7 @@ import { isTaskQueueName } from '../../temporal.config.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { resolveSettings } from '../settings.js';
-import { assertAllowedKeyEnv } from './provider-keys.js';
+import { assertAllowedKeyEnv, assertKeyPairedWithUrl } from './provider-keys.js';
 import { replayRun, type StartRunInput, startRun } from './runs.js';
 import { assertNoSecrets } from './secrets.js';
 import { collectUpload } from './upload/collect.js';
@@ -305,37 +305,6 @@ async function resolveEndpoint(
   return findOrCreateInlineEndpoint(deps, projectId, spec);
 }
 
-/**
- * A config file is written by whoever opens a pull request (a fork too): it must not be able to send the
- * project's key to a server of its choosing. A key reference goes either to the provider's own API (no
- * `url`), or to a URL that a project endpoint already pairs with that same key (a pairing an operator made).
- */
-async function assertKeyMayGoToUrl(
-  deps: ApiDeps,
-  projectId: string,
-  url: string | null,
-  apiKeyEnv: string | null,
-  secretId: string | null,
-) {
-  if (!url || (!apiKeyEnv && !secretId)) return;
-  const paired = await deps.dataSource.getRepository(LlmEndpoint).findOne({
-    where: {
-      project_id: projectId,
-      endpoint_url: url,
-      archived_at: IsNull(),
-      ...(secretId ? { secret_id: secretId } : { api_key_env: apiKeyEnv as string }),
-    },
-    select: { id: true },
-  });
-  if (!paired) {
-    throw unprocessable(
-      'key_url_not_paired',
-      "an inline endpoint may send a key only to its provider's own API (leave out url), or to a url that a project endpoint already uses with the same key: name that endpoint instead",
-      { path: 'endpoint.url' },
-    );
-  }
-}
-
 async function findOrCreateInlineEndpoint(
   deps: ApiDeps,
   projectId: string,
@@ -371,7 +340,17 @@ async function findOrCreateInlineEndpoint(
     }
     secretId = secret.id;
   }
-  await assertKeyMayGoToUrl(deps, projectId, url, spec.api_key_env ?? null, secretId);
+  // Written by whoever opens a pull request (a fork too): it must not send the project's key to a server of
+  // its choosing.
+  await assertKeyPairedWithUrl(
+    deps,
+    { projectId, url, apiKeyEnv: spec.api_key_env ?? null, secretId },
+    {
+      path: 'endpoint.url',
+      message:
+        "an inline endpoint may send a key only to its provider's own API (leave out url), or to a url that a project endpoint already uses with the same key: name that endpoint instead",
+    },
+  );
   const content = {
     provider: spec.provider,
     model_name: spec.model,

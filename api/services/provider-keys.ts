@@ -3,6 +3,8 @@
  * allowlist (to refuse names the workers would never read), from ApiDeps or else the process
  * environment. The rule itself lives in core/provider-keys.ts, shared with the workers.
  */
+
+import { type KeyDestination, keyMayGoToUrl } from '../../core/key-pairing.js';
 import {
   describeKeyEnvAllowlist,
   ENCRYPTION_KEY_VARIABLE,
@@ -66,4 +68,17 @@ export async function assertProjectSecret(
       `secret_id ${secretId} is not a provider secret of this project`,
     );
   }
+}
+
+/**
+ * 422 key_url_not_paired unless the key may go to that URL (core/key-pairing.ts): `path` names the field and
+ * `message` says, for the caller's case, how to proceed.
+ */
+export async function assertKeyPairedWithUrl(
+  deps: Pick<ApiDeps, 'dataSource'>,
+  destination: KeyDestination,
+  refusal: { path: string; message: string },
+) {
+  if (await keyMayGoToUrl(deps.dataSource, destination)) return;
+  throw new ApiError(422, 'key_url_not_paired', refusal.message, { path: refusal.path });
 }

@@ -1,16 +1,21 @@
 /**
- * GET /api/eval/compare's data: the judge-by-judge comparison and the per-sample side by side, changed
- * outcomes first. Both read every score of both runs, so for two finished runs (whose scores no longer
- * change) they are computed once and kept: later pages and reloads cost one small query.
+ * GET /api/eval/compare's data: the judge-by-judge comparison and the per-sample side by side, filtered
+ * (judge, change) and ordered (changed first, largest regression, sample key) in SQL over the whole pair.
+ * Both read every score of both runs, so for two finished runs (whose scores no longer change) the
+ * comparison and each view's order are computed once and kept: later pages and reloads cost one small query.
  */
 import type { DataSource } from 'typeorm';
 import { compareRuns } from '../../core/compare-runs.js';
 import type { RunComparison } from '../../core/run-summary.js';
 import type { EvalRun } from '../../db/entities/index.js';
+import type { CompareView } from '../schemas/compare.js';
 
-/** Pairs of finished runs kept in memory (a 200k-sample pair's order is a few MB). */
+/** Pairs of finished runs whose comparison is kept in memory. */
 const MAX_CACHED_PAIRS = 8;
+/** Sample orders kept (one per pair and view; a 200k-sample pair's order is a few MB). */
+const MAX_CACHED_ORDERS = 8;
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
+const DEFAULT_VIEW: CompareView = { sort: 'changed' };
 
 type ScoreMap = Record<string, { score: number | null; passed: boolean }>;
 
@@ -23,12 +28,27 @@ interface PairRow {
   changed: boolean;
 }
 
-interface PairData {
-  comparison: RunComparison;
-  order: PairRow[];
+/** A small least-recently-used map: the oldest entry goes when it is full. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string) {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V) {
+    this.map.delete(key);
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+  }
 }
 
-const cache = new Map<string, PairData>();
+const comparisons = new Lru<RunComparison>(MAX_CACHED_PAIRS);
+const orders = new Lru<PairRow[]>(MAX_CACHED_ORDERS);
 
 type RunRow = Pick<EvalRun, 'id' | 'status' | 'baseline_run_id' | 'summary'>;
 
@@ -37,31 +57,26 @@ export async function compareRunPair(
   baseline: RunRow,
   candidate: RunRow,
   page: { offset: number; limit: number },
+  view: CompareView = DEFAULT_VIEW,
 ) {
-  const key = `${baseline.id}|${candidate.id}`;
+  const pair = `${baseline.id}|${candidate.id}`;
+  const orderKey = `${pair}|${view.sort}|${view.judge ?? ''}|${view.change ?? ''}`;
   const cacheable = FINISHED.has(baseline.status) && FINISHED.has(candidate.status);
-  let data = cacheable ? cache.get(key) : undefined;
-  if (!data) {
-    const [comparison, order] = await Promise.all([
-      storedComparison(candidate, baseline.id) ?? compareRuns(dataSource, candidate.id, baseline.id),
-      pairOrder(dataSource, baseline.id, candidate.id),
-    ]);
-    data = { comparison, order };
-    if (cacheable) {
-      if (cache.size >= MAX_CACHED_PAIRS) cache.delete(cache.keys().next().value!);
-      cache.set(key, data);
-    }
-  } else {
-    // Most recently used last, so the oldest pair is the one evicted.
-    cache.delete(key);
-    cache.set(key, data);
+  const [comparison, order] = await Promise.all([
+    (cacheable && comparisons.get(pair)) ||
+      (storedComparison(candidate, baseline.id) ?? compareRuns(dataSource, candidate.id, baseline.id)),
+    (cacheable && orders.get(orderKey)) || pairOrder(dataSource, baseline.id, candidate.id, view),
+  ]);
+  if (cacheable) {
+    comparisons.set(pair, comparison);
+    orders.set(orderKey, order);
   }
-  const slice = data.order.slice(page.offset, page.offset + page.limit);
+  const slice = order.slice(page.offset, page.offset + page.limit);
   return {
-    ...data.comparison,
+    ...comparison,
     samples: {
       items: await pageRows(dataSource, slice),
-      total: data.order.length,
+      total: order.length,
       offset: page.offset,
       limit: page.limit,
     },
@@ -74,30 +89,82 @@ function storedComparison(candidate: RunRow, baselineId: string): RunComparison 
   return stored && stored.baseline_run_id === baselineId && Array.isArray(stored.judges) ? stored : undefined;
 }
 
-/** Every matched sample, changed outcomes first (a status or any judge's pass/fail differs), no outputs. */
+/** The WHERE of each `change` (columns of `viewed` below); fixed text, never built from input. */
+const CHANGE_CONDITION: Record<NonNullable<CompareView['change']>, string> = {
+  changed: 'scoped_changed',
+  unchanged: 'NOT scoped_changed',
+  regressed: 'regressed',
+  improved: 'improved',
+};
+/** The ORDER BY of each sort; (sample key, repetition) is unique per pair, so every order is total. */
+const SORT_ORDER: Record<CompareView['sort'], string> = {
+  changed: 'scoped_changed DESC, sample_key, repetition',
+  regression: 'worst, net, sample_key, repetition',
+  sample: 'sample_key, repetition',
+};
+
+/**
+ * Every matched sample of the view, in its order, no outputs. Both runs' judge scores (read through the
+ * (run_id, judge_type) index) are paired per (sample, judge), then summed up per sample: `changed` over
+ * every judge (the row's flag), the rest over the view's judge (`$3`, or all).
+ */
 async function pairOrder(
   dataSource: DataSource,
   baselineId: string,
   candidateId: string,
+  view: CompareView,
 ): Promise<PairRow[]> {
+  const where = view.change ? `AND ${CHANGE_CONDITION[view.change]}` : '';
   return dataSource.query(
     `WITH c AS (SELECT r.id, s.sample_key, r.repetition, r.status FROM eval_results r
                   JOIN eval_samples s ON s.id = r.sample_id WHERE r.run_id = $1),
           b AS (SELECT r.id, s.sample_key, r.repetition, r.status FROM eval_results r
                   JOIN eval_samples s ON s.id = r.sample_id WHERE r.run_id = $2),
           paired AS (
-            SELECT COALESCE(c.sample_key, b.sample_key) AS sample_key,
+            SELECT row_number() OVER () AS n,
+                   COALESCE(c.sample_key, b.sample_key) AS sample_key,
                    COALESCE(c.repetition, b.repetition) AS repetition,
-                   c.id AS candidate_id, b.id AS baseline_id,
-                   c.status IS DISTINCT FROM b.status AS status_changed
-              FROM c FULL JOIN b USING (sample_key, repetition))
-     SELECT sample_key, repetition, candidate_id, baseline_id,
-            status_changed OR EXISTS (
-              SELECT 1 FROM judge_scores cj
-                LEFT JOIN judge_scores bj ON bj.result_id = paired.baseline_id AND bj.judge_type = cj.judge_type
-               WHERE cj.result_id = paired.candidate_id AND cj.passed IS DISTINCT FROM bj.passed) AS changed
-       FROM paired ORDER BY changed DESC, sample_key, repetition`,
-    [candidateId, baselineId],
+                   c.id AS candidate_id, b.id AS baseline_id, c.status AS c_status, b.status AS b_status
+              FROM c FULL JOIN b USING (sample_key, repetition)),
+          -- Both sides' scores keyed by the pair's number: integer keys hash cheaply, sample keys do not.
+          scores AS (
+            SELECT p.n, j.judge_type, true AS cand, j.score, j.passed
+              FROM paired p JOIN judge_scores j ON j.result_id = p.candidate_id AND j.run_id = $1
+            UNION ALL
+            SELECT p.n, j.judge_type, false, j.score, j.passed
+              FROM paired p JOIN judge_scores j ON j.result_id = p.baseline_id AND j.run_id = $2),
+          judged AS (
+            SELECT n, ($3::text IS NULL OR judge_type = $3) AS scoped,
+                   bool_or(passed) FILTER (WHERE cand) AS c_passed,
+                   bool_or(passed) FILTER (WHERE NOT cand) AS b_passed,
+                   max(score) FILTER (WHERE cand) - max(score) FILTER (WHERE NOT cand) AS delta
+              FROM scores GROUP BY n, judge_type),
+          per_sample AS (
+            SELECT n,
+                   bool_or(c_passed IS DISTINCT FROM b_passed) AS any_flip,
+                   bool_or(scoped) AS in_scope,
+                   bool_or(c_passed IS DISTINCT FROM b_passed) FILTER (WHERE scoped) AS flip,
+                   bool_or(b_passed AND NOT c_passed) FILTER (WHERE scoped) AS judge_regressed,
+                   bool_or(c_passed AND NOT b_passed) FILTER (WHERE scoped) AS judge_improved,
+                   min(delta) FILTER (WHERE scoped) AS worst,
+                   sum(delta) FILTER (WHERE scoped) AS net
+              FROM judged GROUP BY n),
+          viewed AS (
+            SELECT p.sample_key, p.repetition, p.candidate_id, p.baseline_id,
+                   p.c_status IS DISTINCT FROM p.b_status OR COALESCE(ps.any_flip, false) AS changed,
+                   p.c_status IS DISTINCT FROM p.b_status OR COALESCE(ps.flip, false) AS scoped_changed,
+                   (p.b_status = 'succeeded' AND p.c_status = 'failed') OR COALESCE(ps.judge_regressed, false)
+                     AS regressed,
+                   (p.b_status = 'failed' AND p.c_status = 'succeeded') OR COALESCE(ps.judge_improved, false)
+                     AS improved,
+                   -- No drop counts as 0: among equal drops the smaller net change (improvements last).
+                   LEAST(COALESCE(ps.worst, 0), 0) AS worst, COALESCE(ps.net, 0) AS net,
+                   COALESCE(ps.in_scope, false) AS in_scope
+              FROM paired p LEFT JOIN per_sample ps USING (n))
+     SELECT sample_key, repetition, candidate_id, baseline_id, changed
+       FROM viewed WHERE ($3::text IS NULL OR in_scope) ${where}
+      ORDER BY ${SORT_ORDER[view.sort]}`,
+    [candidateId, baselineId, view.judge ?? null],
   );
 }
 

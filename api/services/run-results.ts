@@ -1,5 +1,6 @@
 /** Reading a run's results with their judge scores: one query per page, no N+1. */
 import type { DataSource } from 'typeorm';
+import type { ResultSort } from '../schemas/runs.js';
 
 export interface ResultFilter {
   status?: 'succeeded' | 'failed';
@@ -113,19 +114,61 @@ async function countResults(
   return count;
 }
 
+/** Dataset order, the default and every other order's tiebreaker: (position, repetition) is unique per run. */
+const DATASET_ORDER: ResultSort = { by: 'sample' };
+
+/** One ORDER BY key of a sort; nulls (no latency, no score) go last in the asked direction. */
+interface SortKey {
+  expr: string;
+  desc: boolean;
+}
+
+/** What ordering by `sort` adds to the page's id query: a join (score) and the keys before dataset order. */
+function sortKeys(sort: ResultSort, next: (value: unknown) => string): { join: string; keys: SortKey[] } {
+  switch (sort.by) {
+    case 'sample':
+      return { join: '', keys: [] };
+    case 'latency':
+      return { join: '', keys: [{ expr: 'r.latency_ms', desc: sort.desc }] };
+    case 'status':
+      // 'failed' < 'succeeded': model errors first.
+      return { join: '', keys: [{ expr: 'r.status', desc: false }] };
+    case 'score':
+      // (result_id, judge_type) is unique: at most one row joined, results without that judge keep a null
+      // key. run_id too, so the (run_id, judge_type) index finds just this run's scores of that judge.
+      return {
+        join: `LEFT JOIN judge_scores k ON k.result_id = r.id AND k.run_id = $1 AND k.judge_type = ${next(sort.judge)}`,
+        keys: [{ expr: 'k.score', desc: sort.desc }],
+      };
+  }
+}
+
+/** ORDER BY text of the keys then dataset order; `reverse` reads the same order from its other end. */
+function orderBy(keys: SortKey[], reverse: boolean, column = (k: SortKey) => k.expr) {
+  const dir = (desc: boolean) => (desc !== reverse ? 'DESC' : 'ASC');
+  const tail = dir(false);
+  return [
+    ...keys.map((k) => `${column(k)} ${dir(k.desc)} NULLS ${reverse ? 'FIRST' : 'LAST'}`),
+    `r.sample_position ${tail}`,
+    `r.repetition ${tail}`,
+  ].join(', ');
+}
+
 /** The statement choosing a page's result ids (and its parameters), run inside the page query. */
 function pageIdsQuery(
   runId: string,
   filter: ResultFilter,
+  sort: ResultSort,
   page: { offset: number; limit: number },
   count?: ResultCount & { repetitions: number },
-): { sql: string; params: unknown[] } | null {
+): { sql: string; params: unknown[]; keys: SortKey[] } | null {
   const { where, params } = whereClause(runId, filter);
   const next = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
-  if (count?.dense) {
+  const { join, keys } = sortKeys(sort, next);
+  if (count?.dense && sort.by === 'sample') {
     // Offset k is (position k / repetitions, repetition k % repetitions): seek straight to it.
     const position = next(Math.floor(page.offset / count.repetitions));
     const repetition = next(page.offset % count.repetitions);
@@ -134,48 +177,57 @@ function pageIdsQuery(
               AND (r.sample_position, r.repetition) >= (${position}, ${repetition})
             ORDER BY r.sample_position, r.repetition LIMIT ${next(page.limit)}`,
       params,
+      keys,
     };
   }
-  // An offset walks that many index entries: a page past the middle is found from the end instead.
+  // An offset walks (or, sorted by another key, keeps in its top-N sort) that many rows: a page past the
+  // middle is found from the end instead, in the reversed order.
   const total = count?.total;
   const fromEnd = total !== undefined && page.offset > total / 2;
   const offset = fromEnd ? Math.max(0, total - page.offset - page.limit) : page.offset;
   const limit = fromEnd ? Math.max(0, Math.min(page.limit, total - page.offset)) : page.limit;
   if (limit === 0) return null;
-  const direction = fromEnd ? 'DESC' : 'ASC';
+  const selected = ['r.id', ...keys.map((k, i) => `${k.expr} AS k${i}`)].join(', ');
   return {
-    sql: `SELECT r.id FROM eval_results r WHERE ${where}
-          ORDER BY r.sample_position ${direction}, r.repetition ${direction}
+    sql: `SELECT ${selected} FROM eval_results r ${join} WHERE ${where}
+          ORDER BY ${orderBy(keys, fromEnd)}
           OFFSET ${next(offset)} LIMIT ${next(limit)}`,
     params,
+    keys,
   };
 }
 
 /** The page's rows: ids from the covering index first (a CTE keeps its LIMIT), then just those rows. */
-async function pageRows(dataSource: DataSource, ids: { sql: string; params: unknown[] } | null) {
+async function pageRows(
+  dataSource: DataSource,
+  ids: { sql: string; params: unknown[]; keys: SortKey[] } | null,
+) {
   if (!ids) return [];
+  // The CTE hands its sort keys out as k0…: the page is put back in order without joining them again.
   const rows = await dataSource.query(
     `WITH page AS (${ids.sql})
      SELECT ${RESULT_COLUMNS} FROM page JOIN eval_results r ON r.id = page.id
        JOIN eval_samples s ON s.id = r.sample_id
-      ORDER BY r.sample_position, r.repetition`,
+      ORDER BY ${orderBy(ids.keys, false, (k) => `page.k${ids.keys.indexOf(k)}`)}`,
     ids.params,
   );
   return rows.map(stripPosition);
 }
 
 /**
- * One page in dataset order, in one statement: the page's ids come from the (run_id, sample_position,
- * repetition) covering index alone; only then are the columns and scores of just those rows read, so a
- * deep page never builds the scores of every row it skips.
+ * One page in one statement: in dataset order (the default) the page's ids come from the (run_id,
+ * sample_position, repetition) covering index alone; in another `sort` the run's (filtered) rows go through
+ * a top-N sort bounded by offset + limit. Only then are the columns and scores of just those rows read, so
+ * a deep page never builds the scores of every row it skips.
  */
 export async function listResults(
   dataSource: DataSource,
   runId: string,
   filter: ResultFilter,
   page: { offset: number; limit: number },
-  opts: { runFinished?: boolean; repetitions?: number; farPageOffset?: number } = {},
+  opts: { runFinished?: boolean; repetitions?: number; farPageOffset?: number; sort?: ResultSort } = {},
 ) {
+  const sort = opts.sort ?? DATASET_ORDER;
   const repetitions = opts.repetitions ?? 1;
   const counting = countResults(dataSource, runId, filter, {
     finished: opts.runFinished ?? false,
@@ -185,12 +237,15 @@ export async function listResults(
   let items: Awaited<ReturnType<typeof pageRows>>;
   if (page.offset <= (opts.farPageOffset ?? FAR_PAGE_OFFSET)) {
     let count: ResultCount;
-    [count, items] = await Promise.all([counting, pageRows(dataSource, pageIdsQuery(runId, filter, page))]);
+    [count, items] = await Promise.all([
+      counting,
+      pageRows(dataSource, pageIdsQuery(runId, filter, sort, page)),
+    ]);
     total = count.total;
   } else {
     const count = await counting;
     total = count.total;
-    items = await pageRows(dataSource, pageIdsQuery(runId, filter, page, { ...count, repetitions }));
+    items = await pageRows(dataSource, pageIdsQuery(runId, filter, sort, page, { ...count, repetitions }));
   }
   return { items, total, offset: page.offset, limit: page.limit };
 }

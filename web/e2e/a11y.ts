@@ -67,3 +67,24 @@ export async function unreachableControls(page: Page): Promise<string[]> {
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }
+
+/**
+ * Every check above on the page as it is now, plus a title of the form "<page> · EvalForge", keyed by what
+ * failed (`<name> title`, `<name> axe`…): {} when the page passes. Waits for its queries to settle first.
+ */
+export async function accessibilityProblems(page: Page, name: string): Promise<Record<string, unknown>> {
+  await page.locator('h1').first().waitFor();
+  // Let the page's queries settle (charts, tables) before judging it.
+  await page.waitForLoadState('networkidle').catch(() => {});
+  const problems: Record<string, unknown> = {};
+  const title = await page.title();
+  if (!/^.+ · EvalForge$/.test(title) || title === 'EvalForge') problems[`${name} title`] = title;
+  const violations = await seriousViolations(page);
+  if (violations.length)
+    problems[`${name} axe`] = violations.map((v) => `${v.impact} ${v.id}: ${v.help} ${v.nodes.join(' ')}`);
+  const skips = await headingSkips(page);
+  if (skips.length) problems[`${name} headings`] = skips;
+  const unreachable = await unreachableControls(page);
+  if (unreachable.length) problems[`${name} keyboard`] = unreachable;
+  return problems;
+}

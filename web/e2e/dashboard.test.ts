@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalRun } from '../../db/entities/index.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
 import { completeRun } from '../../test/fixtures/runs.js';
-import { headingSkips, seriousViolations, unreachableControls } from './a11y.js';
+import { accessibilityProblems } from './a11y.js';
 import { type Harness, screenshot, startHarness, startRunWorker, TEMPORAL_UI_URL } from './harness.js';
 import {
   addLiveResults,
@@ -205,6 +205,15 @@ describe('dashboard', () => {
     await h.page.getByRole('button', { name: 'Next →' }).click();
     await eventually(resultsSummary).toBe(`26–${SAMPLES} of ${SAMPLES}`);
     expect(await resultKeys()).toEqual(['s25', 's26', 's27', 's28', 's29']);
+    // Sorted on the server over the whole run: the fastest answers (s25 was on page 2 in dataset order)
+    // lead page 1. The sort is in the URL, so a reload (or a shared link) keeps it.
+    await filter('sort').selectOption('latency');
+    await eventually(async () => (await resultKeys()).slice(0, 3)).toEqual(['s25', 's17', 's9']);
+    await eventually(resultsSummary).toBe(`1–25 of ${SAMPLES}`);
+    expect(h.page.url()).toContain('sort=latency');
+    await h.page.reload();
+    await eventually(async () => (await resultKeys()).slice(0, 3)).toEqual(['s25', 's17', 's9']);
+    expect(await filter('sort').inputValue()).toBe('latency');
   });
 
   it('run detail: model output stays text, long outputs collapse, drill-down shows every judge', async () => {
@@ -323,6 +332,11 @@ describe('dashboard', () => {
     expect(h.page.url()).toMatch(/sort=regression/);
     expect(h.page.url()).toMatch(/judge=pii/);
     expect(h.page.url()).toMatch(/show=changed/);
+    // Sorted and filtered by the server over the whole pair: a reload of the link shows the same view.
+    await h.page.reload();
+    await eventually(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-sample')).toBe('s7');
+    expect(await h.page.locator('form[aria-label="Sample view"] [name="show"]').inputValue()).toBe('changed');
     await h.page.locator('form[aria-label="Sample view"] [name="judge"]').selectOption('');
     await h.page.locator('form[aria-label="Sample view"] [name="show"]').selectOption('all');
     await eventually(() => rows.count()).toBe(SAMPLES);
@@ -395,24 +409,11 @@ describe('dashboard', () => {
       ['not-found', '/no/such/page'],
     ];
     const problems: Record<string, unknown> = {};
-    const report: Record<string, string[]> = {};
     for (const [name, path] of pages) {
       await open(path);
-      await h.page.locator('h1').first().waitFor();
-      // Let the page's queries settle (charts, tables) before judging it.
-      await h.page.waitForLoadState('networkidle').catch(() => {});
-      const title = await h.page.title();
-      const violations = await seriousViolations(h.page);
-      const skips = await headingSkips(h.page);
-      const unreachable = await unreachableControls(h.page);
-      report[name] = violations.map((v) => `${v.impact} ${v.id}: ${v.help} ${v.nodes.join(' ')}`);
-      if (!/^.+ · EvalForge$/.test(title) || title === 'EvalForge') problems[`${name} title`] = title;
-      if (violations.length) problems[`${name} axe`] = report[name];
-      if (skips.length) problems[`${name} headings`] = skips;
-      if (unreachable.length) problems[`${name} keyboard`] = unreachable;
+      Object.assign(problems, await accessibilityProblems(h.page, name));
       await screenshot(h.page, `a11y-${name}`);
     }
-    console.log('axe serious/critical violations per page:', JSON.stringify(report, null, 2));
     expect(problems).toEqual({});
   });
 

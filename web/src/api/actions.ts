@@ -231,10 +231,14 @@ export const createDataset = action(
 
 /**
  * Test connection: a worker sends one request to the saved endpoint and the answer says how it went
- * ({ok, latency_ms, reply, error}). Changes nothing, so it is a plain call, not an action.
+ * ({ok, latency_ms, reply, error, error_kind}). Changes nothing, so it is a plain call, not an action.
  */
 export const testEndpointConnection = (id: string) =>
   unwrap(api.POST('/api/endpoints/{id}/test', { params: { path: { id } } }));
+
+/** Test connection of an endpoint form before it is saved (the create's body); nothing is stored. */
+export const testUnsavedEndpoint = (projectId: string, body: EndpointCreate) =>
+  unwrap(api.POST('/api/projects/{id}/endpoints/test', { params: { path: { id: projectId } }, body }));
 
 /** Starts an eval run (its workflow starts with it); the answer is the run, to navigate to. */
 export const startRun = action(

@@ -17,6 +17,9 @@ export type Progress = Schemas['RunProgress'];
 export type Health = Schemas['Health'];
 export type Trends = Schemas['Trends'];
 export type ResultQuery = NonNullable<paths['/api/eval/runs/{id}/results']['get']['parameters']['query']>;
+export type CompareQuery = NonNullable<paths['/api/eval/compare']['get']['parameters']['query']>;
+/** The compare page's per-sample view, applied by the server over the whole pair. */
+export type CompareView = Pick<CompareQuery, 'sort' | 'judge' | 'change'>;
 export type SampleQuery = NonNullable<paths['/api/datasets/{id}/samples']['get']['parameters']['query']>;
 export type Project = Schemas['Project'];
 export type Endpoint = Schemas['Endpoint'];

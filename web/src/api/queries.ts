@@ -9,6 +9,7 @@ import { query } from '@solidjs/router';
 import {
   ApiRequestError,
   api,
+  type CompareView,
   type Health,
   type ResultQuery,
   type RunListQuery,
@@ -146,14 +147,15 @@ export const getLatencyHistogram = query(
 
 /**
  * The regression comparison of two runs, or `{ comparison: null }` on servers without the route
- * (the page then compares the runs' own summaries).
+ * (the page then compares the runs' own summaries). `view` (sort, judge, change) is applied by the
+ * server over the whole pair, before paging.
  */
 export const getComparison = query(
-  async (baseline: string, candidate: string, offset: number, limit: number) => {
+  async (baseline: string, candidate: string, offset: number, limit: number, view: CompareView = {}) => {
     try {
       const comparison = await unwrap(
         api.GET('/api/eval/compare', {
-          params: { query: { run_ids: `${baseline},${candidate}`, offset, limit } },
+          params: { query: { run_ids: `${baseline},${candidate}`, offset, limit, ...view } },
         }),
       );
       return { comparison };

@@ -1,6 +1,6 @@
 import { render } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, type LatencyHistogramData } from './LatencyHistogram';
+import { countTicks, LatencyHistogram, type LatencyHistogramData } from './LatencyHistogram';
 
 const histogram = (
   bins: [number, number][],
@@ -55,5 +55,13 @@ describe('LatencyHistogram', () => {
     const { getByText, container } = render(() => <LatencyHistogram histogram={histogram([])} />);
     expect(getByText('No latencies yet.')).toBeTruthy();
     expect(container.querySelector('.histogram')).toBeNull();
+  });
+
+  it('ticks the count axis at whole numbers only', () => {
+    const bins = (...counts: number[]) => counts.map((count, i) => ({ lower_ms: i, upper_ms: i + 1, count }));
+    expect(countTicks(bins(1, 2, 1))).toEqual([0, 1, 2]);
+    expect(countTicks(bins())).toEqual([0]);
+    // Larger counts keep Plot's own ticks, whole numbers at that range.
+    expect(countTicks(bins(3, 40))).toBeUndefined();
   });
 });

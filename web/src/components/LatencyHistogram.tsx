@@ -12,6 +12,15 @@ const HISTOGRAM_HEIGHT = 220;
 export const binTitle = (b: Bin) => `${int(b.count)} results, ${ms(b.lower_ms)}–${ms(b.upper_ms)}`;
 
 /** What the chart covers, in words: every succeeded result of the run, binned by the API. */
+/**
+ * Counts are whole numbers: with few results Plot's default ticks would include 0.5, 1.5…, so small
+ * maxima get one tick per integer; larger ones keep Plot's ticks (whole numbers at that range).
+ */
+export function countTicks(bins: readonly Bin[]): number[] | undefined {
+  const max = Math.max(0, ...bins.map((b) => b.count));
+  return max <= 10 ? Array.from({ length: max + 1 }, (_, i) => i) : undefined;
+}
+
 export function histogramCaption(h: LatencyHistogramData) {
   if (h.count === 0) return 'No latencies yet.';
   const left = h.excluded ? ` ${int(h.excluded)} failed or pending results left out.` : '';
@@ -37,7 +46,12 @@ export function LatencyHistogram(props: { histogram: LatencyHistogramData }) {
               height: HISTOGRAM_HEIGHT,
               marginBottom: 40,
               x: { label: 'Latency (ms) →', labelAnchor: 'right', labelArrow: 'none' },
-              y: { label: '↑ Results (count)', grid: true },
+              y: {
+                label: '↑ Results (count)',
+                grid: true,
+                ticks: countTicks(props.histogram.bins),
+                tickFormat: int,
+              },
               marks: [
                 Plot.rectY(props.histogram.bins, {
                   x1: 'lower_ms',

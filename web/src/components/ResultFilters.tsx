@@ -19,10 +19,45 @@ const numberOrUndefined = (v: string) => {
 };
 const textOrUndefined = (v: string) => (v.trim() === '' ? undefined : v.trim());
 
+/** The results API's `sort` values (dataset order when absent): `-` reverses, `score:<judge>` per judge. */
+const RESULT_SORT = /^(status|-?latency|-?score:[a-z][a-z0-9_]*(:[a-z0-9][a-z0-9_.-]*)?)$/;
+
+/** A `sort` from the URL the API accepts, or undefined (dataset order) for anything else. */
+export function parseResultSort(v: string | undefined): string | undefined {
+  return v && RESULT_SORT.test(v) ? v : undefined;
+}
+
+const FIXED_SORTS: Record<string, string> = {
+  '': 'dataset order',
+  latency: 'latency, fastest first',
+  '-latency': 'latency, slowest first',
+  status: 'model errors first',
+};
+
+/**
+ * The sort choices as plain strings (the current one always among them), so that `For` keeps each
+ * option element while the judges load and the select keeps its value.
+ */
+function sortValues(judges: string[], current: string | undefined) {
+  const scored = new Set(judges);
+  const judge = current?.replace(/^-?score:/, '');
+  if (judge && judge !== current) scored.add(judge);
+  return [...Object.keys(FIXED_SORTS), ...[...scored].flatMap((j) => [`score:${j}`, `-score:${j}`])];
+}
+
+function sortLabel(value: string) {
+  if (value in FIXED_SORTS) return FIXED_SORTS[value];
+  const judge = judgeLabel(value.replace(/^-?score:/, ''));
+  return `${judge} score, ${value.startsWith('-') ? 'highest' : 'lowest'} first`;
+}
+
 export function ResultFilters(props: {
   value: ResultFilterState;
   judges: string[];
   onChange: (next: ResultFilterState) => void;
+  /** The server-side order (the results API's `sort`); undefined is dataset order. */
+  sort?: string;
+  onSort?: (sort: string | undefined) => void;
 }) {
   const set = <K extends keyof ResultFilterState>(key: K, v: ResultFilterState[K]) => {
     const next = { ...props.value, [key]: v };
@@ -112,6 +147,18 @@ export function ResultFilters(props: {
           value={props.value.max_score ?? ''}
           onChange={(e) => set('max_score', numberOrUndefined(e.currentTarget.value))}
         />
+      </label>
+      <label>
+        Sort
+        <select
+          name="sort"
+          value={props.sort ?? ''}
+          onChange={(e) => props.onSort?.(e.currentTarget.value || undefined)}
+        >
+          <For each={sortValues(props.judges, props.sort)}>
+            {(v) => <option value={v}>{sortLabel(v)}</option>}
+          </For>
+        </select>
       </label>
       <button type="button" class="secondary" onClick={() => props.onChange({})}>
         Clear filters

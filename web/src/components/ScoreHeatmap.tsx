@@ -103,7 +103,9 @@ export function ScoreHeatmap(props: { results: Result[]; scope?: HeatmapScope })
               marginRight,
               marginTop: 44,
               x: { domain: judges, axis: 'top', label: 'Judge', tickFormat: judgeLabel },
-              y: { domain: samples, label: labelled ? 'Sample' : null, axis: labelled ? 'left' : null },
+              // No axis title: the margin is exactly as wide as the keys, so Plot would draw it over them; the
+              // caption says rows are samples.
+              y: { domain: samples, label: null, axis: labelled ? 'left' : null },
               // Five score bands read more easily than a gradient (and render as SVG, not canvas).
               color: colorScale,
               marks: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ComparedSample, judgeDeltas, sampleChanged, viewRows, worstDelta } from './compare-rows';
+import { type ComparedSample, judgeDeltas } from './compare-rows';
 
 const side = (scores: Record<string, [number | null, boolean]>) => ({
   status: 'succeeded',
@@ -28,32 +28,5 @@ describe('compare rows', () => {
     ]);
     expect(judgeDeltas(rows[3])[1].flip).toBe('improved');
     expect(judgeDeltas(row('x', { a: [null, false] }, { a: [0.5, true] }))[0].delta).toBeNull();
-  });
-
-  it('sorts by the largest regression first', () => {
-    expect(viewRows(rows, { sort: 'regression', change: 'all' }).map((r) => r.sample_key)).toEqual([
-      's10',
-      's2',
-      's1',
-      's3',
-    ]);
-    expect(worstDelta(rows[2], 'sim')).toBeCloseTo(-0.5);
-    expect(
-      viewRows(rows, { sort: 'regression', change: 'all', judge: 'sim' }).map((r) => r.sample_key),
-    ).toEqual(['s2', 's10', 's1', 's3']);
-  });
-
-  it('filters by judge and by changed or unchanged', () => {
-    expect(viewRows(rows, { sort: 'changed', change: 'changed' }).map((r) => r.sample_key)).toEqual([
-      's10',
-      's2',
-      's3',
-    ]);
-    expect(viewRows(rows, { sort: 'changed', change: 'unchanged' }).map((r) => r.sample_key)).toEqual(['s1']);
-    expect(
-      viewRows(rows, { sort: 'sample', change: 'changed', judge: 'pii' }).map((r) => r.sample_key),
-    ).toEqual(['s10']);
-    expect(sampleChanged(rows[1], 'sim')).toBe(true);
-    expect(viewRows(rows, { sort: 'sample', change: 'all', judge: 'toxicity' })).toEqual([]);
   });
 });

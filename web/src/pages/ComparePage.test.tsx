@@ -1,6 +1,6 @@
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeApi, resetFakeApi } from '../testing/api';
+import { fakeApi, type Handler, resetFakeApi } from '../testing/api';
 import { renderRoute } from '../testing/router';
 import { makeGate, makeRun } from '../testing/runs';
 import { ComparePage } from './ComparePage';
@@ -83,11 +83,11 @@ const comparison = {
 
 afterEach(resetFakeApi);
 
-function setup(url = `/compare?a=${A}&b=${B}`) {
+function setup(url = `/compare?a=${A}&b=${B}`, compare: Handler = () => comparison) {
   fakeApi({
     'GET /api/eval/runs': () => ({ items: [baseline, candidate], total: 2, offset: 0, limit: 100 }),
     'GET /api/eval/runs/{id}': (p) => (p.path?.id === A ? baseline : candidate),
-    'GET /api/eval/compare': () => comparison,
+    'GET /api/eval/compare': compare,
   });
   renderRoute('/compare', ComparePage, url);
 }
@@ -121,14 +121,33 @@ describe('ComparePage', () => {
     expect(changes).toContain('fail → pass');
   });
 
-  it('sorts by the largest regression and filters by judge and change, from the URL', async () => {
-    setup(`/compare?a=${A}&b=${B}&sort=regression`);
+  it('asks the server for the sort and filters in the URL, from the first page, and shows its order', async () => {
+    const asked: Record<string, unknown>[] = [];
+    const [s1, s2, s3] = comparison.samples.items;
+    setup(`/compare?a=${A}&b=${B}&sort=regression&offset=50`, (p) => {
+      asked.push(p.query ?? {});
+      const items = p.query?.judge === 'pii' ? [s2] : [s2, s3, s1];
+      return { ...comparison, samples: { ...comparison.samples, items, total: items.length } };
+    });
     await screen.findByRole('table', { name: 'Samples compared' });
+    // The server's order is shown as it is: the page reorders nothing.
     expect(sampleKeys()).toEqual(['s2', 's3', 's1']);
+    expect(asked.at(-1)).toEqual({ run_ids: `${A},${B}`, sort: 'regression', offset: 50, limit: 50 });
     const form = screen.getByRole('form', { name: 'Sample view' });
     fireEvent.change(within(form).getByLabelText('Judge'), { target: { value: 'pii' } });
     fireEvent.change(within(form).getByLabelText('Show'), { target: { value: 'changed' } });
-    expect(await screen.findByText(/1 of 3 samples on this page shown/)).toBeTruthy();
+    expect(
+      await screen.findByText(/Across both whole runs: 1 sample changed on PII, largest score drop first/),
+    ).toBeTruthy();
     expect(sampleKeys()).toEqual(['s2']);
+    // A new view starts at its first page.
+    expect(asked.at(-1)).toEqual({
+      run_ids: `${A},${B}`,
+      sort: 'regression',
+      judge: 'pii',
+      change: 'changed',
+      offset: 0,
+      limit: 50,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { A, createAsync, type RoutePreloadFuncArgs, revalidate, useSearchParams } from '@solidjs/router';
 import { createMemo, For, type JSX, Show } from 'solid-js';
-import type { Run, RunListQuery } from '../api/client';
+import type { CompareView, Run, RunListQuery } from '../api/client';
 import { getComparison, getRun, getRuns } from '../api/queries';
 import { PassBadge, RegressionVerdictBadge, StatusBadge } from '../components/Badges';
 import { GateLine } from '../components/Gate';
@@ -12,13 +12,7 @@ import { RegressionBanner } from '../components/RegressionBanner';
 import { RunIdentity, runIdentityText } from '../components/RunIdentity';
 import { ReviewControl } from '../components/review/ReviewControl';
 import { WordDiff } from '../components/WordDiff';
-import {
-  type ChangeFilter,
-  type CompareSort,
-  type CompareView,
-  judgeDeltas,
-  viewRows,
-} from '../lib/compare-rows';
+import { judgeDeltas } from '../lib/compare-rows';
 import { dateTime, deltaPct, judgeLabel, pct, pValue, score, shortId } from '../lib/format';
 import { readSummary, type StoredGuardrail } from '../lib/summary';
 import { usePageTitle } from '../lib/title';
@@ -43,6 +37,16 @@ type CompareSearch = {
   limit?: string;
 };
 
+type CompareSort = NonNullable<CompareView['sort']>;
+type ChangeFilter = NonNullable<CompareView['change']> | 'all';
+
+/** The per-sample view as the page shows it; the server sorts and filters the whole pair. */
+interface SampleView {
+  sort: CompareSort;
+  judge?: string;
+  change: ChangeFilter;
+}
+
 const SORTS: { value: CompareSort; label: string }[] = [
   { value: 'changed', label: 'changed outcomes first' },
   { value: 'regression', label: 'largest score drop first' },
@@ -52,13 +56,23 @@ const CHANGES: { value: ChangeFilter; label: string }[] = [
   { value: 'all', label: 'all samples' },
   { value: 'changed', label: 'changed only' },
   { value: 'unchanged', label: 'unchanged only' },
+  { value: 'regressed', label: 'regressed only' },
+  { value: 'improved', label: 'improved only' },
 ];
 
-export function compareViewFromSearch(q: CompareSearch): CompareView {
+/** The view in the URL (`sort`, `judge`, `show`); unknown values fall back to the defaults. */
+export function compareViewFromSearch(q: CompareSearch): SampleView {
   const sort = SORTS.some((x) => x.value === q.sort) ? (q.sort as CompareSort) : 'changed';
   const change = CHANGES.some((x) => x.value === q.show) ? (q.show as ChangeFilter) : 'all';
   return { sort, change, judge: q.judge || undefined };
 }
+
+/** The API's query for a view: page and preload pass the same one, so the preloaded answer is reused. */
+const apiView = (v: SampleView): CompareView => ({
+  sort: v.sort,
+  ...(v.judge ? { judge: v.judge } : {}),
+  ...(v.change !== 'all' ? { change: v.change } : {}),
+});
 
 function samplePage(q: CompareSearch) {
   const n = (v: string | undefined, d: number) => {
@@ -84,7 +98,7 @@ export const preloadCompare = ({ location }: RoutePreloadFuncArgs) => {
     const page = samplePage(q);
     void getRun(q.a);
     void getRun(q.b);
-    void getComparison(q.a, q.b, page.offset, page.limit);
+    void getComparison(q.a, q.b, page.offset, page.limit, apiView(compareViewFromSearch(q)));
   }
 };
 
@@ -273,7 +287,7 @@ function SideCell(props: { side: SampleSide; sampleKey: string; which: string; a
 
 /** Controls of the per-sample table: sort, judge and changed/unchanged, all kept in the URL. */
 function SampleControls(props: {
-  view: CompareView;
+  view: SampleView;
   judges: string[];
   onChange: (next: Partial<Record<'sort' | 'judge' | 'show', string | undefined>>) => void;
 }) {
@@ -322,23 +336,27 @@ function ComparisonView(props: {
   comparison: Comparison;
   a: Run;
   b: Run;
-  view: CompareView;
+  view: SampleView;
   onView: (next: Partial<Record<'sort' | 'judge' | 'show', string | undefined>>) => void;
   onPage: (page: { offset: number; limit: number }) => void;
   /** A per-sample control (human review) shown in its own column when given. */
   sampleAction?: (row: SampleRow) => JSX.Element;
 }) {
+  // Every judge either run recorded (the per-judge tests list them all), not just this page's.
   const judges = createMemo(() =>
     [
-      ...new Set(
-        props.comparison.samples.items.flatMap((s) => [
+      ...new Set([
+        ...props.comparison.judges.map((j) => j.judge_type),
+        ...props.comparison.samples.items.flatMap((s) => [
           ...Object.keys(s.baseline.scores),
           ...Object.keys(s.candidate.scores),
         ]),
-      ),
+        ...(props.view.judge ? [props.view.judge] : []),
+      ]),
     ].sort(),
   );
-  const rows = createMemo(() => viewRows(props.comparison.samples.items, props.view));
+  const rows = () => props.comparison.samples.items;
+  const filtered = () => props.view.judge !== undefined || props.view.change !== 'all';
   const columns = () => (props.sampleAction ? 6 : 5);
   return (
     <>
@@ -393,14 +411,16 @@ function ComparisonView(props: {
         <h2 id="cmp-samples">Per sample</h2>
         <SampleControls view={props.view} judges={judges()} onChange={props.onView} />
         <p class="muted" data-testid="sample-view">
-          {rows().length} of {props.comparison.samples.items.length} samples on this page shown
+          Across both whole runs: {props.comparison.samples.total}{' '}
+          {props.comparison.samples.total === 1 ? 'sample' : 'samples'}
+          {props.view.change !== 'all' ? ` ${props.view.change}` : ''}
+          {props.view.judge ? ` on ${judgeLabel(props.view.judge)}` : ''}
           {props.view.sort === 'regression'
             ? ', largest score drop first'
             : props.view.sort === 'sample'
               ? ', by sample key'
               : ', changed outcomes first'}
-          {props.view.judge ? `, ${judgeLabel(props.view.judge)} only` : ''}. Sorting and filters apply to
-          this page ({props.comparison.samples.total} samples in all).
+          .
         </p>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than the page scrolls, and keyboard users must reach it */}
         <section class="table-scroll" aria-label="Samples compared, scrollable" tabIndex={0}>
@@ -423,9 +443,7 @@ function ComparisonView(props: {
                 fallback={
                   <tr>
                     <td colSpan={columns()} class="muted">
-                      {props.comparison.samples.items.length
-                        ? 'No sample on this page matches.'
-                        : 'The runs share no samples.'}
+                      {filtered() ? 'No sample matches.' : 'The runs share no samples.'}
                     </td>
                   </tr>
                 }
@@ -517,7 +535,7 @@ export function ComparePage() {
   });
   const comparison = createAsync(async () => {
     const p = pair();
-    return p ? getComparison(p.a, p.b, page().offset, page().limit) : undefined;
+    return p ? getComparison(p.a, p.b, page().offset, page().limit, apiView(view())) : undefined;
   });
   const choose = (side: 'a' | 'b', id: string) => {
     setSearch({ [side]: id || undefined, offset: undefined });
@@ -577,7 +595,7 @@ export function ComparePage() {
                         a={ab()[0]}
                         b={ab()[1]}
                         view={view()}
-                        onView={(next) => setSearch(next)}
+                        onView={(next) => setSearch({ ...next, offset: undefined })}
                         onPage={setPage}
                         sampleAction={(row) => (
                           <Show
@@ -586,7 +604,10 @@ export function ComparePage() {
                           >
                             {(resultId) => (
                               <details class="review-details">
-                                <summary>Review {row.sample_key}</summary>
+                                {/* The key only for screen readers: sample keys can be long, and the row shows it. */}
+                                <summary>
+                                  Review<span class="sr-only"> {row.sample_key}</span>
+                                </summary>
                                 <ReviewControl
                                   runId={ab()[1].id}
                                   resultId={resultId()}

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeFailure, fakeApi, resetFakeApi } from '../testing/api';
 import { renderRoute } from '../testing/router';
@@ -45,6 +45,12 @@ const handlers = (getRun: () => unknown) => ({
   'GET /api/projects/{id}': () => ({ id: PROJECT_ID, name: 'Support bot', description: null }),
   'GET /api/eval/runs/{id}/results': () => emptyPage,
   'GET /api/eval/runs/{id}/latency-histogram': () => histogram,
+  'GET /api/eval/runs/{id}/reviews/summary': () => ({
+    run_id: run.id,
+    reviews: 0,
+    reviewed_results: 0,
+    judges: [],
+  }),
 });
 
 afterEach(resetFakeApi);
@@ -85,5 +91,49 @@ describe('RunPage', () => {
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect((await screen.findByRole('heading', { level: 1 })).textContent).toContain('Not evaluated');
     expect(api.GET.mock.calls.filter(([path]) => path === '/api/eval/runs/{id}')).toHaveLength(2);
+  });
+});
+
+describe('RunPage results sort', () => {
+  const resultCalls = (api: ReturnType<typeof fakeApi>) =>
+    api.GET.mock.calls
+      .filter(([path]) => path === '/api/eval/runs/{id}/results')
+      .map(([, init]) => init?.params?.query);
+
+  it('asks the server for the sort in the URL, and a new sort starts at the first page', async () => {
+    const api = fakeApi(handlers(() => run));
+    renderRoute('/runs/:id', RunPage, `/runs/${run.id}?sort=-score:pii&offset=50`);
+    const form = await screen.findByRole('form', { name: 'Result filters' });
+    const select = within(form).getByLabelText('Sort') as HTMLSelectElement;
+    expect(select.value).toBe('-score:pii');
+    expect(resultCalls(api).at(-1)).toEqual({ sort: '-score:pii', offset: 50, limit: 50 });
+    fireEvent.change(select, { target: { value: 'latency' } });
+    await waitFor(() => expect(resultCalls(api).at(-1)).toEqual({ sort: 'latency', offset: 0, limit: 50 }));
+    // Clearing the filters keeps the order.
+    fireEvent.click(within(form).getByRole('button', { name: 'Clear filters' }));
+    expect(resultCalls(api).at(-1)).toMatchObject({ sort: 'latency' });
+  });
+
+  it('ignores a sort the API would refuse, showing dataset order', async () => {
+    const api = fakeApi(handlers(() => run));
+    renderRoute('/runs/:id', RunPage, `/runs/${run.id}?sort=bogus`);
+    const form = await screen.findByRole('form', { name: 'Result filters' });
+    expect((within(form).getByLabelText('Sort') as HTMLSelectElement).value).toBe('');
+    expect(resultCalls(api).at(-1)).toEqual({ offset: 0, limit: 50 });
+  });
+
+  it("keeps the run on screen when its reviews' agreement cannot be loaded", async () => {
+    fakeApi({
+      ...handlers(() => run),
+      'GET /api/eval/runs/{id}/reviews/summary': () => {
+        throw new FakeFailure(503, 'unavailable', 'database unavailable');
+      },
+    });
+    renderRoute('/runs/:id', RunPage, `/runs/${run.id}`);
+    const agreement = await screen.findByRole('region', { name: 'Agreement of human reviews with judges' });
+    await waitFor(() =>
+      expect(within(agreement).getByRole('alert').textContent).toContain('Could not load reviews'),
+    );
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('completed');
   });
 });

@@ -22,9 +22,10 @@ import { Pagination } from '../components/Pagination';
 import { PassRateBars } from '../components/PassRateBars';
 import { ProgressBar } from '../components/ProgressBar';
 import { RegressionBanner } from '../components/RegressionBanner';
-import { type ResultFilterState, ResultFilters } from '../components/ResultFilters';
+import { parseResultSort, type ResultFilterState, ResultFilters } from '../components/ResultFilters';
 import { ResultsTable } from '../components/ResultsTable';
 import { RunIdentity } from '../components/RunIdentity';
+import { ReviewAgreement } from '../components/review/ReviewAgreement';
 import { SampleDetail } from '../components/SampleDetail';
 import { ScoreHeatmap } from '../components/ScoreHeatmap';
 import { latestOr } from '../lib/async';
@@ -43,10 +44,11 @@ const LIVE_REFRESH_MS = 1_500;
 const LATENCY_BINS = 30;
 const FIRST_RESULTS_PAGE = { offset: 0, limit: 50 };
 
-function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
+function resultsQuery(f: ResultFilterState, sort: string | undefined, offset: number, limit: number) {
   return {
     offset,
     limit,
+    ...(sort ? { sort } : {}),
     ...(f.status ? { status: f.status } : {}),
     ...(f.judge ? { judge: f.judge } : {}),
     ...(f.judge && f.passed ? { passed: f.passed } : {}),
@@ -57,8 +59,9 @@ function resultsQuery(f: ResultFilterState, offset: number, limit: number) {
   };
 }
 
-/** The results view in the URL (filters and page), so that a link shares what it shows. */
+/** The results view in the URL (filters, sort and page), so that a link shares what it shows. */
 type RunSearch = {
+  sort?: string;
   status?: string;
   judge?: string;
   passed?: string;
@@ -116,7 +119,7 @@ export const preloadRun = ({ params, location }: RoutePreloadFuncArgs) => {
   void getRun(id)
     .then((run) => getProject(run.project_id))
     .catch(() => {});
-  void getRunResults(id, resultsQuery(filterFromSearch(q), page.offset, page.limit));
+  void getRunResults(id, resultsQuery(filterFromSearch(q), parseResultSort(q.sort), page.offset, page.limit));
   void getLatencyHistogram(id, LATENCY_BINS);
   void getHealth();
 };
@@ -250,6 +253,8 @@ function RunHeader(props: { run: Run; results: Result[] | undefined }) {
           <h3>Guardrails</h3>
           <GuardrailOutcomes guardrails={summary().guardrails ?? []} />
         </Show>
+        {/* Next to the judges' pass rates: how often people reviewing results agree with each judge. */}
+        <ReviewAgreement runId={props.run.id} />
       </section>
     </>
   );
@@ -310,7 +315,10 @@ function RunView(props: { run: Run }) {
   const page = createMemo(() => pageFromSearch(search), undefined, {
     equals: (a, b) => a.offset === b.offset && a.limit === b.limit,
   });
+  const sort = () => parseResultSort(search.sort);
   const setFilter = (f: ResultFilterState) => setSearch({ ...filterToSearch(f), offset: undefined });
+  // Another order is another view: it starts at its first page.
+  const setSort = (s: string | undefined) => setSearch({ sort: s, offset: undefined });
   const setPage = (p: { offset: number; limit: number }) =>
     setSearch({
       offset: p.offset ? String(p.offset) : undefined,
@@ -319,7 +327,7 @@ function RunView(props: { run: Run }) {
   // Results seen stored (the event stream sends each once per connection): the progress never shows fewer.
   const [storedIds, setStoredIds] = createSignal<ReadonlySet<string>>(new Set());
   const results = createAsync(() =>
-    getRunResults(runId(), resultsQuery(filter(), page().offset, page().limit)),
+    getRunResults(runId(), resultsQuery(filter(), sort(), page().offset, page().limit)),
   );
   const latency = createAsync(() => getLatencyHistogram(runId(), LATENCY_BINS));
   const reloadResults = () => revalidate([getRunResults.key, getLatencyHistogram.key]);
@@ -412,7 +420,13 @@ function RunView(props: { run: Run }) {
         <div class="panel-head">
           <h2 id="results-h">Sample results</h2>
         </div>
-        <ResultFilters value={filter()} judges={judges()} onChange={setFilter} />
+        <ResultFilters
+          value={filter()}
+          judges={judges()}
+          onChange={setFilter}
+          sort={sort()}
+          onSort={setSort}
+        />
         <Loadable data={results} label="results" retry={reloadResults}>
           {(data) => (
             <>

@@ -1,36 +1,34 @@
 import { createResource, Match, Show, Switch } from 'solid-js';
-import { testEndpointConnection } from '../../api/actions';
-import { ApiRequestError } from '../../api/client';
+import { ApiRequestError, type Schemas } from '../../api/client';
 
-export interface EndpointTestOutcome {
-  ok: boolean;
-  latency_ms: number | null;
-  reply: string | null;
-  error: string | null;
-}
+export type EndpointTestOutcome = Schemas['EndpointTest'];
 
 /**
- * "Test connection" of a saved endpoint: a worker sends one short prompt through the runs' own model
- * runner (POST /api/endpoints/{id}/test) and this shows the reply and latency, or why it failed.
- * It tests on mount and again on "Test again"; `test` replaces the API call in tests.
+ * "Test connection": a worker sends one short prompt through the runs' own model runner and this shows
+ * the reply and latency, or why it failed. `test` makes the call: of a saved endpoint
+ * (POST /api/endpoints/{id}/test) or of a form not saved yet (POST /api/projects/{id}/endpoints/test),
+ * read when it is called, so "Test again" tests what the form holds then. Tests on mount and on "Test again".
  */
 export function EndpointTest(props: {
-  endpointId: string;
   label: string;
   onClose?: () => void;
-  test?: (id: string) => Promise<EndpointTestOutcome>;
+  test: () => Promise<EndpointTestOutcome>;
 }) {
-  const [outcome, { refetch }] = createResource(
-    () => props.endpointId,
-    async (id): Promise<EndpointTestOutcome> => {
-      try {
-        return await (props.test ?? testEndpointConnection)(id);
-      } catch (err) {
-        const message = err instanceof ApiRequestError ? `${err.message} (${err.code})` : String(err);
-        return { ok: false, latency_ms: null, reply: null, error: message };
-      }
-    },
-  );
+  const [outcome, { refetch }] = createResource(async (): Promise<EndpointTestOutcome> => {
+    try {
+      return await props.test();
+    } catch (err) {
+      // A refusal of the API (a URL the workers may not call, a key not paired with it…) is a failed test.
+      const message = err instanceof ApiRequestError ? `${err.message} (${err.code})` : String(err);
+      return {
+        ok: false,
+        latency_ms: null,
+        reply: null,
+        error: message,
+        error_kind: err instanceof ApiRequestError ? err.code : null,
+      };
+    }
+  });
   return (
     <section class="panel endpoint-test" aria-label={`Connection test of ${props.label}`}>
       <div class="panel-head">
@@ -69,7 +67,10 @@ export function EndpointTest(props: {
           <Match when={outcome()}>
             {(o) => (
               <p>
-                <span class="badge badge-fail">failed</span> {o().error}
+                <span class="badge badge-fail">failed</span>
+                <Show when={o().error_kind}>{(kind) => <code class="error-kind"> {kind()}</code>}</Show>{' '}
+                {o().error}
+                <Show when={o().latency_ms !== null}> (after {o().latency_ms} ms)</Show>
               </p>
             )}
           </Match>

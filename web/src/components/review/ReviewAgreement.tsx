@@ -1,8 +1,9 @@
 import { createAsync } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { ErrorBoundary, For, Show } from 'solid-js';
 import type { Schemas } from '../../api/client';
 import { getReviewSummary } from '../../api/queries';
 import { judgeLabel, pct } from '../../lib/format';
+import { ErrorBox } from '../Loadable';
 
 export type ReviewSummary = Schemas['ReviewSummary'];
 
@@ -28,54 +29,59 @@ export function ReviewAgreement(props: ReviewAgreementProps) {
       <Show when={props.title !== null}>
         <h3>{props.title ?? 'Human agreement'}</h3>
       </Show>
-      <Show when={summary()} fallback={<p class="muted">Loading reviews…</p>}>
-        {(s) => (
-          <Show
-            when={s().judges.length}
-            fallback={
-              <p class="muted">No reviewed results yet: review results to compare people with the judges.</p>
-            }
-          >
-            <p class="muted">
-              {s().reviewed_results} reviewed result{s().reviewed_results === 1 ? '' : 's'} · {s().reviews}{' '}
-              review
-              {s().reviews === 1 ? '' : 's'}
-            </p>
-            <table class="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Judge</th>
-                  <th scope="col" class="num">
-                    Reviewed
-                  </th>
-                  <th scope="col" class="num">
-                    Agreement
-                  </th>
-                  <th
-                    scope="col"
-                    class="num"
-                    title="Cohen's kappa: agreement beyond chance (1 perfect, 0 chance)"
-                  >
-                    κ
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={s().judges}>
-                  {(j) => (
-                    <tr data-judge={j.judge_type}>
-                      <th scope="row">{judgeLabel(j.judge_type)}</th>
-                      <td class="num">{j.n}</td>
-                      <td class="num">{pct(j.agreement)}</td>
-                      <td class="num">{kappaText(j.kappa)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </Show>
-        )}
-      </Show>
+      {/* A failed load stays in this section: the page around it (a run's) still shows. */}
+      <ErrorBoundary fallback={(error) => <ErrorBox error={error} title="Could not load reviews" />}>
+        <Show when={summary()} fallback={<p class="muted">Loading reviews…</p>}>
+          {(s) => (
+            <Show
+              when={s().judges.length}
+              fallback={
+                <p class="muted">
+                  No reviewed results yet: review results to compare people with the judges.
+                </p>
+              }
+            >
+              <p class="muted">
+                {s().reviewed_results} reviewed result{s().reviewed_results === 1 ? '' : 's'} · {s().reviews}{' '}
+                review
+                {s().reviews === 1 ? '' : 's'}
+              </p>
+              <table class="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Judge</th>
+                    <th scope="col" class="num">
+                      Reviewed
+                    </th>
+                    <th scope="col" class="num">
+                      Agreement
+                    </th>
+                    <th
+                      scope="col"
+                      class="num symbol"
+                      title="Cohen's kappa: agreement beyond chance (1 perfect, 0 chance)"
+                    >
+                      κ
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={s().judges}>
+                    {(j) => (
+                      <tr data-judge={j.judge_type}>
+                        <th scope="row">{judgeLabel(j.judge_type)}</th>
+                        <td class="num">{j.n}</td>
+                        <td class="num">{pct(j.agreement)}</td>
+                        <td class="num">{kappaText(j.kappa)}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          )}
+        </Show>
+      </ErrorBoundary>
     </section>
   );
 }

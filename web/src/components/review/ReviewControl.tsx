@@ -100,7 +100,8 @@ export function ReviewControl(props: ReviewControlProps) {
           <legend>Verdict</legend>
           <button
             type="button"
-            class={passed() === true ? 'badge badge-pass' : ''}
+            class="secondary"
+            data-verdict="pass"
             aria-pressed={passed() === true}
             onClick={() => setPassed(true)}
           >
@@ -108,7 +109,8 @@ export function ReviewControl(props: ReviewControlProps) {
           </button>
           <button
             type="button"
-            class={passed() === false ? 'badge badge-fail' : ''}
+            class="secondary"
+            data-verdict="fail"
             aria-pressed={passed() === false}
             onClick={() => setPassed(false)}
           >

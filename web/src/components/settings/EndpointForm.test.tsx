@@ -38,6 +38,45 @@ const type = (label: string, value: string) =>
   fireEvent.input(screen.getByLabelText(label), { target: { value } });
 
 describe('EndpointForm', () => {
+  it('tests what the form holds before it is saved, and again with the edits made since', async () => {
+    const onTest = vi.fn(async () => ({
+      ok: true,
+      latency_ms: 12,
+      reply: 'It works.',
+      error: null,
+      error_kind: null,
+    }));
+    const onSubmit = vi.fn(async () => undefined);
+    render(() => <EndpointForm submitLabel="Add endpoint" onSubmit={onSubmit} onTest={onTest} />);
+    type('Model', 'fake-model');
+    type('Endpoint URL', 'http://127.0.0.1:9/v1');
+    type('Temperature', '0');
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    const panel = await screen.findByRole('region', { name: 'Connection test of fake-model (not saved)' });
+    await waitFor(() => expect(panel.textContent).toContain('It works.'));
+    expect(onTest).toHaveBeenCalledWith({
+      name: null,
+      provider: 'openai',
+      model_name: 'fake-model',
+      endpoint_url: 'http://127.0.0.1:9/v1',
+      api_key_env: null,
+      secret_id: null,
+      config: { temperature: 0 },
+    });
+    type('Max tokens', '64');
+    fireEvent.click(screen.getByRole('button', { name: 'Test again' }));
+    await waitFor(() => expect(onTest).toHaveBeenCalledTimes(2));
+    expect(onTest).toHaveBeenLastCalledWith(
+      expect.objectContaining({ config: { temperature: 0, max_tokens: 64 } }),
+    );
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('has no Test connection without onTest', () => {
+    render(() => <EndpointForm submitLabel="Add endpoint" onSubmit={async () => undefined} />);
+    expect(screen.queryByRole('button', { name: 'Test connection' })).toBeNull();
+  });
+
   it('labels every field, sends what was typed (blanks as null), disables itself while saving, then clears', async () => {
     let resolve!: (v: unknown) => void;
     const onSubmit = vi.fn((_: EndpointFields) => new Promise((r) => (resolve = r)));

@@ -2,6 +2,7 @@ import { createEffect, createMemo, createSignal, createUniqueId, For, Show } fro
 import { ApiRequestError, type Endpoint, type EndpointCreate, type ProviderSecret } from '../../api/client';
 import { createSubmitter } from '../../lib/submit';
 import { blames } from '../FormError';
+import { EndpointTest, type EndpointTestOutcome } from '../forms/EndpointTest';
 import { SettingsForm } from './SettingsForm';
 
 export const PROVIDERS: Endpoint['provider'][] = ['openai', 'anthropic', 'huggingface', 'custom'];
@@ -108,6 +109,8 @@ export function EndpointForm(props: {
   submitLabel: string;
   onSubmit: (fields: EndpointFields) => Promise<unknown>;
   onCancel?: () => void;
+  /** "Test connection" of what the form holds, before it is saved; no button without it. */
+  onTest?: (fields: EndpointCreate) => Promise<EndpointTestOutcome>;
 }) {
   const id = createUniqueId();
   const errorId = `endpoint-error-${id}`;
@@ -146,7 +149,8 @@ export function EndpointForm(props: {
     secretSelect.value = secretId();
   });
 
-  const onSubmit = async (form: HTMLFormElement) => {
+  /** The fields as the form holds them now, and the whole config with the edits made here. */
+  const read = (form: HTMLFormElement) => {
     const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? '');
     const fields: EndpointFields = {
@@ -167,12 +171,25 @@ export function EndpointForm(props: {
       if (value === undefined) delete config[key];
       else config[key] = value;
     }
+    return { fields, config, changed };
+  };
+  // Each click starts a new test (the panel is keyed on it); the test reads the form when it runs.
+  const [testing, setTesting] = createSignal<{ form: HTMLFormElement; label: string } | null>(null);
+  const startTest = (form: HTMLFormElement | null) => {
+    if (!form) return;
+    const { fields } = read(form);
+    setTesting({ form, label: `${fields.name ?? (fields.model_name || fields.provider)} (not saved)` });
+  };
+
+  const onSubmit = async (form: HTMLFormElement) => {
+    const { fields, config, changed } = read(form);
     if (!props.initial || changed) fields.config = config;
     await submit.run(() => props.onSubmit(fields));
     if (!submit.error() && !props.initial) {
       form.reset();
       setProvider('openai');
       setSecretId('');
+      setTesting(null);
     }
   };
 
@@ -187,147 +204,170 @@ export function EndpointForm(props: {
   );
 
   return (
-    <SettingsForm
-      label={props.initial ? 'Edit endpoint' : 'Add endpoint'}
-      submitter={submit}
-      error={formError()}
-      submitLabel={props.submitLabel}
-      errorId={errorId}
-      onSubmit={onSubmit}
-      onCancel={props.onCancel}
-    >
-      <div class="field">
-        <label>
-          Name
-          <input name="name" type="text" value={props.initial?.name ?? ''} placeholder="GPT-4o mini" />
-        </label>
-        <span class="hint" id={`name-hint-${id}`}>
-          Optional display name.
-        </span>
-      </div>
-      <div class="field">
-        <label>
-          Provider
-          <select
-            name="provider"
-            value={provider()}
-            aria-invalid={invalid('provider')}
-            onChange={(e) => setProvider(e.currentTarget.value as Endpoint['provider'])}
-          >
-            <For each={PROVIDERS}>{(p) => <option value={p}>{p}</option>}</For>
-          </select>
-        </label>
-        <span class="hint">openai also covers OpenAI-compatible servers (vLLM, Ollama…).</span>
-      </div>
-      <div class="field">
-        <label>
-          Model
-          <input
-            name="model_name"
-            type="text"
-            required
-            value={props.initial?.model_name ?? ''}
-            placeholder="gpt-4o-mini"
-            aria-invalid={invalid('model_name')}
-            aria-describedby={described('model_name')}
+    <>
+      <SettingsForm
+        label={props.initial ? 'Edit endpoint' : 'Add endpoint'}
+        submitter={submit}
+        error={formError()}
+        submitLabel={props.submitLabel}
+        errorId={errorId}
+        onSubmit={onSubmit}
+        onCancel={props.onCancel}
+        actions={
+          <Show when={props.onTest}>
+            <button type="button" class="secondary" onClick={(e) => startTest(e.currentTarget.form)}>
+              Test connection
+            </button>
+          </Show>
+        }
+      >
+        <div class="field">
+          <label>
+            Name
+            <input name="name" type="text" value={props.initial?.name ?? ''} placeholder="GPT-4o mini" />
+          </label>
+          <span class="hint" id={`name-hint-${id}`}>
+            Optional display name.
+          </span>
+        </div>
+        <div class="field">
+          <label>
+            Provider
+            <select
+              name="provider"
+              value={provider()}
+              aria-invalid={invalid('provider')}
+              onChange={(e) => setProvider(e.currentTarget.value as Endpoint['provider'])}
+            >
+              <For each={PROVIDERS}>{(p) => <option value={p}>{p}</option>}</For>
+            </select>
+          </label>
+          <span class="hint">openai also covers OpenAI-compatible servers (vLLM, Ollama…).</span>
+        </div>
+        <div class="field">
+          <label>
+            Model
+            <input
+              name="model_name"
+              type="text"
+              required
+              value={props.initial?.model_name ?? ''}
+              placeholder="gpt-4o-mini"
+              aria-invalid={invalid('model_name')}
+              aria-describedby={described('model_name')}
+            />
+          </label>
+          <span class="hint" id={`model_name-hint-${id}`}>
+            The model name the provider expects.
+          </span>
+        </div>
+        <div class="field">
+          <label>
+            Endpoint URL
+            <input
+              name="endpoint_url"
+              type="url"
+              value={props.initial?.endpoint_url ?? ''}
+              placeholder="https://llm.internal/v1"
+              autocomplete="off"
+              aria-invalid={invalid('endpoint_url')}
+              aria-describedby={described('endpoint_url')}
+            />
+          </label>
+          <FieldError field="endpoint_url" />
+          <span class="hint" id={`endpoint_url-hint-${id}`}>
+            Empty for the provider's default. No credentials in it.
+          </span>
+        </div>
+        <div class="field">
+          <label>
+            Provider secret
+            <select
+              ref={secretSelect}
+              name="secret_id"
+              aria-invalid={invalid('secret_id')}
+              aria-describedby={described('secret_id')}
+              onChange={(e) => setSecretId(e.currentTarget.value)}
+            >
+              <option value="">None: use the key variable</option>
+              <For each={props.secrets}>{(s) => <option value={s.id}>{secretOption(s)}</option>}</For>
+              <Show when={unlisted()}>
+                {(missing) => (
+                  <option value={missing()}>
+                    {props.secrets ? 'a secret no longer listed' : 'the current secret (loading…)'}
+                  </option>
+                )}
+              </Show>
+            </select>
+          </label>
+          <FieldError field="secret_id" />
+          <span class="hint" id={`secret_id-hint-${id}`}>
+            A key stored encrypted under Provider secrets; when set, the key variable is not used.
+          </span>
+        </div>
+        <For each={CONFIG_FIELDS}>
+          {(f) => (
+            <div class="field">
+              <label>
+                {f.label}
+                <input
+                  name={f.key}
+                  type="number"
+                  step={f.step}
+                  min={f.min}
+                  max={'max' in f ? f.max : undefined}
+                  value={
+                    typeof props.initial?.config[f.key] === 'number'
+                      ? String(props.initial.config[f.key])
+                      : ''
+                  }
+                  aria-invalid={invalid(`config.${f.key}`)}
+                  aria-describedby={`${f.key}-hint-${id}`}
+                />
+              </label>
+              <span class="hint" id={`${f.key}-hint-${id}`}>
+                {f.hint}
+              </span>
+            </div>
+          )}
+        </For>
+        <div class="field field-wide">
+          <label>
+            API key variable
+            <input
+              name="api_key_env"
+              type="text"
+              value={props.initial?.api_key_env ?? ''}
+              placeholder="OPENAI_API_KEY"
+              list={`key-envs-${id}`}
+              autocomplete="off"
+              spellcheck={false}
+              aria-invalid={invalid('api_key_env')}
+              aria-describedby={described('api_key_env')}
+            />
+          </label>
+          <datalist id={`key-envs-${id}`}>
+            <For each={DEFAULT_KEY_ENVS}>{(name) => <option value={name} />}</For>
+          </datalist>
+          <FieldError field="api_key_env" />
+          <span class="hint" id={`api_key_env-hint-${id}`}>
+            Or the workers' variable holding the key, never the key itself: {DEFAULT_KEY_ENVS.join(', ')} or{' '}
+            {KEY_ENV_PREFIX}* (unless the operator set others).
+          </span>
+        </div>
+      </SettingsForm>
+      <Show when={props.onTest && testing()} keyed>
+        {(t) => (
+          <EndpointTest
+            label={t.label}
+            test={() => {
+              const { fields, config } = read(t.form);
+              return (props.onTest as NonNullable<typeof props.onTest>)({ ...fields, config });
+            }}
+            onClose={() => setTesting(null)}
           />
-        </label>
-        <span class="hint" id={`model_name-hint-${id}`}>
-          The model name the provider expects.
-        </span>
-      </div>
-      <div class="field">
-        <label>
-          Endpoint URL
-          <input
-            name="endpoint_url"
-            type="url"
-            value={props.initial?.endpoint_url ?? ''}
-            placeholder="https://llm.internal/v1"
-            autocomplete="off"
-            aria-invalid={invalid('endpoint_url')}
-            aria-describedby={described('endpoint_url')}
-          />
-        </label>
-        <FieldError field="endpoint_url" />
-        <span class="hint" id={`endpoint_url-hint-${id}`}>
-          Empty for the provider's default. No credentials in it.
-        </span>
-      </div>
-      <div class="field">
-        <label>
-          Provider secret
-          <select
-            ref={secretSelect}
-            name="secret_id"
-            aria-invalid={invalid('secret_id')}
-            aria-describedby={described('secret_id')}
-            onChange={(e) => setSecretId(e.currentTarget.value)}
-          >
-            <option value="">None: use the key variable</option>
-            <For each={props.secrets}>{(s) => <option value={s.id}>{secretOption(s)}</option>}</For>
-            <Show when={unlisted()}>
-              {(missing) => (
-                <option value={missing()}>
-                  {props.secrets ? 'a secret no longer listed' : 'the current secret (loading…)'}
-                </option>
-              )}
-            </Show>
-          </select>
-        </label>
-        <FieldError field="secret_id" />
-        <span class="hint" id={`secret_id-hint-${id}`}>
-          A key stored encrypted under Provider secrets; when set, the key variable is not used.
-        </span>
-      </div>
-      <For each={CONFIG_FIELDS}>
-        {(f) => (
-          <div class="field">
-            <label>
-              {f.label}
-              <input
-                name={f.key}
-                type="number"
-                step={f.step}
-                min={f.min}
-                max={'max' in f ? f.max : undefined}
-                value={
-                  typeof props.initial?.config[f.key] === 'number' ? String(props.initial.config[f.key]) : ''
-                }
-                aria-invalid={invalid(`config.${f.key}`)}
-                aria-describedby={`${f.key}-hint-${id}`}
-              />
-            </label>
-            <span class="hint" id={`${f.key}-hint-${id}`}>
-              {f.hint}
-            </span>
-          </div>
         )}
-      </For>
-      <div class="field field-wide">
-        <label>
-          API key variable
-          <input
-            name="api_key_env"
-            type="text"
-            value={props.initial?.api_key_env ?? ''}
-            placeholder="OPENAI_API_KEY"
-            list={`key-envs-${id}`}
-            autocomplete="off"
-            spellcheck={false}
-            aria-invalid={invalid('api_key_env')}
-            aria-describedby={described('api_key_env')}
-          />
-        </label>
-        <datalist id={`key-envs-${id}`}>
-          <For each={DEFAULT_KEY_ENVS}>{(name) => <option value={name} />}</For>
-        </datalist>
-        <FieldError field="api_key_env" />
-        <span class="hint" id={`api_key_env-hint-${id}`}>
-          Or the workers' variable holding the key, never the key itself: {DEFAULT_KEY_ENVS.join(', ')} or{' '}
-          {KEY_ENV_PREFIX}* (unless the operator set others).
-        </span>
-      </div>
-    </SettingsForm>
+      </Show>
+    </>
   );
 }

@@ -1,6 +1,12 @@
 import { createAsync, revalidate, useAction } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { createEndpoint, deleteEndpoint, updateEndpoint } from '../../api/actions';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  testEndpointConnection,
+  testUnsavedEndpoint,
+  updateEndpoint,
+} from '../../api/actions';
 import type { Endpoint } from '../../api/client';
 import { getEndpoints, getSecrets } from '../../api/queries';
 import { latestOr } from '../../lib/async';
@@ -123,7 +129,11 @@ export function EndpointsSection(props: { project: string }) {
       </Loadable>
       <Show when={testing()} keyed>
         {(endpoint) => (
-          <EndpointTest endpointId={endpoint.id} label={endpoint.label} onClose={() => setTesting(null)} />
+          <EndpointTest
+            label={endpoint.label}
+            test={() => testEndpointConnection(endpoint.id)}
+            onClose={() => setTesting(null)}
+          />
         )}
       </Show>
       <h3>Add an endpoint</h3>
@@ -131,6 +141,7 @@ export function EndpointsSection(props: { project: string }) {
         secrets={secretList()}
         submitLabel="Add endpoint"
         onSubmit={(fields) => create(props.project, { ...fields, config: fields.config ?? {} })}
+        onTest={(fields) => testUnsavedEndpoint(props.project, fields)}
       />
       <Show when={editing()} keyed>
         {(endpoint) => (
@@ -140,6 +151,7 @@ export function EndpointsSection(props: { project: string }) {
               secrets={secretList()}
               submitLabel="Save endpoint"
               onCancel={() => setEditing(null)}
+              onTest={(fields) => testUnsavedEndpoint(props.project, fields)}
               onSubmit={async ({ secret_id, ...fields }) => {
                 // secret_id only when it changes: the secrets' endpoint counts reload only then.
                 await update(

@@ -17,6 +17,8 @@ export function SettingsForm(props: {
   errorId?: string;
   onSubmit: (form: HTMLFormElement) => void;
   onCancel?: () => void;
+  /** More buttons, after submit and cancel. */
+  actions?: JSX.Element;
   /** After the buttons: a note about what submitting will do. */
   note?: JSX.Element;
   children: JSX.Element;
@@ -43,6 +45,7 @@ export function SettingsForm(props: {
             Cancel
           </button>
         </Show>
+        {props.actions}
         {props.note}
       </div>
       <FormError error={'error' in props ? props.error : props.submitter.error()} id={props.errorId} />
