@@ -3,6 +3,10 @@
 /** Per-attempt deadline defaults and limits belong to the endpoint config (core/endpoint-config.ts). */
 export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../core/endpoint-config.js';
 
+/** The SDK's own timeout is set this much beyond our per-attempt deadline, so ours always fires first
+ * (its error is classified as a timeout; the SDK's racing one would not be). */
+export const SDK_TIMEOUT_SLACK_MS = 1_000;
+
 /** Anthropic requires max_tokens; also the output size assumed for budget and tpm estimates when unset. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1_024;
 

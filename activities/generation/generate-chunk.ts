@@ -196,7 +196,9 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
         return;
       }
       try {
-        const outcome = await runner.call(prompt, signal);
+        // Hedge stragglers once no sample is left to start: a duplicate then fills a slot that would idle.
+        // Not under a budget: the reservation covers one call, a duplicate could pass the cap.
+        const outcome = await runner.call(prompt, signal, { hedge: () => !budget && next >= items.length });
         if (outcome.status === 'cancelled') return;
         const cost = runner.costOf(outcome, prompt);
         const status = await recordResult(dataSource, {

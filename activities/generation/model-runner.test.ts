@@ -11,6 +11,14 @@ import {
 } from '../../test/fakes/llm-server.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/index.js';
 import { createModelRunner, type ModelRunnerOptions } from './model-runner.js';
+import {
+  ADAPTIVE_INCREASE_AFTER_SUCCESSES,
+  DEADLINE_RECHECK_MS,
+  HEDGE_MIN_DELAY_MS,
+  LATENCY_MIN_SAMPLES,
+  LATENCY_TIMEOUT_FLOOR_MS,
+  LEASE_TTL_MS,
+} from './scheduler/constants.js';
 import { limiterRegistryFor } from './scheduler/limiter-registry.js';
 
 const API_KEY = 'sk-fake-runner-0123456789abcdef';
@@ -238,11 +246,144 @@ describe('adaptive back-off', () => {
     expect(limiterOf(ep).adaptive.current).toBeLessThan(8);
   });
 
-  it('answers a 429 with Retry-After by pausing, not also by shrinking concurrency', async () => {
+  it('answers a 429 with Retry-After by shrinking concurrency, then recovers additively', async () => {
     const ep = endpoint('openai', { concurrency: 8 });
     llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'rate_limit', retryAfterMs: 100 }] });
-    expect((await runnerFor(ep).call(prompt)).status).toBe('succeeded');
+    const runner = runnerFor(ep);
+    expect((await runner.call(prompt)).status).toBe('succeeded');
+    // Halved by the 429; the retry's success is one step of the climb back, not a jump.
+    expect(limiterOf(ep).adaptive.current).toBe(4);
+    expect(limiterOf(ep).local.limit).toBe(4);
+    const trace: number[] = [];
+    for (let i = 0; i < 4 * ADAPTIVE_INCREASE_AFTER_SUCCESSES; i++) {
+      expect((await runner.call({ system: null, input: `after ${i}` })).status).toBe('succeeded');
+      trace.push(limiterOf(ep).local.limit);
+    }
+    for (let i = 1; i < trace.length; i++) expect(trace[i] - trace[i - 1]).toBeLessThanOrEqual(1);
     expect(limiterOf(ep).adaptive.current).toBe(8);
+  });
+
+  it("a 429's Retry-After delays its own request, not the endpoint's other requests", async () => {
+    const ep = endpoint('openai', { concurrency: 4 });
+    llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'rate_limit', retryAfterSeconds: 1 }] });
+    const runner = runnerFor(ep);
+    const limited = runner.call({ system: null, input: 'limited' });
+    while (llm.requestsFor(ep.model_name).length < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    // While the first request waits out its Retry-After, others of the same endpoint go out at once.
+    const others = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => runner.call({ system: null, input: `other ${i}` })),
+    );
+    expect(others.every((r) => r.status === 'succeeded')).toBe(true);
+    expect((await limited).status).toBe('succeeded');
+    const requests = llm.requestsFor(ep.model_name);
+    const [rateLimited] = requests;
+    expect(rateLimited.fault).toBe('rate_limit');
+    for (const other of requests.filter((r) => r.input.startsWith('other'))) {
+      expect(other.at - rateLimited.at).toBeLessThan(800);
+    }
+    const retry = requests.filter((r) => r.input === 'limited')[1];
+    expect(retry.at - rateLimited.at).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('deadline from observed latency', () => {
+  /** The limiter the runner uses (same registry key and limits as the runner's own). */
+  const limiterOf = (ep: LlmEndpoint) =>
+    limiterRegistryFor(db.dataSource).forEndpoint(ep.id, {
+      concurrency: (ep.config as { concurrency?: number }).concurrency ?? 4,
+      leaseTtlMs: LEASE_TTL_MS,
+    });
+  const learn = (ep: LlmEndpoint, ms: number) => {
+    for (let i = 0; i < LATENCY_MIN_SAMPLES; i++) limiterOf(ep).latency.record(ms);
+  };
+
+  it('cuts a hung attempt at max(floor, k × p99), not the configured timeout, and frees its slot at once', async () => {
+    const ep = endpoint('openai', { timeout_ms: 30_000, max_attempts: 1 });
+    const runner = runnerFor(ep);
+    learn(ep, 20);
+    llm.setModelBehaviour(ep.model_name, { always: { type: 'hang' } });
+    const started = performance.now();
+    const result = await runner.call(prompt);
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'timeout', attempts: 1 });
+    expect(result.error).toMatch(`within ${LATENCY_TIMEOUT_FLOOR_MS} ms`);
+    expect(elapsed).toBeGreaterThanOrEqual(LATENCY_TIMEOUT_FLOOR_MS - 50);
+    expect(elapsed).toBeLessThan(LATENCY_TIMEOUT_FLOOR_MS + 1_500);
+    // The concurrency permit came back with the timeout, not at the configured 30 s.
+    expect(limiterOf(ep).local.active).toBe(0);
+  });
+
+  it('keeps the configured timeout until enough successes have been seen', async () => {
+    const ep = endpoint('openai', { timeout_ms: 600, max_attempts: 1 });
+    const runner = runnerFor(ep);
+    llm.setModelBehaviour(ep.model_name, { always: { type: 'hang' } });
+    const result = await runner.call(prompt);
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'timeout' });
+    expect(result.error).toMatch('within 600 ms');
+  });
+
+  it('re-judges a call sent before there was data once latencies are known', async () => {
+    const ep = endpoint('openai', { timeout_ms: 30_000, max_attempts: 2 });
+    const runner = runnerFor(ep);
+    llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'hang' }] });
+    const started = performance.now();
+    const pending = runner.call(prompt);
+    while (!llm.stats().byModel[ep.model_name]) await new Promise((r) => setTimeout(r, 10));
+    learn(ep, 20);
+    const result = await pending;
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(performance.now() - started).toBeLessThan(LATENCY_TIMEOUT_FLOOR_MS + DEADLINE_RECHECK_MS + 1_500);
+  });
+});
+
+describe('hedging', () => {
+  const limiterOf = (ep: LlmEndpoint) =>
+    limiterRegistryFor(db.dataSource).forEndpoint(ep.id, {
+      concurrency: (ep.config as { concurrency?: number }).concurrency ?? 4,
+      leaseTtlMs: LEASE_TTL_MS,
+    });
+  const PRICED = { price_per_1k_input: 0.01, price_per_1k_output: 0.02 };
+
+  it('sends one duplicate for a straggler: the first answer wins, both are attempts and paid for', async () => {
+    const ep = endpoint('openai', { timeout_ms: 30_000, ...PRICED });
+    const runner = runnerFor(ep);
+    for (let i = 0; i < LATENCY_MIN_SAMPLES; i++) limiterOf(ep).latency.record(10);
+    // The first request straggles for 5 s; the duplicate answers at once.
+    llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'hang', ms: 5_000 }] });
+    const started = performance.now();
+    const result = await runner.call(prompt, undefined, { hedge: () => true });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 2, hedgedRequests: 1 });
+    expect(result.output).toBe(fakeAnswer(ep.model_name, prompt.system, prompt.input));
+    expect(llm.stats().byModel[ep.model_name]).toBe(2);
+    const once = runner.costOf({ ...result, hedgedRequests: 0 }, prompt)!;
+    expect(once).toBeGreaterThan(0);
+    expect(runner.costOf(result, prompt)).toBeCloseTo(2 * once, 12);
+    // The loser was aborted: the server sees no request left, and both slots are back.
+    while (llm.stats().inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    expect(limiterOf(ep).local.active).toBe(0);
+  });
+
+  it('sends no duplicate while the chunk still has work to start, nor before the p95 delay', async () => {
+    const ep = endpoint('openai', { timeout_ms: 30_000 });
+    const runner = runnerFor(ep);
+    for (let i = 0; i < LATENCY_MIN_SAMPLES; i++) limiterOf(ep).latency.record(HEDGE_MIN_DELAY_MS * 20);
+    llm.setModelBehaviour(ep.model_name, {
+      faults: [
+        { type: 'hang', ms: 300 },
+        { type: 'hang', ms: 300 },
+      ],
+    });
+    expect(await runner.call(prompt, undefined, { hedge: () => false })).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+    });
+    // p95 is 1 s: a 300 ms answer comes before any duplicate is due.
+    const result = await runner.call(prompt, undefined, { hedge: () => true });
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(result.hedgedRequests).toBeUndefined();
+    expect(llm.stats().byModel[ep.model_name]).toBe(2);
   });
 });
 

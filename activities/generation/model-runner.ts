@@ -24,7 +24,7 @@ import {
   redactSecret,
   resolveEndpointApiKey,
 } from './api-key.js';
-import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
+import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH, SDK_TIMEOUT_SLACK_MS } from './constants.js';
 import { guardedFetchFor } from './guarded-fetch.js';
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
@@ -32,8 +32,8 @@ import { assertSupportedEndpoint, createChatClient } from './providers/create-ch
 import type { ChatClient, ResponseFormat, TokenLogprob } from './providers/types.js';
 import { type CacheKeyParts, responseCacheKey } from './response-cache.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './scheduler/backoff.js';
-import { LEASE_TTL_MS } from './scheduler/constants.js';
-import type { EndpointLimiter } from './scheduler/endpoint-limiter.js';
+import { DEADLINE_RECHECK_MS, LEASE_TTL_MS } from './scheduler/constants.js';
+import type { EndpointLimiter, Permit } from './scheduler/endpoint-limiter.js';
 import { limiterRegistryFor } from './scheduler/limiter-registry.js';
 import { estimateTokens } from './token-estimate.js';
 
@@ -62,8 +62,10 @@ export interface ModelCallOutcome {
   /** Redacted; null on success. */
   error: string | null;
   errorKind: ModelErrorKind | null;
-  /** Requests actually sent. */
+  /** Requests actually sent (hedged duplicates included). */
   attempts: number;
+  /** Of those, duplicates sent by hedging: each is paid for like the answer kept (see costOf). */
+  hedgedRequests?: number;
   /** Per-token log-probabilities of the output, when asked for and the server returned them. */
   logprobs?: TokenLogprob[] | null;
 }
@@ -73,6 +75,23 @@ export interface ModelCallOptions {
   responseFormat?: ResponseFormat;
   /** Per-token log-probabilities with the `top` likeliest alternatives (OpenAI protocol only). */
   logprobs?: { top: number };
+  /** Asked when a request runs past ~p95 of recent latencies: true sends one duplicate (first answer
+   * wins). A chunk says true once no sample is left to start, so duplicates only fill slots that would
+   * otherwise idle behind its stragglers. */
+  hedge?: () => boolean;
+}
+
+type ChatResponse = Awaited<ReturnType<ChatClient['complete']>>;
+interface AttemptResult {
+  response?: ChatResponse;
+  error?: ModelCallError;
+  latencyMs: number;
+}
+interface Attempt {
+  done: Promise<AttemptResult>;
+  /** performance.now() when it was sent. */
+  started: number;
+  abort(): void;
 }
 
 export interface ModelRunnerDeps {
@@ -181,6 +200,9 @@ export function createModelRunner(
     ...fields,
   });
 
+  const withHedged = (result: ModelCallOutcome, hedged: number): ModelCallOutcome =>
+    hedged > 0 ? { ...result, hedgedRequests: hedged } : result;
+
   const failed = (error: ModelCallError, attempts: number, note = ''): ModelCallOutcome =>
     outcome({
       status: 'failed',
@@ -210,6 +232,144 @@ export function createModelRunner(
     const estimatedInput = estimateTokens(prompt.system, prompt.input);
     const estimatedTotal = estimatedInput + maxOutputTokens;
     let attempts = 0;
+    /** Duplicate requests sent by hedging (counted in attempts too). */
+    let hedged = 0;
+
+    /**
+     * One request on a permit it releases when the request ends (at once, a timed-out one too). Its
+     * deadline follows the endpoint's latency as it is learnt: a call sent before there was any data (under
+     * the configured timeout) is cut as soon as it outlives the latency-based one.
+     */
+    function startAttempt(permit: Permit): Attempt {
+      const local = new AbortController();
+      const deadline = new AbortController();
+      const started = performance.now();
+      let timeoutMs = config.timeout_ms;
+      let timer: NodeJS.Timeout | undefined;
+      const check = () => {
+        timeoutMs = limiter.latency.attemptTimeoutMs(config.timeout_ms);
+        const left = timeoutMs - (performance.now() - started);
+        if (left <= 0) deadline.abort(new DOMException('attempt deadline', 'TimeoutError'));
+        else timer = setTimeout(check, Math.min(left, DEADLINE_RECHECK_MS));
+      };
+      check();
+      const done = (async (): Promise<AttemptResult> => {
+        let error: ModelCallError | undefined;
+        let response: ChatResponse | undefined;
+        try {
+          response = await client!.complete({
+            model: endpoint.model_name,
+            system: prompt.system,
+            input: prompt.input,
+            params,
+            timeoutMs: config.timeout_ms + SDK_TIMEOUT_SLACK_MS,
+            signal: AbortSignal.any([signal, deadline.signal, local.signal]),
+            ...(callOptions.responseFormat && { responseFormat: callOptions.responseFormat }),
+            ...(callOptions.logprobs && { logprobs: callOptions.logprobs }),
+          });
+        } catch (err) {
+          error = classifyModelError(err, {
+            cancelled: signal.aborted || local.signal.aborted,
+            deadlineHit: deadline.signal.aborted,
+            timeoutMs,
+          });
+        } finally {
+          clearTimeout(timer);
+        }
+        const latencyMs = Math.round(performance.now() - started);
+        if (response) {
+          limiter.latency.record(latencyMs);
+          await permit.release({
+            tokensUsed:
+              (response.inputTokens ?? estimatedInput) +
+              (response.outputTokens ?? estimateTokens(response.output)),
+          });
+          return { response, latencyMs };
+        }
+        const failure = error!;
+        if (failure.kind === 'timeout') limiter.latency.recordTimeout();
+        await permit.release({
+          // A hedge's loser was sent in full: its input counts against tpm.
+          tokensUsed: local.signal.aborted ? estimatedInput : 0,
+          rateLimited: failure.kind === 'rate_limited',
+          // Delays this request only (below); the limiter shrinks concurrency on the 429 and sizes a burst
+          // pause with it. An hour-long Retry-After (a spent quota) fails the sample with the reason instead.
+          retryAfterMs:
+            failure.retryAfterMs === undefined
+              ? undefined
+              : Math.min(failure.retryAfterMs, policy.maxRetryAfterMs),
+        });
+        return { error: failure, latencyMs };
+      })();
+      return { done, started, abort: () => local.abort() };
+    }
+
+    /**
+     * Hedging, while `shouldHedge` says so (the end of a chunk): once the first request has run past the
+     * hedging delay (~p95 of recent latencies; re-checked every DEADLINE_RECHECK_MS, as both the delay and
+     * the chunk's answer change), one duplicate goes out on a slot of its own. The first answer wins and
+     * the other request is aborted; if both fail, the later failure decides the retry (it carries the
+     * freshest Retry-After).
+     */
+    async function withHedge(
+      first: Attempt,
+      shouldHedge: (() => boolean) | undefined,
+    ): Promise<{ result: AttemptResult; hedges: number }> {
+      if (!shouldHedge) return { result: await first.done, hedges: 0 };
+      const firstEnded = new AbortController();
+      // Either way it ends (a failed lease release rejects): a rejection left unhandled would kill the worker.
+      first.done.then(
+        () => firstEnded.abort(),
+        () => firstEnded.abort(),
+      );
+      for (;;) {
+        const hedgeDelayMs = limiter.latency.hedgeDelayMs();
+        const elapsed = performance.now() - first.started;
+        const due = hedgeDelayMs !== undefined && elapsed >= hedgeDelayMs;
+        if (due && shouldHedge() && !signal.aborted) break;
+        const waitMs = due || hedgeDelayMs === undefined ? DEADLINE_RECHECK_MS : hedgeDelayMs - elapsed;
+        try {
+          await delay(Math.min(waitMs, DEADLINE_RECHECK_MS), undefined, { signal: firstEnded.signal });
+        } catch {
+          return { result: await first.done, hedges: 0 };
+        }
+      }
+      let permit: Permit;
+      try {
+        permit = await limiter.acquire(estimatedTotal, AbortSignal.any([signal, firstEnded.signal]));
+      } catch (err) {
+        if (signal.aborted || firstEnded.signal.aborted) return { result: await first.done, hedges: 0 };
+        throw err;
+      }
+      if (firstEnded.signal.aborted) {
+        // The first request ended while the duplicate waited for its slot.
+        await permit.release({ tokensUsed: 0 });
+        return { result: await first.done, hedges: 0 };
+      }
+      const second = startAttempt(permit);
+      // The first answer wins; two failures: the later decides; a rejection (e.g. the lease store down)
+      // is thrown only when the other request cannot answer either.
+      const winner = await new Promise<{ result: AttemptResult; loser: Attempt }>((resolve, reject) => {
+        let ended = 0;
+        for (const [mine, other] of [
+          [first, second],
+          [second, first],
+        ] as const) {
+          mine.done.then(
+            (result) => {
+              ended++;
+              if (result.response || ended === 2) resolve({ result, loser: other });
+            },
+            (err) => {
+              if (++ended === 2) reject(err);
+            },
+          );
+        }
+      });
+      winner.loser.abort();
+      return { result: winner.result, hedges: 1 };
+    }
+
     for (;;) {
       if (signal.aborted) return outcome({ status: 'cancelled', attempts });
       let permit: Awaited<ReturnType<EndpointLimiter['acquire']>>;
@@ -220,49 +380,20 @@ export function createModelRunner(
         throw err;
       }
       attempts++;
-      const deadline = AbortSignal.timeout(config.timeout_ms);
-      const started = performance.now();
-      let error: ModelCallError | undefined;
-      let response: Awaited<ReturnType<ChatClient['complete']>> | undefined;
-      try {
-        response = await client.complete({
-          model: endpoint.model_name,
-          system: prompt.system,
-          input: prompt.input,
-          params,
-          timeoutMs: config.timeout_ms,
-          signal: AbortSignal.any([signal, deadline]),
-          ...(callOptions.responseFormat && { responseFormat: callOptions.responseFormat }),
-          ...(callOptions.logprobs && { logprobs: callOptions.logprobs }),
-        });
-      } catch (err) {
-        error = classifyModelError(err, {
-          cancelled: signal.aborted,
-          deadlineHit: deadline.aborted,
-          timeoutMs: config.timeout_ms,
-        });
-      }
-      const latencyMs = Math.round(performance.now() - started);
+      const { result, hedges } = await withHedge(startAttempt(permit), callOptions.hedge);
+      attempts += hedges;
+      hedged += hedges;
 
-      if (response) {
-        await permit.release({
-          tokensUsed:
-            (response.inputTokens ?? estimatedInput) +
-            (response.outputTokens ?? estimateTokens(response.output)),
+      if (result.response) {
+        return outcome({
+          status: 'succeeded',
+          attempts,
+          latencyMs: result.latencyMs,
+          ...result.response,
+          ...(hedged > 0 && { hedgedRequests: hedged }),
         });
-        return outcome({ status: 'succeeded', attempts, latencyMs, ...response });
       }
-      const failure = error!;
-      await permit.release({
-        tokensUsed: 0,
-        rateLimited: failure.kind === 'rate_limited',
-        // An hour-long Retry-After (a spent quota) must not freeze every worker for an hour: samples
-        // asked to wait that long fail with the reason instead (below).
-        retryAfterMs:
-          failure.retryAfterMs === undefined
-            ? undefined
-            : Math.min(failure.retryAfterMs, policy.maxRetryAfterMs),
-      });
+      const failure = result.error!;
       if (failure.kind === 'cancelled') return outcome({ status: 'cancelled', attempts });
 
       const context = {
@@ -273,14 +404,20 @@ export function createModelRunner(
       };
       if (!failure.retryable || attempts >= policy.maxAttempts) {
         log.warn({ ...context, error: redactSecret(failure.message, secret) }, 'model call failed for good');
-        return failed(failure, attempts, failure.retryable ? ` (gave up after ${attempts} attempts)` : '');
+        return withHedged(
+          failed(failure, attempts, failure.retryable ? ` (gave up after ${attempts} attempts)` : ''),
+          hedged,
+        );
       }
       if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
         log.warn(context, 'Retry-After beyond what a chunk waits; sample fails');
-        return failed(
-          failure,
-          attempts,
-          ` (Retry-After ${Math.ceil(failure.retryAfterMs / 1_000)} s exceeds the ${policy.maxRetryAfterMs / 1_000} s a chunk waits)`,
+        return withHedged(
+          failed(
+            failure,
+            attempts,
+            ` (Retry-After ${Math.ceil(failure.retryAfterMs / 1_000)} s exceeds the ${policy.maxRetryAfterMs / 1_000} s a chunk waits)`,
+          ),
+          hedged,
         );
       }
       const waitMs = retryDelayMs(attempts, policy, failure.retryAfterMs, options.random);
@@ -326,10 +463,14 @@ export function createModelRunner(
     costOf: (result, prompt) => {
       if (!price) return null;
       if (result.status !== 'succeeded') return 0;
-      return costUsd(
-        price,
-        result.inputTokens ?? estimateTokens(prompt.system, prompt.input),
-        result.outputTokens ?? estimateTokens(result.output),
+      // A hedged duplicate asked the same prompt and was billed too: counted at the kept answer's cost.
+      return (
+        costUsd(
+          price,
+          result.inputTokens ?? estimateTokens(prompt.system, prompt.input),
+          result.outputTokens ?? estimateTokens(result.output),
+        ) *
+        (1 + (result.hedgedRequests ?? 0))
       );
     },
     call,

@@ -8,27 +8,25 @@
  *    (PROMPTFOO_BIN, else node_modules/.bin, else `npx --no-install`; never downloaded by this script).
  * Prints a table and one JSON line per benchmark; everything it starts it stops, and the whole script
  * is bounded by BENCH_DEADLINE_MS.
+ *
+ * `--faults` (issue 20): evalforge only, against a fake server with a seeded fault schedule (FAULT_RATES:
+ * 429 with Retry-After 1 s, 500s, 40 s stragglers, malformed bodies). Prints the wall time, its ratio to
+ * the schedule's ideal time (faultScheduleIdeal) and the longest stretches the endpoint had nothing to do.
  */
 
-import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
-import type { ApiDeps } from '../../api/deps.js';
 import { startRun } from '../../api/services/runs.js';
-import { createOutboundPolicy } from '../../core/outbound-policy.js';
-import { NO_REPORTER } from '../../core/run-reporter.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../core/endpoint-config.js';
 import { EvalResult } from '../../db/entities/index.js';
-import { createWorkerSet, installTemporalRuntime, NativeConnection } from '../../runtime/worker.js';
-import { ALL_TASK_QUEUES } from '../../temporal.config.js';
+import { installTemporalRuntime } from '../../runtime/worker.js';
+import { type FaultRates, type FaultType, faultFromRates, unitHash } from '../../test/fakes/llm-faults.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
-import { createThrowawayDatabase, pgAdminUrlFromEnv } from '../../test/helpers/throwaway-database.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
-import { benchLogger, exitAfter, historyOf, startBenchTemporal } from './common.js';
+import { benchLogger, exitAfter, historyOf, startBenchRunStack } from './common.js';
+import { BENCH_MODEL, BENCH_SYSTEM_PROMPT, benchQuestion, findPromptfoo, runPromptfoo } from './promptfoo.js';
 
 const DEFAULTS = {
   samples: 2_000,
@@ -40,31 +38,44 @@ const DEFAULTS = {
   parallelChunks: 4,
   repeat: 1,
 };
+/** `--faults`: the fault schedule of issue 20, decided per (seed, prompt, attempt number) by the fake. */
+const FAULT_RATES: FaultRates = {
+  rate_limit: 0.2,
+  retryAfterSeconds: 1,
+  server_error: 0.05,
+  hang: 0.02,
+  hangMs: 40_000,
+  malformed_json: 0.01,
+};
+const FAULT_SEED = 20;
+/** `--faults` defaults (1,000 samples take minutes here; `--samples 1000` for the issue's figure). */
+const FAULT_DEFAULTS = { samples: 300, concurrency: 16 };
+/** Latencies vary by ±this share of --latency-ms under --faults, so p95/p99 mean something. */
+const FAULT_LATENCY_JITTER = 1;
+const TARGET_RATIO_VS_IDEAL = 2;
 /** The whole script stops (and cleans up) after this long, whatever happens. */
 const BENCH_DEADLINE_MS = 15 * 60_000;
 /** promptfoo's own process (startup included) may take this long per repetition. */
-const PROMPTFOO_TIMEOUT_MS = 5 * 60_000;
 const TARGET_RATIO_VS_BARE = 1.15;
-const MODEL = 'fake-model';
-const SYSTEM_PROMPT = 'You are a helpful assistant.';
 /** The fixture's prompts (test/fixtures/projects.ts), so every contender sends the same requests. */
-const question = (i: number) => `Question ${i}: what is ${i} + ${i}?`;
 
 const { values: args } = parseArgs({
   options: {
-    samples: { type: 'string', default: String(DEFAULTS.samples) },
-    concurrency: { type: 'string', default: String(DEFAULTS.concurrency) },
+    samples: { type: 'string' },
+    concurrency: { type: 'string' },
     'latency-ms': { type: 'string', default: String(DEFAULTS.latencyMs) },
     'chunk-size': { type: 'string', default: String(DEFAULTS.chunkSize) },
     'parallel-chunks': { type: 'string', default: String(DEFAULTS.parallelChunks) },
     repeat: { type: 'string', default: String(DEFAULTS.repeat) },
     promptfoo: { type: 'boolean', default: true },
+    faults: { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
+const faultMode = args.faults === true;
 const opts = {
-  samples: Number(args.samples),
-  concurrency: Number(args.concurrency),
+  samples: Number(args.samples ?? (faultMode ? FAULT_DEFAULTS.samples : DEFAULTS.samples)),
+  concurrency: Number(args.concurrency ?? (faultMode ? FAULT_DEFAULTS.concurrency : DEFAULTS.concurrency)),
   latencyMs: Number(args['latency-ms']),
   chunkSize: Number(args['chunk-size']),
   parallelChunks: Number(args['parallel-chunks']),
@@ -72,7 +83,7 @@ const opts = {
 };
 if (!Object.values(opts).every((v) => Number.isInteger(v) && v >= 1)) {
   console.error(
-    'usage: npm run bench:runs -- [--samples N] [--concurrency N] [--latency-ms N] [--chunk-size N] [--parallel-chunks N] [--repeat N] [--no-promptfoo]',
+    'usage: npm run bench:runs -- [--samples N] [--concurrency N] [--latency-ms N] [--chunk-size N] [--parallel-chunks N] [--repeat N] [--no-promptfoo] [--faults]',
   );
   process.exit(2);
 }
@@ -95,11 +106,140 @@ interface Measurement {
 const logger = benchLogger();
 installTemporalRuntime({ logger });
 const cleanups: Array<() => Promise<unknown>> = [];
-const llm = await startFakeLlmServer({ latency: opts.latencyMs, fast: true });
+const idle = idleTracker();
+const faultLatency = { baseMs: opts.latencyMs, jitterMs: opts.latencyMs * FAULT_LATENCY_JITTER };
+const llm = await startFakeLlmServer(
+  faultMode
+    ? { latency: faultLatency, fast: true, rates: FAULT_RATES, seed: FAULT_SEED, onRequestEvent: idle.on }
+    : { latency: opts.latencyMs, fast: true },
+);
 cleanups.push(() => llm.close());
+
+/**
+ * Stretches during which the fake server had nothing to do: `none` with no request in flight at all;
+ * `noLiveWork` with none in flight but stragglers that will not answer in time (issue 20's "no request at
+ * all for ~125 of 239 s": the endpoint sat on its hung calls). Only stretches that end with a new
+ * request count, so the time after the last response (the run being wrapped up) is not idle time.
+ */
+function idleTracker() {
+  let all = 0;
+  let live = 0;
+  let noneSince: number | null = null;
+  let noLiveSince: number | null = null;
+  let longest = { none: 0, noLiveWork: 0 };
+  let total = { none: 0, noLiveWork: 0 };
+  /** What the last request to end before the longest no-live-work stretch was (a 429: a Retry-After pause). */
+  let lastEnded: FaultType | 'ok' | null = null;
+  let longestAfter: FaultType | 'ok' | null = null;
+  const close = (since: number | null, now: number, key: 'none' | 'noLiveWork') => {
+    if (since === null) return;
+    if (key === 'noLiveWork' && now - since > longest.noLiveWork) longestAfter = lastEnded;
+    longest[key] = Math.max(longest[key], now - since);
+    total[key] += now - since;
+  };
+  return {
+    on({ phase, fault }: { phase: 'start' | 'end'; fault: FaultType | null }) {
+      const now = performance.now();
+      const isLive = fault !== 'hang';
+      if (phase === 'start') {
+        if (all === 0) close(noneSince, now, 'none');
+        if (live === 0) close(noLiveSince, now, 'noLiveWork');
+        noneSince = null;
+        noLiveSince = null;
+        all++;
+        if (isLive) live++;
+      } else {
+        all--;
+        if (isLive) live--;
+        lastEnded = fault ?? 'ok';
+        if (all === 0) noneSince = now;
+        if (live === 0 && noLiveSince === null) noLiveSince = now;
+      }
+      // A hang arriving while nothing else runs starts a no-live-work stretch at once.
+      if (phase === 'start' && live === 0) noLiveSince = now;
+    },
+    reset() {
+      noneSince = null;
+      noLiveSince = null;
+      longest = { none: 0, noLiveWork: 0 };
+      total = { none: 0, noLiveWork: 0 };
+      longestAfter = null;
+    },
+    seconds: () => ({
+      longestNone: longest.none / 1000,
+      longestNoLiveWork: longest.noLiveWork / 1000,
+      totalNone: total.none / 1000,
+      totalNoLiveWork: total.noLiveWork / 1000,
+      longestAfter,
+    }),
+  };
+}
+
+/**
+ * The ideal wall time of the --faults schedule, in seconds: a lower bound no client can beat. The fake
+ * decides each request's fault from (seed, prompt, how often that prompt was asked), so every sample's
+ * chain of attempts until its first clean answer (or DEFAULT_MAX_ATTEMPTS) is known in advance. Each
+ * attempt occupies a slot for its latency (a 500 or 429 answers at once: 0; a malformed body: its latency;
+ * a hang: the longest normal latency, as if a client could tell at once that it is stuck). Two bounds:
+ *  - work: all that slot time spread perfectly over `concurrency` slots (total work / concurrency);
+ *  - chain: the slowest single sample, whose attempts are sequential and wait Retry-After after each of
+ *    its 429s (other samples may use the slot meanwhile, so only the longest chain is unavoidable).
+ * ideal = max(work, chain). It assumes a Retry-After binds the request that got it, not the endpoint;
+ * `pausedWaves` is the stricter reading (every wave of `concurrency` attempts that draws a 429 stops the
+ * whole endpoint for Retry-After), printed for reference.
+ * Orchestration (workflow start, chunk dispatch, result writes) is overhead, not ideal time.
+ */
+function faultScheduleIdeal(samples: number, concurrency: number) {
+  const rates = FAULT_RATES;
+  const retryAfterMs = (rates.retryAfterSeconds ?? 0) * 1_000;
+  const maxLatency = faultLatency.baseMs + faultLatency.jitterMs;
+  /** Attempts by attempt number; -1 marks a 429 (for the paused-waves reading). */
+  const rounds: number[][] = [];
+  let workMs = 0;
+  let chainMs = 0;
+  let attempts = 0;
+  for (let i = 0; i < samples; i++) {
+    const promptKey = `${BENCH_MODEL}\n${BENCH_SYSTEM_PROMPT}\n${benchQuestion(i)}`;
+    const latency =
+      faultLatency.baseMs +
+      unitHash(`${FAULT_SEED}:latency:${BENCH_MODEL}:${benchQuestion(i)}`) * faultLatency.jitterMs;
+    let sampleMs = 0;
+    for (let nth = 0; nth < DEFAULT_MAX_ATTEMPTS; nth++) {
+      const fault = faultFromRates(
+        rates,
+        unitHash(`${FAULT_SEED}:fault:${nth}:${promptKey}`),
+        unitHash(`${FAULT_SEED}:5xx:${nth}:${promptKey}`),
+      );
+      const busy =
+        fault === null || fault.type === 'malformed_json' ? latency : fault.type === 'hang' ? maxLatency : 0;
+      workMs += busy;
+      sampleMs += busy + (fault?.type === 'rate_limit' ? retryAfterMs : 0);
+      if (!rounds[nth]) rounds[nth] = [];
+      rounds[nth].push(fault?.type === 'rate_limit' ? -1 : busy);
+      attempts++;
+      if (fault === null) break;
+    }
+    chainMs = Math.max(chainMs, sampleMs);
+  }
+  let pausedWavesMs = 0;
+  for (const round of rounds) {
+    for (let w = 0; w < round.length; w += concurrency) {
+      const wave = round.slice(w, w + concurrency);
+      pausedWavesMs += Math.max(...wave, wave.includes(-1) ? retryAfterMs : 0);
+    }
+  }
+  return {
+    seconds: Math.max(workMs / concurrency, chainMs) / 1000,
+    workSeconds: workMs / concurrency / 1000,
+    chainSeconds: chainMs / 1000,
+    pausedWavesSeconds: pausedWavesMs / 1000,
+    attempts,
+  };
+}
 
 async function timed(fn: () => Promise<number>) {
   llm.reset();
+  idle.reset();
   const started = performance.now();
   const succeeded = await fn();
   return { seconds: (performance.now() - started) / 1000, succeeded, maxInFlight: llm.stats().maxInFlight };
@@ -114,10 +254,10 @@ async function bareLoop(): Promise<number> {
     while (next < opts.samples) {
       const i = next++;
       const res = await client.chat.completions.create({
-        model: MODEL,
+        model: BENCH_MODEL,
         messages: [
-          { role: 'system', content: SYSTEM_PROMPT },
-          { role: 'user', content: question(i) },
+          { role: 'system', content: BENCH_SYSTEM_PROMPT },
+          { role: 'user', content: benchQuestion(i) },
         ],
       });
       if (res.choices[0]?.message.content) succeeded += 1;
@@ -128,49 +268,18 @@ async function bareLoop(): Promise<number> {
 }
 
 interface EvalForgeRig {
-  runOnce(): Promise<{ succeeded: number; historyEvents: number; executions: number }>;
+  runOnce(): Promise<{
+    succeeded: number;
+    failed: number;
+    /** Requests the results say were sent (hedged duplicates included). */
+    attempts: number;
+    historyEvents: number;
+    executions: number;
+  }>;
 }
 
 async function startEvalForge(): Promise<EvalForgeRig> {
-  const db = await createThrowawayDatabase({
-    adminUrl: pgAdminUrlFromEnv(),
-    prefix: 'evalforge_bench',
-    applicationName: 'evalforge-bench',
-    poolSize: 20,
-  });
-  cleanups.push(() => db.drop());
-  const temporalServer = await startBenchTemporal(cleanups);
-  const namespace = 'default';
-  const workerConnection = await NativeConnection.connect({ address: temporalServer.address });
-  cleanups.push(() => workerConnection.close());
-  // No prebuilt bundle: the SDK bundles workflows/index.ts (before the clock starts).
-  const workerSet = await createWorkerSet({
-    connection: workerConnection,
-    namespace,
-    queues: [...ALL_TASK_QUEUES],
-    // Dev mode's outbound policy: the fake model server listens on loopback.
-    deps: {
-      dataSource: db.dataSource,
-      logger,
-      reporter: NO_REPORTER,
-      outboundPolicy: createOutboundPolicy({ mode: 'dev' }),
-    },
-  });
-  const running = workerSet.run();
-  cleanups.push(async () => {
-    workerSet.shutdown();
-    await running;
-  });
-  const connection = await Connection.connect({ address: temporalServer.address });
-  cleanups.push(() => connection.close());
-  const client = new Client({ connection, namespace });
-  const apiDeps: ApiDeps = {
-    dataSource: db.dataSource,
-    temporal: client,
-    logger,
-    mode: 'dev',
-    temporalUiUrl: null,
-  };
+  const { db, client, apiDeps } = await startBenchRunStack(cleanups, { logger });
   const fx = await createProjectFixture(db.dataSource, {
     samples: opts.samples,
     endpointUrl: llm.openaiBaseUrl,
@@ -192,161 +301,150 @@ async function startEvalForge(): Promise<EvalForgeRig> {
       const succeeded = await db.dataSource
         .getRepository(EvalResult)
         .countBy({ run_id: run.id, status: 'succeeded' });
+      const [counts] = await db.dataSource.query(
+        `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, coalesce(sum(attempts), 0)::int AS attempts
+           FROM eval_results WHERE run_id = $1`,
+        [run.id],
+      );
       const history = await historyOf(client, run.workflow_id!);
-      return { succeeded, historyEvents: history.totalEvents, executions: history.executions };
+      return {
+        succeeded,
+        failed: counts.failed,
+        attempts: counts.attempts,
+        historyEvents: history.totalEvents,
+        executions: history.executions,
+      };
     },
   };
 }
 
-const execFileAsync = promisify(execFile);
-
-/** A promptfoo command line, or why there is none; this script never downloads it. */
-async function findPromptfoo(): Promise<{ cmd: string[] } | { missing: string }> {
-  const candidates = [
-    ...(process.env.PROMPTFOO_BIN ? [[process.env.PROMPTFOO_BIN]] : []),
-    [path.resolve('node_modules/.bin/promptfoo')],
-    ['npx', '--no-install', 'promptfoo'],
-  ];
-  for (const cmd of candidates) {
-    try {
-      await execFileAsync(cmd[0], [...cmd.slice(1), '--version'], { timeout: 60_000 });
-      return { cmd };
-    } catch {
-      // next candidate
-    }
-  }
-  return { missing: 'no promptfoo binary (set PROMPTFOO_BIN, or npm i -D promptfoo)' };
-}
-
-async function runPromptfoo(cmd: string[]) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'evalforge-bench-promptfoo-'));
-  try {
-    const prompt = JSON.stringify([
-      { role: 'system', content: SYSTEM_PROMPT },
-      { role: 'user', content: '{{question}}' },
-    ]);
-    const config = {
-      description: 'evalforge bench:runs',
-      prompts: [prompt],
-      providers: [{ id: `openai:chat:${MODEL}`, config: { apiBaseUrl: llm.openaiBaseUrl, apiKey: 'bench' } }],
-      tests: 'file://tests.csv',
-    };
-    await fs.writeFile(path.join(dir, 'promptfooconfig.json'), JSON.stringify(config));
-    const rows = Array.from({ length: opts.samples }, (_, i) => `"${question(i)}"`);
-    await fs.writeFile(path.join(dir, 'tests.csv'), `question\n${rows.join('\n')}\n`);
-    const out = path.join(dir, 'out.json');
-    const env = {
-      ...process.env,
-      PROMPTFOO_CONFIG_DIR: path.join(dir, 'home'),
-      PROMPTFOO_DISABLE_TELEMETRY: '1',
-      PROMPTFOO_DISABLE_UPDATE: '1',
-      PROMPTFOO_DISABLE_SHARING: '1',
-      PROMPTFOO_DISABLE_REMOTE_GENERATION: '1',
-      OPENAI_API_KEY: 'bench',
-    };
-    const argv = [
-      ...cmd.slice(1),
-      'eval',
-      '-c',
-      'promptfooconfig.json',
-      '-j',
-      String(opts.concurrency),
-      '--no-cache',
-      '--no-write',
-      '--no-table',
-      '--no-progress-bar',
-      '-o',
-      out,
-    ];
-    const stderr: string[] = [];
-    const started = performance.now();
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(cmd[0], argv, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr.on('data', (c: Buffer) => stderr.push(c.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), PROMPTFOO_TIMEOUT_MS);
-      child.once('error', reject);
-      child.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const report = JSON.parse(await fs.readFile(out, 'utf8').catch(() => 'null'));
-    if (!report) throw new Error(`promptfoo exited ${code}: ${stderr.join('').slice(-2_000)}`);
-    const results: Array<{ success?: boolean; response?: { output?: unknown; error?: unknown } }> =
-      report.results?.results ?? [];
-    const succeeded = results.filter((r) => r.response?.output && !r.response?.error).length;
-    const durationMs: number | undefined = report.results?.stats?.durationMs;
-    return { seconds, succeeded, innerSeconds: durationMs === undefined ? undefined : durationMs / 1000 };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 const measurements: Measurement[] = [];
 const notes: string[] = [];
-try {
-  const rig = await startEvalForge();
-  const promptfoo = args.promptfoo ? await findPromptfoo() : { missing: 'skipped (--no-promptfoo)' };
-  if ('missing' in promptfoo) notes.push(`promptfoo not measured: ${promptfoo.missing}`);
-
+/** `--faults`: evalforge alone against the fault schedule; see faultScheduleIdeal and idleTracker. */
+async function faultBench(rig: EvalForgeRig) {
+  const ideal = faultScheduleIdeal(opts.samples, opts.concurrency);
+  const rows = [];
   for (let repetition = 1; repetition <= opts.repeat; repetition++) {
-    const bare = await timed(bareLoop);
-    measurements.push({ contender: 'bare', repetition, ...bare });
-
-    let detail = { historyEvents: 0, executions: 0 };
-    const evalforge = await timed(async () => {
+    let detail = { failed: 0, attempts: 0 };
+    const m = await timed(async () => {
       const r = await rig.runOnce();
       detail = r;
       return r.succeeded;
     });
-    measurements.push({ contender: 'evalforge', repetition, ...evalforge, ...detail });
-
-    if ('cmd' in promptfoo) {
-      let innerSeconds: number | undefined;
-      const pf = await timed(async () => {
-        const r = await runPromptfoo(promptfoo.cmd);
-        innerSeconds = r.innerSeconds;
-        return r.succeeded;
-      });
-      measurements.push({ contender: 'promptfoo', repetition, ...pf, innerSeconds });
-    }
+    const gaps = idle.seconds();
+    const stats = llm.stats();
+    rows.push({
+      rep: repetition,
+      wall_s: +m.seconds.toFixed(1),
+      ideal_s: +ideal.seconds.toFixed(1),
+      vs_ideal: +(m.seconds / ideal.seconds).toFixed(2),
+      vs_paused_waves: +(m.seconds / ideal.pausedWavesSeconds).toFixed(2),
+      longest_idle_s: +gaps.longestNone.toFixed(2),
+      longest_no_live_work_s: +gaps.longestNoLiveWork.toFixed(2),
+      longest_after: gaps.longestAfter,
+      total_no_live_work_s: +gaps.totalNoLiveWork.toFixed(1),
+      ok: m.succeeded,
+      failed: detail.failed,
+      attempts_recorded: detail.attempts,
+      requests: stats.total,
+      ideal_attempts: ideal.attempts,
+      max_in_flight: m.maxInFlight,
+      by_fault: JSON.stringify(stats.byFault),
+    });
   }
-
-  const bareSeconds = new Map(
-    measurements.filter((m) => m.contender === 'bare').map((m) => [m.repetition, m.seconds]),
-  );
-  const table = measurements.map((m) => ({
-    contender: m.contender,
-    rep: m.repetition,
-    wall_s: +m.seconds.toFixed(2),
-    samples_per_s: +(m.succeeded / m.seconds).toFixed(1),
-    vs_bare: +(m.seconds / bareSeconds.get(m.repetition)!).toFixed(3),
-    ok: m.succeeded,
-    max_in_flight: m.maxInFlight,
-    history_events: m.historyEvents ?? '',
-    executions: m.executions ?? '',
-    inner_s: m.innerSeconds === undefined ? '' : +m.innerSeconds.toFixed(2),
-  }));
-  console.table(table);
-  for (const note of notes) console.log(note);
-  const ratios = table.filter((r) => r.contender === 'evalforge').map((r) => r.vs_bare);
-  const ideal = (opts.samples / opts.concurrency) * (opts.latencyMs / 1000);
+  console.table(rows);
+  const retryAfterS = FAULT_RATES.retryAfterSeconds ?? 0;
   console.log(
-    `ideal wall time ${ideal.toFixed(2)} s; evalforge vs bare ${ratios.join(', ')} (target ≤ ${TARGET_RATIO_VS_BARE})`,
+    `ideal ${ideal.seconds.toFixed(1)} s = max(work/concurrency ${ideal.workSeconds.toFixed(1)} s, slowest sample chain ${ideal.chainSeconds.toFixed(1)} s); ` +
+      `endpoint-wide Retry-After pauses: ${ideal.pausedWavesSeconds.toFixed(1)} s; ` +
+      `targets: wall ≤ ${TARGET_RATIO_VS_IDEAL}× ideal, longest no-live-work stretch ≤ ${retryAfterS} s`,
   );
   console.log(
     JSON.stringify({
-      benchmark: 'runs',
+      benchmark: 'runs-faults',
       node: process.version,
       cpus: os.cpus().length,
       loadavg: os.loadavg().map((l) => +l.toFixed(2)),
       options: opts,
-      target_ratio_vs_bare: TARGET_RATIO_VS_BARE,
-      results: table,
-      notes,
+      fault_rates: FAULT_RATES,
+      seed: FAULT_SEED,
+      target_ratio_vs_ideal: TARGET_RATIO_VS_IDEAL,
+      ideal,
+      results: rows,
     }),
   );
+}
+
+try {
+  const rig = await startEvalForge();
+  if (faultMode) {
+    await faultBench(rig);
+  } else {
+    const promptfoo = args.promptfoo ? await findPromptfoo() : { missing: 'skipped (--no-promptfoo)' };
+    if ('missing' in promptfoo) notes.push(`promptfoo not measured: ${promptfoo.missing}`);
+
+    for (let repetition = 1; repetition <= opts.repeat; repetition++) {
+      const bare = await timed(bareLoop);
+      measurements.push({ contender: 'bare', repetition, ...bare });
+
+      let detail = { historyEvents: 0, executions: 0 };
+      const evalforge = await timed(async () => {
+        const r = await rig.runOnce();
+        detail = r;
+        return r.succeeded;
+      });
+      measurements.push({ contender: 'evalforge', repetition, ...evalforge, ...detail });
+
+      if ('cmd' in promptfoo) {
+        let innerSeconds: number | undefined;
+        const pf = await timed(async () => {
+          const r = await runPromptfoo(promptfoo.cmd, {
+            llmBaseUrl: llm.openaiBaseUrl,
+            samples: opts.samples,
+            concurrency: opts.concurrency,
+          });
+          innerSeconds = r.innerSeconds;
+          return r.succeeded;
+        });
+        measurements.push({ contender: 'promptfoo', repetition, ...pf, innerSeconds });
+      }
+    }
+
+    const bareSeconds = new Map(
+      measurements.filter((m) => m.contender === 'bare').map((m) => [m.repetition, m.seconds]),
+    );
+    const table = measurements.map((m) => ({
+      contender: m.contender,
+      rep: m.repetition,
+      wall_s: +m.seconds.toFixed(2),
+      samples_per_s: +(m.succeeded / m.seconds).toFixed(1),
+      vs_bare: +(m.seconds / bareSeconds.get(m.repetition)!).toFixed(3),
+      ok: m.succeeded,
+      max_in_flight: m.maxInFlight,
+      history_events: m.historyEvents ?? '',
+      executions: m.executions ?? '',
+      inner_s: m.innerSeconds === undefined ? '' : +m.innerSeconds.toFixed(2),
+    }));
+    console.table(table);
+    for (const note of notes) console.log(note);
+    const ratios = table.filter((r) => r.contender === 'evalforge').map((r) => r.vs_bare);
+    const ideal = (opts.samples / opts.concurrency) * (opts.latencyMs / 1000);
+    console.log(
+      `ideal wall time ${ideal.toFixed(2)} s; evalforge vs bare ${ratios.join(', ')} (target ≤ ${TARGET_RATIO_VS_BARE})`,
+    );
+    console.log(
+      JSON.stringify({
+        benchmark: 'runs',
+        node: process.version,
+        cpus: os.cpus().length,
+        loadavg: os.loadavg().map((l) => +l.toFixed(2)),
+        options: opts,
+        target_ratio_vs_bare: TARGET_RATIO_VS_BARE,
+        results: table,
+        notes,
+      }),
+    );
+  }
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.warn({ err }, 'cleanup'));
 }

@@ -5,7 +5,8 @@ export type Fault =
   /** 429; Retry-After as delta-seconds, as an HTTP date (`retryAfterDate`), or `retry-after-ms`. */
   | { type: 'rate_limit'; retryAfterSeconds?: number; retryAfterDate?: boolean; retryAfterMs?: number }
   | { type: 'server_error'; status?: number }
-  | { type: 'hang' }
+  /** No answer until the client gives up; with `ms`, a straggler that answers normally after that long. */
+  | { type: 'hang'; ms?: number }
   | { type: 'malformed_json' }
   | { type: 'truncated_body' }
   | { type: 'wrong_schema' }
@@ -25,6 +26,8 @@ export interface FaultRates {
   empty_content?: number;
   /** Retry-After (seconds) sent with random 429s; none when unset. */
   retryAfterSeconds?: number;
+  /** Random hangs answer after this long (a straggler); unset: never (until the client gives up). */
+  hangMs?: number;
 }
 
 /** A number in [0, 1) from a string, stable across runs. */
@@ -32,7 +35,7 @@ export function unitHash(text: string) {
   return Number.parseInt(digest(text).slice(0, 8), 16) / 0x1_0000_0000;
 }
 
-const RATE_ORDER: Array<Exclude<keyof FaultRates, 'retryAfterSeconds'>> = [
+const RATE_ORDER: Array<Exclude<keyof FaultRates, 'retryAfterSeconds' | 'hangMs'>> = [
   'rate_limit',
   'server_error',
   'hang',
@@ -49,6 +52,7 @@ export function faultFromRates(rates: FaultRates, roll: number, serverErrorRoll:
     if (roll >= edge) continue;
     if (type === 'rate_limit') return { type, retryAfterSeconds: rates.retryAfterSeconds };
     if (type === 'server_error') return { type, status: serverErrorRoll < 0.5 ? 500 : 503 };
+    if (type === 'hang') return rates.hangMs === undefined ? { type } : { type, ms: rates.hangMs };
     return { type } as Fault;
   }
   return null;

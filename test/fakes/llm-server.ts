@@ -89,6 +89,8 @@ export interface FakeLlmServerOptions {
   fast?: boolean;
   /** Asked for every request that draws no fault; a reply it returns is sent instead of the derived answer. */
   respond?: FakeResponder;
+  /** Told when each model request arrives and when its connection closes (benchmarks time idle gaps). */
+  onRequestEvent?: (event: { phase: 'start' | 'end'; fault: FaultType | null }) => void;
 }
 
 export interface RecordedRequest {
@@ -102,6 +104,9 @@ export interface RecordedRequest {
   apiKey: string | null;
   body: Record<string, unknown>;
   fault: FaultType | null;
+  /** Date.now() when the whole response had been handed to the OS; unset while the request is in flight and
+   * for requests the client abandoned (its timeout, its process killed) before they were answered. */
+  answeredAt?: number;
 }
 
 export interface FakeLlmStats {
@@ -275,6 +280,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         return sendJson(res, fault.status, errorBody(protocol, fault.status, message));
       }
       case 'hang':
+        if (fault.ms !== undefined) {
+          if (await waitForClient(res, fault.ms)) sendJson(res, 200, successBody(protocol, prompt, false));
+          return;
+        }
         // Never answer; the client's timeout ends it (res 'close' fires then).
         return new Promise<void>((resolve) => res.once('close', resolve));
       case 'malformed_json': {
@@ -341,7 +350,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       modelInFlight,
     );
     const statsAtStart = stats;
+    options.onRequestEvent?.({ phase: 'start', fault: fault?.type ?? null });
     res.once('close', () => {
+      options.onRequestEvent?.({ phase: 'end', fault: fault?.type ?? null });
       statsAtStart.inFlight--;
       inFlightByModel.set(prompt.model, (inFlightByModel.get(prompt.model) ?? 1) - 1);
     });
@@ -356,7 +367,12 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       body,
       fault: fault?.type ?? null,
     };
-    if (!options.fast) requests.push(recorded);
+    if (!options.fast) {
+      requests.push(recorded);
+      res.once('finish', () => {
+        recorded.answeredAt = Date.now();
+      });
+    }
 
     if (fault) return respondWithFault(res, protocol, prompt, fault, apiKey);
     const reply = await responder?.(recorded, index);

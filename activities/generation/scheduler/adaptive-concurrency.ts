@@ -2,12 +2,13 @@ import {
   ADAPTIVE_DECREASE_COOLDOWN_MS,
   ADAPTIVE_DECREASE_FACTOR,
   ADAPTIVE_INCREASE_AFTER_SUCCESSES,
+  ADAPTIVE_MIN_FRACTION,
 } from './constants.js';
 
 /**
  * Additive-increase / multiplicative-decrease of this process's concurrency for one endpoint:
- * a 429 cuts it (down to 1, at most once per cooldown), a run of successes gives one slot back, never
- * above the configured max.
+ * a 429 cuts it (at most once per cooldown, never below ADAPTIVE_MIN_FRACTION of the max), each run of
+ * ADAPTIVE_INCREASE_AFTER_SUCCESSES successes gives one slot back, never above the configured max.
  * Providers' limits are often per key and shared with other tools, so configured limits can be wrong.
  */
 export class AdaptiveConcurrency {
@@ -29,6 +30,11 @@ export class AdaptiveConcurrency {
     return this.#max;
   }
 
+  /** The bound on multiplicative decrease. */
+  get floor() {
+    return Math.max(1, Math.ceil(this.#max * ADAPTIVE_MIN_FRACTION));
+  }
+
   setMax(max: number) {
     this.#max = Math.max(1, Math.floor(max));
     this.#current = Math.min(this.#current, this.#max);
@@ -38,7 +44,7 @@ export class AdaptiveConcurrency {
     this.#successes = 0;
     if (nowMs - this.#lastDecreaseAt < ADAPTIVE_DECREASE_COOLDOWN_MS) return this.#current;
     this.#lastDecreaseAt = nowMs;
-    this.#current = Math.max(1, Math.floor(this.#current * ADAPTIVE_DECREASE_FACTOR));
+    this.#current = Math.max(this.floor, Math.floor(this.#current * ADAPTIVE_DECREASE_FACTOR));
     return this.#current;
   }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { ADAPTIVE_DECREASE_COOLDOWN_MS, ADAPTIVE_INCREASE_AFTER_SUCCESSES } from './constants.js';
+import {
+  ADAPTIVE_DECREASE_COOLDOWN_MS,
+  ADAPTIVE_INCREASE_AFTER_SUCCESSES,
+  ADAPTIVE_MIN_FRACTION,
+} from './constants.js';
 
 describe('ConcurrencyLimiter', () => {
   it('admits up to its limit, FIFO, and follows limit changes', async () => {
@@ -47,18 +51,41 @@ describe('ConcurrencyLimiter', () => {
 });
 
 describe('AdaptiveConcurrency', () => {
-  it('halves on 429 and climbs back one slot per run of successes', () => {
-    const adaptive = new AdaptiveConcurrency(8);
+  it('halves on 429, never below its floor, and climbs back one slot per run of successes', () => {
+    const adaptive = new AdaptiveConcurrency(16);
     const step = ADAPTIVE_DECREASE_COOLDOWN_MS;
-    expect(adaptive.onRateLimited(0)).toBe(4);
+    expect(adaptive.floor).toBe(Math.ceil(16 * ADAPTIVE_MIN_FRACTION));
+    expect(adaptive.onRateLimited(0)).toBe(8);
     // A burst of 429s within the cooldown (one wave of calls) counts once.
-    expect(adaptive.onRateLimited(1)).toBe(4);
-    expect(adaptive.onRateLimited(step)).toBe(2);
-    expect(adaptive.onRateLimited(2 * step)).toBe(1);
-    expect(adaptive.onRateLimited(3 * step)).toBe(1);
-    for (let i = 0; i < ADAPTIVE_INCREASE_AFTER_SUCCESSES - 1; i++) expect(adaptive.onSuccess()).toBe(1);
-    expect(adaptive.onSuccess()).toBe(2);
+    expect(adaptive.onRateLimited(1)).toBe(8);
+    expect(adaptive.onRateLimited(step)).toBe(4);
+    // Bounded: a long run of 429s stops at the floor instead of collapsing to 1.
+    expect(adaptive.onRateLimited(2 * step)).toBe(adaptive.floor);
+    expect(adaptive.onRateLimited(3 * step)).toBe(adaptive.floor);
+    for (let i = 0; i < ADAPTIVE_INCREASE_AFTER_SUCCESSES - 1; i++) {
+      expect(adaptive.onSuccess()).toBe(adaptive.floor);
+    }
+    expect(adaptive.onSuccess()).toBe(adaptive.floor + 1);
     for (let i = 0; i < 100 * ADAPTIVE_INCREASE_AFTER_SUCCESSES; i++) adaptive.onSuccess();
-    expect(adaptive.current).toBe(8);
+    expect(adaptive.current).toBe(16);
+  });
+
+  it('recovers additively: exactly +1 per ADAPTIVE_INCREASE_AFTER_SUCCESSES successes', () => {
+    const adaptive = new AdaptiveConcurrency(16);
+    adaptive.onRateLimited(0);
+    const after429 = adaptive.current;
+    const trace: number[] = [];
+    for (let i = 0; i < 4 * ADAPTIVE_INCREASE_AFTER_SUCCESSES; i++) trace.push(adaptive.onSuccess());
+    expect(adaptive.current).toBe(after429 + 4);
+    // Never a jump: each step up is one slot.
+    for (let i = 1; i < trace.length; i++) expect(trace[i] - trace[i - 1]).toBeLessThanOrEqual(1);
+    // A 429 after the cooldown cuts again, and the climb restarts from there.
+    expect(adaptive.onRateLimited(ADAPTIVE_DECREASE_COOLDOWN_MS)).toBe(Math.floor((after429 + 4) / 2));
+  });
+
+  it('a limit of 1 stays 1', () => {
+    const adaptive = new AdaptiveConcurrency(1);
+    expect(adaptive.onRateLimited(0)).toBe(1);
+    expect(adaptive.onSuccess()).toBe(1);
   });
 });

@@ -4,10 +4,16 @@ import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import {
   LEASE_HANDOFF_WINDOW_MS,
   LEASE_RENEW_INTERVAL_MS,
+  RATE_LIMIT_BURST_CALLS,
+  RATE_LIMIT_BURST_MIN_429S,
+  RATE_LIMIT_BURST_PAUSE_MAX_MS,
+  RATE_LIMIT_BURST_WINDOW_MS,
+  RETRY_BASE_DELAY_MS,
   SLOT_BATCH_MAX,
   SLOT_POLL_MAX_MS,
   SLOT_POLL_MIN_MS,
 } from './constants.js';
+import { LatencyTracker } from './latency-tracker.js';
 import type { SharedLimiterStore } from './shared-limiter-store.js';
 import type { RateLimits } from './token-bucket.js';
 
@@ -20,6 +26,7 @@ export interface CallReport {
   /** Tokens the call actually used (0 when it failed). */
   tokensUsed: number;
   rateLimited?: boolean;
+  /** The 429's Retry-After: delays that request only (the caller's retry), and sizes a burst pause. */
   retryAfterMs?: number;
 }
 
@@ -47,15 +54,24 @@ interface SlotRequest {
  * couple of database round trips per batch rather than per call, and polls with one connection.
  * A finished call hands its lease straight to the next call waiting in this process when only
  * concurrency is limited (see LEASE_HANDOFF_WINDOW_MS), so a saturated endpoint costs no round trip per call.
+ * A 429 delays only the request that got it (the caller retries after its Retry-After); the endpoint reacts
+ * by adaptive concurrency, and by a short pause for every worker only in a 429 burst (#burstPauseMs).
  */
 export class EndpointLimiter {
   readonly adaptive: AdaptiveConcurrency;
   readonly local: ConcurrencyLimiter;
+  /** Recent successful latencies of this process's calls: the per-attempt deadline and hedging delay. */
+  readonly latency = new LatencyTracker();
   #limits: EndpointLimits;
   #queue: SlotRequest[] = [];
   /** Leases handed off by finished calls, waiting for the call that gets their local slot. */
   #spare: Lease[] = [];
   #pumping = false;
+  /** How this process's last RATE_LIMIT_BURST_CALLS calls ended (performance.now(), 429 or not). */
+  #recent: Array<{ atMs: number; rateLimited: boolean }> = [];
+  /** performance.now() until which the endpoint is paused for a 429 burst, as far as this process knows
+   * (its own burst, or the store's pause met by the pump): no lease is handed off in-process until then. */
+  #pausedUntilMs = 0;
 
   constructor(
     readonly key: string,
@@ -102,11 +118,12 @@ export class EndpointLimiter {
         if (released) return;
         released = true;
         clearInterval(renewal);
+        const pauseMs = this.#burstPauseMs(report);
         try {
-          if (this.#handOff(lease, limits, report)) return;
+          if (pauseMs === undefined && this.#handOff(lease, limits)) return;
           await this.store.release(this.key, lease.id, limits, {
             tokenDelta: report.tokensUsed - estimatedTokens,
-            pauseMs: report.rateLimited ? report.retryAfterMs : undefined,
+            pauseMs,
           });
         } finally {
           this.local.setLimit(this.#adapt(report));
@@ -121,11 +138,13 @@ export class EndpointLimiter {
    * acquire: straight to a call already queued for a shared slot, or parked for the call about to get the
    * local slot this release frees (returned to the store if nobody takes it by the next turn of the event
    * loop). Only when nothing but concurrency is limited (rpm/tpm need each request to pass the token
-   * bucket), the call was not rate limited (a pause must reach the store), and the lease is younger than
-   * the hand-off window (so every slot regularly goes back to the store, where other workers can win it).
+   * bucket), the endpoint is not paused for a 429 burst (a pause must hold in-process as in the store; a
+   * single 429 pauses nothing but its own request, so its lease is handed off like any other), and the
+   * lease is younger than the hand-off window (so every slot regularly goes back to the store, where other
+   * workers can win it — and where this process meets a pause another worker recorded).
    */
-  #handOff(lease: Lease, limits: EndpointLimits, report: CallReport): boolean {
-    if (limits.rpm || limits.tpm || report.rateLimited) return false;
+  #handOff(lease: Lease, limits: EndpointLimits): boolean {
+    if (limits.rpm || limits.tpm || this.#paused()) return false;
     if (performance.now() - lease.takenAtMs > LEASE_HANDOFF_WINDOW_MS) return false;
     const queued = this.#queue.shift();
     if (queued) {
@@ -145,18 +164,39 @@ export class EndpointLimiter {
     return true;
   }
 
-  /** A 429 with Retry-After is already answered by pausing the endpoint for that long (all workers);
-   * halving concurrency on top would punish the same signal twice. A bare 429 is the only hint we get,
-   * so that one shrinks this worker's concurrency. */
+  /** The endpoint's answer to 429s, with or without Retry-After (the Retry-After itself delays only the
+   * request that got it): multiplicative decrease of this worker's concurrency, additive recovery. */
   #adapt(report: CallReport): number {
     if (!report.rateLimited) return this.adaptive.onSuccess();
-    if (report.retryAfterMs !== undefined) return this.adaptive.current;
     return this.adaptive.onRateLimited();
+  }
+
+  #paused(): boolean {
+    return performance.now() < this.#pausedUntilMs;
+  }
+
+  /**
+   * Records how the call ended; when it completes a 429 burst (RATE_LIMIT_BURST_MIN_429S of the last
+   * RATE_LIMIT_BURST_CALLS within RATE_LIMIT_BURST_WINDOW_MS, see constants.ts), the endpoint-wide pause to
+   * record in the store and to hold in this process. The history starts afresh after a burst, so the 429s
+   * of the wave that caused it do not extend the pause one by one.
+   */
+  #burstPauseMs(report: CallReport): number | undefined {
+    const nowMs = performance.now();
+    this.#recent.push({ atMs: nowMs, rateLimited: report.rateLimited === true });
+    if (this.#recent.length > RATE_LIMIT_BURST_CALLS) this.#recent.shift();
+    if (!report.rateLimited) return undefined;
+    const limited = this.#recent.filter((c) => c.rateLimited && nowMs - c.atMs <= RATE_LIMIT_BURST_WINDOW_MS);
+    if (limited.length < RATE_LIMIT_BURST_MIN_429S) return undefined;
+    this.#recent = [];
+    const pauseMs = Math.min(report.retryAfterMs ?? RETRY_BASE_DELAY_MS, RATE_LIMIT_BURST_PAUSE_MAX_MS);
+    this.#pausedUntilMs = Math.max(this.#pausedUntilMs, nowMs + pauseMs);
+    return pauseMs;
   }
 
   #sharedSlot(tokens: number, signal?: AbortSignal): Promise<Lease> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const spare = this.#spare.shift();
+    const spare = this.#paused() ? undefined : this.#spare.shift();
     if (spare) return Promise.resolve(spare);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -215,6 +255,10 @@ export class EndpointLimiter {
         if (leaseIds.length > 0 || !refusal) {
           pollMs = SLOT_POLL_MIN_MS;
           continue;
+        }
+        if (refusal.reason === 'paused') {
+          // Possibly another worker's burst: hand-offs in this process must honour it too.
+          this.#pausedUntilMs = Math.max(this.#pausedUntilMs, performance.now() + refusal.waitMs);
         }
         // Rate and pause waits are exact; a full slot table frees at an unknown moment, so poll.
         await delay(refusal.waitMs > 0 ? refusal.waitMs : pollMs);

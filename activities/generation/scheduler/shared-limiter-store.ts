@@ -6,7 +6,7 @@
  * pin one pooled connection per call in flight (32 calls → 32 connections per worker), and task-queue
  * limits count activities (whole chunks), not model calls or tokens. A row read plus one conditional
  * write costs two round trips and holds no lock between them; it uses one clock (the database's, so
- * worker clock skew does not matter) and keeps token buckets, the 429 pause and the concurrency leases
+ * worker clock skew does not matter) and keeps token buckets, the 429-burst pause and the concurrency leases
  * consistent: a lease is inserted by the same statement that wins the compare-and-set, so two workers
  * can never both take the last slot. Leases are short and renewed while a call runs, so a killed worker's
  * slots come back within seconds.
@@ -27,7 +27,8 @@ export interface SlotBatch {
 export interface SlotRelease {
   /** Actual minus estimated tokens (negative refunds); ignored without a tpm limit. */
   tokenDelta: number;
-  /** From a 429's Retry-After: pause the endpoint for every worker. */
+  /** A 429 burst (endpoint-limiter.ts, RATE_LIMIT_BURST_*): pause the endpoint for every worker. A single
+   * 429's Retry-After delays only its own request and never reaches the store. */
   pauseMs?: number;
 }
 
@@ -116,7 +117,7 @@ export class SharedLimiterStore {
     return { leaseIds: [], refusal: { waitMs: 0, reason: 'contention' } };
   }
 
-  /** Frees the slot, settles the token estimate against actual use and records a 429 pause. */
+  /** Frees the slot, settles the token estimate against actual use and records a 429-burst pause. */
   async release(key: string, leaseId: string, limits: RateLimits, outcome: SlotRelease): Promise<void> {
     const tokenDelta = limits.tpm ? outcome.tokenDelta : 0;
     const pauseMs = outcome.pauseMs ?? 0;

@@ -12,6 +12,11 @@ import { createLogger } from '../../../lib/logger.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../../test/fakes/llm-server.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/index.js';
 import { createModelRunner } from '../model-runner.js';
+import {
+  ADAPTIVE_INCREASE_AFTER_SUCCESSES,
+  RATE_LIMIT_BURST_CALLS,
+  RATE_LIMIT_BURST_MIN_429S,
+} from './constants.js';
 import { EndpointLimiter } from './endpoint-limiter.js';
 import { SharedLimiterStore } from './shared-limiter-store.js';
 import { bucketCapacity } from './token-bucket.js';
@@ -93,21 +98,69 @@ describe('shared limits across workers', () => {
     }
   });
 
-  it("a 429's Retry-After pauses the endpoint for the other worker too", async () => {
+  it("a single 429's Retry-After delays its own request only, on neither worker", async () => {
     const ep = endpoint({ concurrency: 4 });
     llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'rate_limit', retryAfterSeconds: 1 }] });
     const [a, b] = twoWorkers(ep);
     const first = a.call(promptNo(1));
-    // Let worker A get its 429 and record the pause, then worker B starts a call of its own.
+    // Let worker A get its 429, then worker B starts a call of its own.
     while (llm.requestsFor(ep.model_name).length < 1) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 150));
     const second = await b.call(promptNo(2));
     expect(second.status).toBe('succeeded');
     expect((await first).status).toBe('succeeded');
-    const rateLimited = llm.requestsFor(ep.model_name)[0];
-    const fromB = llm.requestsFor(ep.model_name).find((r) => r.input === 'prompt 2')!;
+    const requests = llm.requestsFor(ep.model_name);
+    const [rateLimited] = requests;
+    const fromB = requests.find((r) => r.input === 'prompt 2')!;
+    const retryOfA = requests.filter((r) => r.input === 'prompt 1')[1];
     expect(rateLimited.fault).toBe('rate_limit');
-    expect(fromB.at - rateLimited.at).toBeGreaterThanOrEqual(1_000);
+    expect(fromB.at - rateLimited.at).toBeLessThan(800);
+    expect(retryOfA.at - rateLimited.at).toBeGreaterThanOrEqual(1_000);
+    const [{ paused }] = await db.dataSource.query(
+      'SELECT paused_until IS NOT NULL AS paused FROM rate_limit_buckets WHERE key = $1',
+      [`endpoint:${ep.id}`],
+    );
+    expect(paused).toBe(false);
+  });
+
+  it('a 429 burst pauses the endpoint for the other worker too', async () => {
+    const key = `endpoint:${crypto.randomUUID()}`;
+    const limits = { concurrency: RATE_LIMIT_BURST_CALLS, leaseTtlMs: 5_000 };
+    const workerA = new EndpointLimiter(key, limits, new SharedLimiterStore(db.dataSource));
+    const workerB = new EndpointLimiter(key, limits, new SharedLimiterStore(secondWorkerPool));
+    const permits = await Promise.all(
+      Array.from({ length: RATE_LIMIT_BURST_MIN_429S }, () => workerA.acquire(0)),
+    );
+    // One 429 short of a burst: nothing pauses.
+    for (const permit of permits.slice(1)) {
+      await permit.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 400 });
+    }
+    let started = Date.now();
+    await (await workerB.acquire(0)).release({ tokensUsed: 0 });
+    expect(Date.now() - started).toBeLessThan(300);
+    // The burst's last 429: worker B waits out the pause.
+    await permits[0].release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 400 });
+    started = Date.now();
+    await (await workerB.acquire(0)).release({ tokensUsed: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+  });
+
+  it('concurrency shrinks on 429s and climbs back one slot per run of successes', async () => {
+    const key = `endpoint:${crypto.randomUUID()}`;
+    const limiter = new EndpointLimiter(
+      key,
+      { concurrency: 8, leaseTtlMs: 5_000 },
+      new SharedLimiterStore(db.dataSource),
+    );
+    await (await limiter.acquire(0)).release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 1_000 });
+    expect(limiter.local.limit).toBe(4);
+    const trace: number[] = [];
+    for (let i = 0; i < 4 * ADAPTIVE_INCREASE_AFTER_SUCCESSES; i++) {
+      await (await limiter.acquire(0)).release({ tokensUsed: 0 });
+      trace.push(limiter.local.limit);
+    }
+    expect(trace.at(-1)).toBe(8);
+    for (let i = 1; i < trace.length; i++) expect(trace[i] - trace[i - 1]).toBeLessThanOrEqual(1);
   });
 
   it("a dead worker's slot comes back when its lease expires", async () => {
@@ -207,17 +260,57 @@ describe('shared limits across workers', () => {
       expect(await leaseRows(key)).toBe(0);
     });
 
-    it("gives a rate-limited call's slot back to the store, so the pause reaches every worker", async () => {
+    it("hands a single 429's slot on at once: its Retry-After binds its own request only", async () => {
       const key = `endpoint:${crypto.randomUUID()}`;
       const store = new CountingStore(db.dataSource);
       const limiter = new EndpointLimiter(key, { concurrency: 1, leaseTtlMs: 5_000 }, store);
       const first = await limiter.acquire(0);
       const waiting = limiter.acquire(0);
-      await first.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
-      expect(store.releases).toBe(1);
       const started = Date.now();
+      await first.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
+      await (await waiting).release({ tokensUsed: 0 });
+      expect(Date.now() - started).toBeLessThan(200);
+      expect(store.acquires).toBe(1);
+    });
+
+    it('a call ending well during a burst pause does not hand its slot past the pause', async () => {
+      const key = `endpoint:${crypto.randomUUID()}`;
+      const store = new SharedLimiterStore(db.dataSource);
+      const limiter = new EndpointLimiter(key, { concurrency: 4, leaseTtlMs: 5_000 }, store);
+      const held = await limiter.acquire(0);
+      for (let i = 0; i < RATE_LIMIT_BURST_MIN_429S; i++) {
+        await (await limiter.acquire(0)).release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
+      }
+      // Queued for a shared slot behind the pause; then the held call ends well.
+      const started = Date.now();
+      const waiting = limiter.acquire(0);
+      await new Promise((r) => setTimeout(r, 20));
+      await held.release({ tokensUsed: 0 });
       await (await waiting).release({ tokensUsed: 0 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    });
+
+    it("gives a 429 burst's slot back to the store and hands nothing on while paused", async () => {
+      const key = `endpoint:${crypto.randomUUID()}`;
+      const store = new CountingStore(db.dataSource);
+      const limiter = new EndpointLimiter(key, { concurrency: 1, leaseTtlMs: 5_000 }, store);
+      for (let i = 0; i < RATE_LIMIT_BURST_MIN_429S - 1; i++) {
+        await (await limiter.acquire(0)).release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
+      }
+      const releasesBefore = store.releases;
+      const last = await limiter.acquire(0);
+      const waiting = limiter.acquire(0);
+      await last.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 300 });
+      expect(store.releases).toBe(releasesBefore + 1);
+      const started = Date.now();
+      const next = await waiting;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      // Once the pause is over, hand-offs resume.
+      const after = limiter.acquire(0);
+      await next.release({ tokensUsed: 0 });
+      const releases = store.releases;
+      await (await after).release({ tokensUsed: 0 });
+      expect(store.releases).toBe(releases + 1);
     });
   });
 });
