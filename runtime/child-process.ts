@@ -248,7 +248,9 @@ export function watchParent(onGone: (reason: string) => void, opts: ParentWatchO
   const runsOthers = (info: ProcInfo) => (info.children ?? []).some((pid) => pid !== process.pid);
   let wakeUpsMeanSignals = shell !== null && !runsOthers(shell);
   const parentGone = () => (opts.parentPid === undefined ? process.ppid !== parent : read(parent) === null);
-  let baseline: number | null = null;
+  // Counted from now, not from the first tick: a Ctrl-C in the first interval must not become the baseline.
+  // By now the shell has long been asleep in wait() (Node and tsx took a while to get us here).
+  let baseline: number | null = shell ? shell.voluntarySwitches : null;
   let quietUntil = 0;
   // Job control: our own stop and continue wake the shell too (SIGCHLD); skip those wake-ups.
   const onContinue = () => {

@@ -329,6 +329,14 @@ describe('watchParent (on a made-up /proc)', () => {
     expect(reasons).toEqual(['parent shell 100 was signalled (a shell does not pass SIGINT on)']);
   });
 
+  it('takes a wake-up that comes before its first look (a Ctrl-C right after start)', async () => {
+    const table = new Map([[100, shell()]]);
+    const reasons = watch(table);
+    table.set(100, shell({ voluntarySwitches: 3 }));
+    await settle();
+    expect(reasons).toEqual(['parent shell 100 was signalled (a shell does not pass SIGINT on)']);
+  });
+
   it('ignores wake-ups while the shell is stopped and just after we were continued', async () => {
     const table = new Map([[100, shell()]]);
     const reasons = watch(table);
