@@ -2,6 +2,7 @@
  * `evalforge projects list`, `datasets list`, `endpoints list` and `runs list`: aligned tables for people
  * (short ids, full ones with --wide), the API's items as JSON with --json.
  */
+import { RUN_STATUSES } from '../../core/run-status.js';
 import { type CliContext, print, printJson } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { oneOf, positiveInt, usageError } from '../flags.js';
@@ -27,14 +28,6 @@ export interface ListFlags {
   archived?: boolean;
 }
 
-export const RUN_STATUSES = [
-  'pending',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-] as const;
 export const DEFAULT_RUNS_LIMIT = 20;
 /** Lists of projects, datasets and endpoints read at most this many. */
 const MAX_LISTED = 5_000;

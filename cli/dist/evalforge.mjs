@@ -7379,6 +7379,16 @@ var require_dist = __commonJS({
 // cli/main.ts
 import { parseArgs } from "node:util";
 
+// db/run-statuses.ts
+var RUN_STATUSES = [
+  "pending",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "budget_exceeded"
+];
+
 // core/run-status.ts
 var FINAL_RUN_STATUSES = /* @__PURE__ */ new Set([
   "completed",
@@ -8001,14 +8011,6 @@ function renderTable(header, rows, opts = {}) {
 }
 
 // cli/commands/list.ts
-var RUN_STATUSES2 = [
-  "pending",
-  "running",
-  "completed",
-  "failed",
-  "cancelled",
-  "budget_exceeded"
-];
 var DEFAULT_RUNS_LIMIT = 20;
 var MAX_LISTED = 5e3;
 var formatTime = (iso) => typeof iso === "string" && iso.length >= 16 ? iso.slice(0, 16).replace("T", " ") : "-";
@@ -8103,7 +8105,7 @@ async function endpointsList(ctx, f) {
   return EXIT.OK;
 }
 async function runsList(ctx, f) {
-  const status = oneOf(f.status, RUN_STATUSES2, "status");
+  const status = oneOf(f.status, RUN_STATUSES, "status");
   const limit = positiveInt(f.limit, "limit") ?? DEFAULT_RUNS_LIMIT;
   const projectId = f.project ? await resolveProject(ctx, f.project) : void 0;
   const { items, total } = await listAll(

@@ -7,6 +7,7 @@ import {
   useParams,
 } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
+import { RUN_STATUSES } from '../../../core/run-status';
 import type { Run, RunListQuery, RunStatus } from '../api/client';
 import { getProject, getRuns } from '../api/queries';
 import { StatusBadge } from '../components/Badges';
@@ -19,14 +20,6 @@ import { RunIdentity } from '../components/RunIdentity';
 import { latestOr } from '../lib/async';
 import { dateTime, shortId, usd } from '../lib/format';
 
-const RUN_STATUSES: RunStatus[] = [
-  'pending',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-];
 const FIRST_PAGE = { offset: 0, limit: 25 };
 
 /** The runs list's query; the route's preload asks for the unfiltered first page the page opens with. */
