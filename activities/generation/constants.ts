@@ -21,6 +21,9 @@ export const SAMPLES_IN_PROGRESS_PER_SLOT = 2;
 
 /** Heartbeat at least this often, even while a call or a Retry-After wait is in progress. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** …and at most this often, however fast samples finish. Cancellation arrives with a heartbeat's reply,
+ * so this stays well under the worker's 2 s heartbeat throttle. */
+export const HEARTBEAT_MIN_GAP_MS = 500;
 
 /** Error text kept on a result row. */
 export const MAX_ERROR_LENGTH = 2_000;

@@ -148,6 +148,30 @@ describe('generateChunk', () => {
     expect(ok.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
   });
 
+  it('an older chunk is served before a newer one, and a retry before samples not yet tried', async () => {
+    // One slot: the order of the requests is the order in which waiting calls were served.
+    const f = await fixture({ samples: 8, config: { concurrency: 1 } });
+    llm.setModelBehaviour(f.endpoint.model_name, {
+      latency: { baseMs: 150 },
+      faults: [{ type: 'rate_limit', retryAfterMs: 50 }],
+    });
+    const run = await createRun(f);
+    const ids = await sampleIds(f);
+    const generate = makeGenerateChunk(deps, OPTIONS);
+    const older = generate({ runId: run.id, sampleIds: ids.slice(0, 4) });
+    while (requestsTo(f) === 0) await new Promise((r) => setTimeout(r, 5));
+    const newer = generate({ runId: run.id, sampleIds: ids.slice(4) });
+    expect(await older).toMatchObject({ succeeded: 4, failed: 0 });
+    expect(await newer).toMatchObject({ succeeded: 4, failed: 0 });
+
+    const inputs = (await results(run.id)).map((r) => r.input_text);
+    const sent = llm.requestsFor(f.endpoint.model_name).map((r) => inputs.indexOf(r.input));
+    // Sample 0 drew a 429; its retry (due after ~50 ms, while sample 1 held the slot) went before samples 2
+    // and 3 of its chunk, and the whole older chunk before the newer one, whose samples had been waiting
+    // longer (first come first served: 0 1 4 0 5 2 …).
+    expect(sent).toEqual([0, 1, 0, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('resumes: only missing (sample, repetition) pairs are called, and no row is duplicated', async () => {
     const f = await fixture({ samples: 5 });
     const run = await createRun(f, { repetitions: 2 });
@@ -384,7 +408,7 @@ describe('generateChunk', () => {
   });
 
   it('heartbeats progress and stops when the activity is cancelled; a resume completes the chunk', async () => {
-    const f = await fixture({ samples: 8, config: { concurrency: 2 } });
+    const f = await fixture({ samples: 16, config: { concurrency: 2 } });
     llm.setModelBehaviour(f.endpoint.model_name, { latency: { baseMs: 150 } });
     const ids = await sampleIds(f);
     const run = await createRun(f);
@@ -402,13 +426,13 @@ describe('generateChunk', () => {
     expect(beats.some((b) => b.done >= 2)).toBe(true);
     const stored = (await results(run.id)).length;
     expect(stored).toBeGreaterThanOrEqual(2);
-    expect(stored).toBeLessThan(8);
+    expect(stored).toBeLessThan(16);
 
     const before = requestsTo(f);
     const resumed = await generate({ runId: run.id, sampleIds: ids });
-    expect(resumed).toMatchObject({ skipped: stored, succeeded: 8 - stored });
-    expect(requestsTo(f) - before).toBe(8 - stored);
-    expect(await results(run.id)).toHaveLength(8);
+    expect(resumed).toMatchObject({ skipped: stored, succeeded: 16 - stored });
+    expect(requestsTo(f) - before).toBe(16 - stored);
+    expect(await results(run.id)).toHaveLength(16);
   });
 
   it('fails a run that does not exist as non-retryable', async () => {

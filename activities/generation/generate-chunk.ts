@@ -12,7 +12,12 @@ import { EvalRun, type EvalSample } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { currentActivityControl } from './activity-context.js';
 import { BudgetGuard } from './budget.js';
-import { HEARTBEAT_INTERVAL_MS, MAX_ERROR_LENGTH, SAMPLES_IN_PROGRESS_PER_SLOT } from './constants.js';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_MIN_GAP_MS,
+  MAX_ERROR_LENGTH,
+  SAMPLES_IN_PROGRESS_PER_SLOT,
+} from './constants.js';
 import { createModelRunner, type ModelRunner, type ModelRunnerOptions } from './model-runner.js';
 import { UnsupportedEndpointError } from './providers/create-chat-client.js';
 import { readCachedResponse, storeCachedResponse } from './response-cache.js';
@@ -97,6 +102,8 @@ async function recordResult(dataSource: DataSource, row: ResultRow): Promise<Res
 
 export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOptions = {}) {
   const { dataSource } = deps;
+  /** Chunks started by this worker: the integer part of their calls' priority (older first). */
+  let chunksStarted = 0;
 
   return async function generateChunk(input: GenerateChunkInput): Promise<GenerateChunkResult> {
     const control = currentActivityControl();
@@ -136,6 +143,10 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
       throw invalid(`${sampleIds.length - samples.length} sample(s) are not in the run's dataset version`);
     }
     const byId = new Map(samples.map((s) => [s.id, s]));
+    // Calls wait for the endpoint's slots in this order: this chunk's before a later chunk's, then by
+    // position. A retry after its Retry-After goes before untried samples, and chunks end one after the
+    // other, so the last retries of one overlap the bulk of the next instead of all chunks tailing at once.
+    const chunkOrder = chunksStarted++;
     const done = await existingResultKeys(dataSource, run.id, sampleIds);
     const items: WorkItem[] = [];
     for (const id of sampleIds) {
@@ -157,16 +168,23 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
     const signal = control ? AbortSignal.any([control.cancellationSignal, fatal.signal]) : fatal.signal;
     // Each sample in progress listens on it while it waits for a slot: many listeners, none leaked.
     setMaxListeners(0, signal);
-    const heartbeat = () =>
-      control?.heartbeat({
+    // Each finished sample may heartbeat, but at most every HEARTBEAT_MIN_GAP_MS: the server hears of it at
+    // most every 2 s anyway (runtime/worker.ts), and a call into the SDK per sample is CPU a busy worker lacks.
+    let lastHeartbeat = Number.NEGATIVE_INFINITY;
+    const heartbeat = () => {
+      const now = performance.now();
+      if (!control || now - lastHeartbeat < HEARTBEAT_MIN_GAP_MS) return;
+      lastHeartbeat = now;
+      control.heartbeat({
         done: result.succeeded + result.failed,
         total: items.length,
         skipped: result.skipped,
       });
+    };
     const ticker = control ? setInterval(heartbeat, HEARTBEAT_INTERVAL_MS) : undefined;
     heartbeat();
 
-    async function generateOne({ sample, repetition }: WorkItem): Promise<void> {
+    async function generateOne({ sample, repetition }: WorkItem, position: number): Promise<void> {
       const prompt = runner.promptFor(sample);
       const base = { runId: run!.id, sampleId: sample.id, repetition };
       const cacheKey = run!.use_cache && repetition === 0 ? runner.cacheKey(prompt) : null;
@@ -198,7 +216,10 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
       try {
         // Hedge stragglers once no sample is left to start: a duplicate then fills a slot that would idle.
         // Not under a budget: the reservation covers one call, a duplicate could pass the cap.
-        const outcome = await runner.call(prompt, signal, { hedge: () => !budget && next >= items.length });
+        const outcome = await runner.call(prompt, signal, {
+          hedge: () => !budget && next >= items.length,
+          priority: chunkOrder + position / items.length,
+        });
         if (outcome.status === 'cancelled') return;
         const cost = runner.costOf(outcome, prompt);
         const status = await recordResult(dataSource, {
@@ -236,9 +257,9 @@ export function makeGenerateChunk(deps: ActivityDeps, options: GenerateChunkOpti
     let firstError: unknown;
     async function worker() {
       while (!signal.aborted && !result.budgetExceeded && next < items.length) {
-        const item = items[next++];
+        const position = next++;
         try {
-          await generateOne(item);
+          await generateOne(items[position], position);
         } catch (err) {
           firstError ??= err;
           fatal.abort(err);

@@ -30,6 +30,9 @@ export const MAX_REDIRECT_TARGET_CHARS = 200;
  * the caller's deadline is the one that counts. */
 export const GUARDED_AGENT_TIMEOUT_MS = MAX_TIMEOUT_MS;
 
+/** URL verdicts a guarded fetch remembers (oldest forgotten first). */
+export const URL_VERDICTS_KEPT = 256;
+
 export type FetchFn = typeof globalThis.fetch;
 
 /** How a hostname becomes addresses (tests pass their own to simulate DNS rebinding). */
@@ -99,9 +102,22 @@ export function createGuardedFetch(policy: OutboundPolicy, opts: { resolve?: Res
     },
   });
 
+  // A worker sends every call of an endpoint to the same URL, and the policy's verdict on a URL string never
+  // changes (addresses are checked again on connect): remember the last few.
+  const urlVerdicts = new Map<string, OutboundVerdict>();
+  const checkUrl = (url: string) => {
+    let verdict = urlVerdicts.get(url);
+    if (!verdict) {
+      verdict = policy.checkUrl(url);
+      if (urlVerdicts.size >= URL_VERDICTS_KEPT) urlVerdicts.delete(urlVerdicts.keys().next().value!);
+      urlVerdicts.set(url, verdict);
+    }
+    return verdict;
+  };
+
   const guardedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
-    const refusal = refused(policy.checkUrl(url));
+    const refusal = refused(checkUrl(url));
     if (refusal) throw refusal;
     const response = (await undiciFetch(
       input as Parameters<typeof undiciFetch>[0],

@@ -18,6 +18,7 @@ import {
   LATENCY_MIN_SAMPLES,
   LATENCY_TIMEOUT_FLOOR_MS,
   LEASE_TTL_MS,
+  RETRY_BASE_DELAY_MS,
 } from './scheduler/constants.js';
 import { limiterRegistryFor } from './scheduler/limiter-registry.js';
 
@@ -143,6 +144,26 @@ describe('retryable failures', () => {
     },
   );
 
+  it('retries a timed-out attempt at once; a 500 waits its back-off (0.5 s, equal jitter)', async () => {
+    const defaults: ModelRunnerOptions = { env: FAST_RETRIES.env, random: () => 0 };
+    const hung = endpoint('openai', { timeout_ms: 400 });
+    llm.setModelBehaviour(hung.model_name, { faults: [{ type: 'hang' }] });
+    expect(await runnerFor(hung, defaults).call(prompt)).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const [stuck, retry] = llm.requestsFor(hung.model_name);
+    // The deadline (400 ms) was the wait: the retry follows it at once.
+    expect(retry.at - stuck.at).toBeGreaterThanOrEqual(380);
+    expect(retry.at - stuck.at).toBeLessThan(400 + 150);
+
+    const failing = endpoint('openai');
+    llm.setModelBehaviour(failing.model_name, { faults: [{ type: 'server_error', status: 500 }] });
+    expect(await runnerFor(failing, defaults).call(prompt)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+    });
+    const [refused, again] = llm.requestsFor(failing.model_name);
+    expect(again.at - refused.at).toBeGreaterThanOrEqual(RETRY_BASE_DELAY_MS / 2);
+  });
+
   it('works the same over the Anthropic protocol (529 overloaded, then success)', async () => {
     const ep = endpoint('anthropic');
     llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'server_error', status: 529 }] });
@@ -246,12 +267,21 @@ describe('adaptive back-off', () => {
     expect(limiterOf(ep).adaptive.current).toBeLessThan(8);
   });
 
-  it('answers a 429 with Retry-After by shrinking concurrency, then recovers additively', async () => {
+  it('a single 429 with Retry-After delays its request only; a wave of them shrinks concurrency, which recovers additively', async () => {
     const ep = endpoint('openai', { concurrency: 8 });
     llm.setModelBehaviour(ep.model_name, { faults: [{ type: 'rate_limit', retryAfterMs: 100 }] });
     const runner = runnerFor(ep);
     expect((await runner.call(prompt)).status).toBe('succeeded');
-    // Halved by the 429; the retry's success is one step of the climb back, not a jump.
+    // One stray 429 is not overload: the limit stays.
+    expect(limiterOf(ep).adaptive.current).toBe(8);
+    // Four calls at once, all refused: overload. Halved; each retry's success is one step back, not a jump.
+    llm.setModelBehaviour(ep.model_name, {
+      faults: Array.from({ length: 4 }, () => ({ type: 'rate_limit' as const, retryAfterMs: 100 })),
+    });
+    const wave = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => runner.call({ system: null, input: `wave ${i}` })),
+    );
+    expect(wave.every((r) => r.status === 'succeeded' && r.attempts === 2)).toBe(true);
     expect(limiterOf(ep).adaptive.current).toBe(4);
     expect(limiterOf(ep).local.limit).toBe(4);
     const trace: number[] = [];

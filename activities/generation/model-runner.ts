@@ -79,6 +79,10 @@ export interface ModelCallOptions {
    * wins). A chunk says true once no sample is left to start, so duplicates only fill slots that would
    * otherwise idle behind its stragglers. */
   hedge?: () => boolean;
+  /** Lower is served first when calls wait for this worker's slots for the endpoint (default: after
+   * every prioritised call, in arrival order). A chunk gives its samples their order, so a retry goes
+   * before samples not yet tried and older chunks finish first. */
+  priority?: number;
 }
 
 type ChatResponse = Awaited<ReturnType<ChatClient['complete']>>;
@@ -92,6 +96,20 @@ interface Attempt {
   /** performance.now() when it was sent. */
   started: number;
   abort(): void;
+}
+
+/** Why a hedging wait's signal was aborted: the request it watched ended. */
+const FIRST_REQUEST_ENDED = new Error('the first request ended');
+
+/** True when `ended` settles within `ms`; no error is made either way (cheap enough for every call). */
+function endsWithin(ended: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    ended.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 export interface ModelRunnerDeps {
@@ -318,9 +336,10 @@ export function createModelRunner(
       if (!shouldHedge) return { result: await first.done, hedges: 0 };
       const firstEnded = new AbortController();
       // Either way it ends (a failed lease release rejects): a rejection left unhandled would kill the worker.
-      first.done.then(
-        () => firstEnded.abort(),
-        () => firstEnded.abort(),
+      // A shared reason: every call passes here, and a fresh DOMException per call is CPU for nothing.
+      const ended = first.done.then(
+        () => firstEnded.abort(FIRST_REQUEST_ENDED),
+        () => firstEnded.abort(FIRST_REQUEST_ENDED),
       );
       for (;;) {
         const hedgeDelayMs = limiter.latency.hedgeDelayMs();
@@ -328,15 +347,17 @@ export function createModelRunner(
         const due = hedgeDelayMs !== undefined && elapsed >= hedgeDelayMs;
         if (due && shouldHedge() && !signal.aborted) break;
         const waitMs = due || hedgeDelayMs === undefined ? DEADLINE_RECHECK_MS : hedgeDelayMs - elapsed;
-        try {
-          await delay(Math.min(waitMs, DEADLINE_RECHECK_MS), undefined, { signal: firstEnded.signal });
-        } catch {
+        if (await endsWithin(ended, Math.min(waitMs, DEADLINE_RECHECK_MS))) {
           return { result: await first.done, hedges: 0 };
         }
       }
       let permit: Permit;
       try {
-        permit = await limiter.acquire(estimatedTotal, AbortSignal.any([signal, firstEnded.signal]));
+        permit = await limiter.acquire(
+          estimatedTotal,
+          AbortSignal.any([signal, firstEnded.signal]),
+          callOptions.priority,
+        );
       } catch (err) {
         if (signal.aborted || firstEnded.signal.aborted) return { result: await first.done, hedges: 0 };
         throw err;
@@ -374,7 +395,7 @@ export function createModelRunner(
       if (signal.aborted) return outcome({ status: 'cancelled', attempts });
       let permit: Awaited<ReturnType<EndpointLimiter['acquire']>>;
       try {
-        permit = await limiter.acquire(estimatedTotal, signal);
+        permit = await limiter.acquire(estimatedTotal, signal, callOptions.priority);
       } catch (err) {
         if (signal.aborted) return outcome({ status: 'cancelled', attempts });
         throw err;
@@ -420,7 +441,9 @@ export function createModelRunner(
           hedged,
         );
       }
-      const waitMs = retryDelayMs(attempts, policy, failure.retryAfterMs, options.random);
+      // A timed-out attempt spaced itself (its deadline is several normal latencies): retry at once.
+      const waitMs =
+        failure.kind === 'timeout' ? 0 : retryDelayMs(attempts, policy, failure.retryAfterMs, options.random);
       log.debug({ ...context, waitMs: Math.round(waitMs) }, 'model call failed; retrying');
       try {
         await delay(waitMs, undefined, { signal });

@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { In } from 'typeorm';
 import { readRunGuardrails } from '../../core/config-run.js';
+import { DEFAULT_CONCURRENCY, endpointConfigSchema } from '../../core/endpoint-config.js';
 import { judgesForRun } from '../../core/gate.js';
 import { isFinalRunStatus, OPEN_RUN_STATUSES } from '../../core/run-status.js';
-import { EvalRun, GuardrailConfig, Project } from '../../db/entities/index.js';
+import { EvalRun, GuardrailConfig, LlmEndpoint, Project } from '../../db/entities/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { judgeTaskQueue } from '../judging/judge-task-queue.js';
-import { chunkCount, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_PARALLEL_CHUNKS, MAX_CHUNK_SIZE } from './chunking.js';
+import { chunkCount, DEFAULT_CHUNK_SIZE, defaultParallelChunks, MAX_CHUNK_SIZE } from './chunking.js';
 import type { PlannedJudge, RunPlan } from './types.js';
 
 interface RunOptions {
@@ -65,7 +66,10 @@ export function makePlanRun(deps: ActivityDeps) {
       repetitions: run.repetitions,
       chunkSize,
       chunkCount: chunkCount(count, chunkSize),
-      maxParallelChunks: Math.max(1, options.max_parallel_chunks ?? DEFAULT_MAX_PARALLEL_CHUNKS),
+      maxParallelChunks: Math.max(
+        1,
+        options.max_parallel_chunks ?? defaultParallelChunks(await endpointConcurrency(deps, run), chunkSize),
+      ),
       judges,
       baselineRunId,
     };
@@ -105,4 +109,12 @@ async function findBaseline(deps: ActivityDeps, run: EvalRun): Promise<string | 
     params,
   );
   return rows[0]?.id ?? null;
+}
+
+/** The run's endpoint's configured concurrency; the default when the endpoint is gone or its config is
+ * invalid (generation then fails with the reason; planning does not). */
+async function endpointConcurrency(deps: ActivityDeps, run: EvalRun): Promise<number> {
+  const endpoint = await deps.dataSource.getRepository(LlmEndpoint).findOneBy({ id: run.endpoint_id });
+  const parsed = endpointConfigSchema.safeParse(endpoint?.config ?? {});
+  return parsed.success ? parsed.data.concurrency : DEFAULT_CONCURRENCY;
 }

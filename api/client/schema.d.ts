@@ -6464,7 +6464,9 @@ export interface components {
       cache: boolean;
       /** @description hard cap: generation stops when spend reaches it */
       budget_usd?: number;
+      /** @description samples per chunk (default 50) */
       chunk_size?: number;
+      /** @description chunks in flight at once; default: about 32 samples per slot of the endpoint's concurrency, 4 to 16 chunks */
       max_parallel_chunks?: number;
     };
     /**

@@ -69,8 +69,16 @@ export const StartRunBody = z
       .describe('answers per sample; repeats bypass the cache'),
     cache: z.boolean().default(false).describe('reuse cached model responses for repetition 0'),
     budget_usd: BudgetUsd,
-    chunk_size: z.number().int().min(1).max(1000).optional(),
-    max_parallel_chunks: z.number().int().min(1).max(64).optional(),
+    chunk_size: z.number().int().min(1).max(1000).optional().describe('samples per chunk (default 50)'),
+    max_parallel_chunks: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "chunks in flight at once; default: about 32 samples per slot of the endpoint's concurrency, 4 to 16 chunks",
+      ),
   })
   .openapi('StartRun', {
     example: {

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { JUDGE_BATCH_SIZES } from '../../activities/judging/judge-task-queue.js';
@@ -124,6 +127,7 @@ type Fixture = Awaited<ReturnType<typeof createFixture>>;
 /** POST a run, poll its status until final; seconds from the POST to the final status. */
 async function evalforgeRun(base: string, fx: Fixture, withJudges: boolean) {
   const started = performance.now();
+  const startedAtMs = performance.now();
   const run = await api<{ id: string }>(base, 'POST', '/api/eval/run', {
     project_id: fx.projectId,
     dataset_id: fx.datasetId,
@@ -142,7 +146,21 @@ async function evalforgeRun(base: string, fx: Fixture, withJudges: boolean) {
   }
   const seconds = (performance.now() - started) / 1000;
   if (status !== 'completed') throw new Error(`run ${run.id} ended ${status}`);
-  return { seconds, runId: run.id, polls };
+  return { seconds, runId: run.id, polls, startedAtMs, endedAtMs: performance.now() };
+}
+
+/** When the fake server saw the first model request and answered the last one (reset per timed run). */
+const callWindow = { first: Number.POSITIVE_INFINITY, last: 0 };
+
+/** Where a run's time went: until the first model request (POST, workflow start, planning, first chunk),
+ * the model calls (first request to last answer), and after them (the last results and judges, summary,
+ * the final status seen by a poll). */
+function phases(run: { startedAtMs: number; endedAtMs: number }) {
+  return {
+    before_calls_s: fmt((callWindow.first - run.startedAtMs) / 1000),
+    calls_s: fmt((callWindow.last - callWindow.first) / 1000),
+    after_calls_s: fmt((run.endedAtMs - callWindow.last) / 1000),
+  };
 }
 
 /** The floor: `concurrency` workers over one fetch loop; with judges, batches judged as outputs arrive. */
@@ -193,6 +211,25 @@ async function bareLoop(llmBaseUrl: string, samples: number, judges: Judge[]) {
 }
 
 const fmt = (s: number) => +s.toFixed(2);
+
+/** BENCH_CPU_PROFILE_DIR=dir: a V8 CPU profile of each timed EvalForge run (this process only: worker, API,
+ * fake server), to open in Chrome DevTools or speedscope. */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 /** CPU seconds this process (the worker, the API, the fake server and the bare loop all live here) spends in `fn`:
  * less disturbed than wall time by other load on a shared machine. Temporal and PostgreSQL are not in it. */
 async function withCpu<T>(fn: () => Promise<T>): Promise<T & { cpuSeconds: number }> {
@@ -203,7 +240,14 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<T & { cpuSeconds: numbe
 }
 
 try {
-  const llm = await startFakeLlmServer({ latency: opts.latencyMs, fast: true });
+  const llm = await startFakeLlmServer({
+    latency: opts.latencyMs,
+    fast: true,
+    onRequestEvent: ({ phase }) => {
+      if (phase === 'start') callWindow.first = Math.min(callWindow.first, performance.now());
+      else callWindow.last = performance.now();
+    },
+  });
   cleanups.push(() => llm.close());
   const stack = await startBenchRunStack(cleanups, { logger });
   // The API's own warnings (a progress query that timed out under load, answered from the database) are
@@ -233,7 +277,12 @@ try {
       if (bare.succeeded !== opts.samples || (withJudges && bare.scores !== opts.samples * judges.length))
         throw new Error(`bare loop (${label}): ${JSON.stringify(bare)}`);
       llm.reset();
-      const ef = await withCpu(() => evalforgeRun(base, fx, withJudges));
+      Object.assign(callWindow, { first: Number.POSITIVE_INFINITY, last: 0 });
+      const ef = await withCpu(() =>
+        profiled(`evalforge-${withJudges ? 'judges' : 'none'}-${rep}`, () =>
+          evalforgeRun(base, fx, withJudges),
+        ),
+      );
       const maxInFlight = llm.stats().maxInFlight;
       const [counts] = await stack.db.dataSource.query(
         `SELECT (SELECT count(*)::int FROM eval_results WHERE run_id = $1 AND status = 'succeeded') AS ok,
@@ -250,6 +299,7 @@ try {
         ratio: +(ef.seconds / bare.seconds).toFixed(3),
         bare_cpu_s: fmt(bare.cpuSeconds),
         evalforge_cpu_s: fmt(ef.cpuSeconds),
+        ...phases(ef),
         status_polls: ef.polls,
         max_in_flight: maxInFlight,
       });

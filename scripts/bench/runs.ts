@@ -17,6 +17,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
+import { DEFAULT_CHUNK_SIZE, defaultParallelChunks } from '../../activities/runs/chunking.js';
 import { startRun } from '../../api/services/runs.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../core/endpoint-config.js';
 import { EvalResult } from '../../db/entities/index.js';
@@ -32,10 +33,6 @@ const DEFAULTS = {
   samples: 2_000,
   concurrency: 32,
   latencyMs: 100,
-  chunkSize: 50,
-  /** 4 chunks × 50 samples = 200 queued for 32 slots: when one chunk ends (activity completion, workflow
-   * task, next activity dispatch), the other three still hold ≥ 32 waiting samples, so no slot idles. */
-  parallelChunks: 4,
   repeat: 1,
 };
 /** `--faults`: the fault schedule of issue 20, decided per (seed, prompt, attempt number) by the fake. */
@@ -64,8 +61,9 @@ const { values: args } = parseArgs({
     samples: { type: 'string' },
     concurrency: { type: 'string' },
     'latency-ms': { type: 'string', default: String(DEFAULTS.latencyMs) },
-    'chunk-size': { type: 'string', default: String(DEFAULTS.chunkSize) },
-    'parallel-chunks': { type: 'string', default: String(DEFAULTS.parallelChunks) },
+    /** Unset: the product's defaults (activities/runs/chunking.ts), as a run started from the API gets. */
+    'chunk-size': { type: 'string', default: String(DEFAULT_CHUNK_SIZE) },
+    'parallel-chunks': { type: 'string' },
     repeat: { type: 'string', default: String(DEFAULTS.repeat) },
     promptfoo: { type: 'boolean', default: true },
     faults: { type: 'boolean', default: false },
@@ -78,9 +76,14 @@ const opts = {
   concurrency: Number(args.concurrency ?? (faultMode ? FAULT_DEFAULTS.concurrency : DEFAULTS.concurrency)),
   latencyMs: Number(args['latency-ms']),
   chunkSize: Number(args['chunk-size']),
-  parallelChunks: Number(args['parallel-chunks']),
   repeat: Number(args.repeat),
+  parallelChunks: 0,
 };
+/** Not passed to the run unless given: the plan derives it from the endpoint's concurrency. */
+const parallelChunksGiven = args['parallel-chunks'] !== undefined;
+opts.parallelChunks = parallelChunksGiven
+  ? Number(args['parallel-chunks'])
+  : defaultParallelChunks(opts.concurrency, opts.chunkSize);
 if (!Object.values(opts).every((v) => Number.isInteger(v) && v >= 1)) {
   console.error(
     'usage: npm run bench:runs -- [--samples N] [--concurrency N] [--latency-ms N] [--chunk-size N] [--parallel-chunks N] [--repeat N] [--no-promptfoo] [--faults]',
@@ -131,6 +134,23 @@ function idleTracker() {
   /** What the last request to end before the longest no-live-work stretch was (a 429: a Retry-After pause). */
   let lastEnded: FaultType | 'ok' | null = null;
   let longestAfter: FaultType | 'ok' | null = null;
+  /** Time-weighted count of live requests in flight (slot-milliseconds of useful work at the endpoint),
+   * and per second of the run, so a timeline shows where the slots went unused. */
+  let liveSlotMs = 0;
+  let lastChange = performance.now();
+  let perSecond: number[] = [];
+  let origin = performance.now();
+  const accrue = (now: number) => {
+    // Spread the stretch since the last change over the seconds it covers.
+    for (let second = Math.floor((lastChange - origin) / 1000); ; second++) {
+      const from = Math.max(lastChange, origin + second * 1000);
+      const to = Math.min(now, origin + (second + 1) * 1000);
+      if (to > from) perSecond[second] = (perSecond[second] ?? 0) + (live * (to - from)) / 1000;
+      if (to >= now) break;
+    }
+    liveSlotMs += live * (now - lastChange);
+    lastChange = now;
+  };
   const close = (since: number | null, now: number, key: 'none' | 'noLiveWork') => {
     if (since === null) return;
     if (key === 'noLiveWork' && now - since > longest.noLiveWork) longestAfter = lastEnded;
@@ -140,6 +160,7 @@ function idleTracker() {
   return {
     on({ phase, fault }: { phase: 'start' | 'end'; fault: FaultType | null }) {
       const now = performance.now();
+      accrue(now);
       const isLive = fault !== 'hang';
       if (phase === 'start') {
         if (all === 0) close(noneSince, now, 'none');
@@ -164,6 +185,9 @@ function idleTracker() {
       longest = { none: 0, noLiveWork: 0 };
       total = { none: 0, noLiveWork: 0 };
       longestAfter = null;
+      liveSlotMs = 0;
+      perSecond = [];
+      origin = lastChange = performance.now();
     },
     seconds: () => ({
       longestNone: longest.none / 1000,
@@ -171,6 +195,9 @@ function idleTracker() {
       totalNone: total.none / 1000,
       totalNoLiveWork: total.noLiveWork / 1000,
       longestAfter,
+      liveSlotSeconds: liveSlotMs / 1000,
+      /** Mean live requests in flight in each second of the run. */
+      timeline: Array.from(perSecond, (v) => +(v ?? 0).toFixed(1)),
     }),
   };
 }
@@ -294,7 +321,7 @@ async function startEvalForge(): Promise<EvalForgeRig> {
         endpoint_id: fx.endpoint.id,
         trigger_type: 'manual',
         chunk_size: opts.chunkSize,
-        max_parallel_chunks: opts.parallelChunks,
+        ...(parallelChunksGiven && { max_parallel_chunks: opts.parallelChunks }),
       });
       const outcome: EvalRunOutcome = await client.workflow.getHandle(run.workflow_id!).result();
       if (outcome.status !== 'completed') throw new Error(`run ${run.id} ended ${outcome.status}`);
@@ -324,6 +351,7 @@ const notes: string[] = [];
 async function faultBench(rig: EvalForgeRig) {
   const ideal = faultScheduleIdeal(opts.samples, opts.concurrency);
   const rows = [];
+  const timelines: number[][] = [];
   for (let repetition = 1; repetition <= opts.repeat; repetition++) {
     let detail = { failed: 0, attempts: 0 };
     const m = await timed(async () => {
@@ -343,6 +371,7 @@ async function faultBench(rig: EvalForgeRig) {
       longest_no_live_work_s: +gaps.longestNoLiveWork.toFixed(2),
       longest_after: gaps.longestAfter,
       total_no_live_work_s: +gaps.totalNoLiveWork.toFixed(1),
+      mean_live_in_flight: +(gaps.liveSlotSeconds / m.seconds).toFixed(1),
       ok: m.succeeded,
       failed: detail.failed,
       attempts_recorded: detail.attempts,
@@ -351,8 +380,12 @@ async function faultBench(rig: EvalForgeRig) {
       max_in_flight: m.maxInFlight,
       by_fault: JSON.stringify(stats.byFault),
     });
+    timelines.push(gaps.timeline);
   }
   console.table(rows);
+  for (const [i, timeline] of timelines.entries()) {
+    console.log(`rep ${i + 1}: live requests in flight, mean per second: ${timeline.join(' ')}`);
+  }
   const retryAfterS = FAULT_RATES.retryAfterSeconds ?? 0;
   console.log(
     `ideal ${ideal.seconds.toFixed(1)} s = max(work/concurrency ${ideal.workSeconds.toFixed(1)} s, slowest sample chain ${ideal.chainSeconds.toFixed(1)} s); ` +

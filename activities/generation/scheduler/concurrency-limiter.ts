@@ -2,12 +2,17 @@
 export type ReleaseSlot = () => void;
 
 interface Waiter {
+  priority: number;
   grant: (release: ReleaseSlot) => void;
 }
 
+/** What a waiter without a priority gets: after every prioritised one, first come first served. */
+export const LOWEST_PRIORITY = Number.MAX_SAFE_INTEGER;
+
 /**
- * An in-process FIFO semaphore whose limit can change while it is in use (adaptive concurrency
- * lowers it on 429s). Waiting is abortable: a cancelled activity stops queueing at once.
+ * An in-process semaphore whose limit can change while it is in use (adaptive concurrency lowers it on
+ * 429s). Waiters are served by priority (lower first), first come first served among equals. Waiting is
+ * abortable: a cancelled activity stops queueing at once.
  */
 export class ConcurrencyLimiter {
   #limit: number;
@@ -35,10 +40,11 @@ export class ConcurrencyLimiter {
     this.#drain();
   }
 
-  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+  acquire(signal?: AbortSignal, priority = LOWEST_PRIORITY): Promise<ReleaseSlot> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        priority,
         grant: (release) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(release);
@@ -50,9 +56,21 @@ export class ConcurrencyLimiter {
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      this.#waiters.splice(this.#insertionIndex(priority), 0, waiter);
       this.#drain();
     });
+  }
+
+  /** After every waiter of the same or a higher priority (binary search; the queue stays sorted). */
+  #insertionIndex(priority: number): number {
+    let low = 0;
+    let high = this.#waiters.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.#waiters[mid].priority <= priority) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   #drain() {

@@ -11,12 +11,16 @@ export {
   MAX_CONCURRENCY,
 } from '../../../core/endpoint-config.js';
 
-/** Exponential back-off between attempts when the server gives no Retry-After. */
-export const RETRY_BASE_DELAY_MS = 1_000;
+/** Exponential back-off between attempts when the server gives no Retry-After: 0.5, 1, 2, 4 s… (the
+ * OpenAI and Anthropic SDKs start at 0.5 s too), with equal jitter. A timed-out attempt retries at once:
+ * it already waited several times the endpoint's normal latency (see LATENCY_TIMEOUT_FACTOR). */
+export const RETRY_BASE_DELAY_MS = 500;
 export const RETRY_MAX_DELAY_MS = 30_000;
 
-/** Added on top of a Retry-After (never subtracted), so workers told the same instant spread out. */
-export const RETRY_AFTER_JITTER_MS = 250;
+/** Added on top of a Retry-After (never subtracted), so workers told the same instant spread out: up
+ * to this share of it, at most RETRY_AFTER_JITTER_MAX_MS (a 1 s Retry-After comes back within 1.1 s). */
+export const RETRY_AFTER_JITTER_SHARE = 0.1;
+export const RETRY_AFTER_JITTER_MAX_MS = 250;
 
 /** A 429's Retry-After binds the request that got it (it retries after the Retry-After plus jitter, see
  * backoff.ts); the endpoint as a whole answers 429s through adaptive concurrency only — as the OpenAI and
@@ -69,6 +73,14 @@ export const ADAPTIVE_DECREASE_COOLDOWN_MS = 1_000;
  * the configured concurrency (at least 1), so recovery (+1 per ADAPTIVE_INCREASE_AFTER_SUCCESSES) is a
  * few dozen calls rather than hundreds. */
 export const ADAPTIVE_MIN_FRACTION = 0.25;
+
+/** A 429 decreases concurrency only when it shows overload: at least this share of the last
+ * ADAPTIVE_WINDOW_CALLS calls (and at least ADAPTIVE_OVERLOAD_MIN_429S of them) were 429s. With one call
+ * in five refused at random, 10 of 20 happens about once in 400 windows; sixteen calls against a limit of
+ * eight refuse half at once. */
+export const ADAPTIVE_WINDOW_CALLS = 20;
+export const ADAPTIVE_OVERLOAD_SHARE = 0.5;
+export const ADAPTIVE_OVERLOAD_MIN_429S = 4;
 
 /** Per-attempt deadline from observed latency: max(floor, k × p99 of the last successes), capped at the
  * endpoint's timeout_ms. A stuck call then costs a few normal call times, not a full timeout_ms, while

@@ -94,8 +94,10 @@ export class EndpointLimiter {
     this.local.setLimit(this.adaptive.current);
   }
 
-  async acquire(estimatedTokens: number, signal?: AbortSignal): Promise<Permit> {
-    const releaseLocal = await this.local.acquire(signal);
+  /** `priority`: lower is served first by this process (see ConcurrencyLimiter); the shared store is
+   * first come first served across workers. */
+  async acquire(estimatedTokens: number, signal?: AbortSignal, priority?: number): Promise<Permit> {
+    const releaseLocal = await this.local.acquire(signal, priority);
     let lease: Lease;
     try {
       lease = await this.#sharedSlot(estimatedTokens, signal);

@@ -48,6 +48,22 @@ describe('LatencyTracker', () => {
     expect(tracker.attemptTimeoutMs(CONFIGURED_MS)).toBe(LATENCY_TIMEOUT_FLOOR_MS);
   });
 
+  it('its percentiles are those of the last LATENCY_WINDOW successes, sorted afresh', () => {
+    const tracker = new LatencyTracker();
+    const recorded: number[] = [];
+    let x = 7;
+    for (let i = 0; i < 3 * LATENCY_WINDOW + 17; i++) {
+      x = (x * 48_271) % 2_147_483_647; // a fixed pseudo-random walk, repeated values included
+      const ms = 100 + (x % 400);
+      tracker.record(ms);
+      recorded.push(ms);
+    }
+    const window = recorded.slice(-LATENCY_WINDOW).sort((a, b) => a - b);
+    for (const q of [0.01, 0.5, 0.95, 0.99, 1]) {
+      expect(tracker.percentile(q)).toBe(window[Math.ceil(q * window.length) - 1]);
+    }
+  });
+
   it('leaves out a straggler slower than the deadline now in force', () => {
     const tracker = new LatencyTracker();
     fill(tracker, () => 100);

@@ -17,8 +17,9 @@ export class LatencyTracker {
   #ring: number[] = [];
   #next = 0;
   #timeoutStreak = 0;
-  /** The ring sorted, kept until the ring changes: every attempt reads the percentiles several times. */
-  #sorted: number[] | null = null;
+  /** The ring's values in order, kept in step with it (every attempt reads the percentiles several times;
+   * re-sorting after each success cost more than the insert). */
+  #sorted: number[] = [];
 
   get count() {
     return this.#ring.length;
@@ -28,10 +29,14 @@ export class LatencyTracker {
     if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
     this.#timeoutStreak = 0;
     if (latencyMs > this.attemptTimeoutMs(Number.POSITIVE_INFINITY)) return;
-    if (this.#ring.length < LATENCY_WINDOW) this.#ring.push(latencyMs);
-    else this.#ring[this.#next] = latencyMs;
+    if (this.#ring.length < LATENCY_WINDOW) {
+      this.#ring.push(latencyMs);
+    } else {
+      this.#sorted.splice(lowerBound(this.#sorted, this.#ring[this.#next]), 1);
+      this.#ring[this.#next] = latencyMs;
+    }
+    this.#sorted.splice(lowerBound(this.#sorted, latencyMs), 0, latencyMs);
     this.#next = (this.#next + 1) % LATENCY_WINDOW;
-    this.#sorted = null;
   }
 
   /** An attempt hit its deadline. */
@@ -40,13 +45,12 @@ export class LatencyTracker {
     this.#timeoutStreak = 0;
     this.#ring = [];
     this.#next = 0;
-    this.#sorted = null;
+    this.#sorted = [];
   }
 
   /** Nearest-rank percentile (q in (0, 1]); undefined before LATENCY_MIN_SAMPLES successes. */
   percentile(q: number): number | undefined {
     if (this.#ring.length < LATENCY_MIN_SAMPLES) return undefined;
-    this.#sorted ??= [...this.#ring].sort((a, b) => a - b);
     const sorted = this.#sorted;
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
   }
@@ -66,4 +70,16 @@ export class LatencyTracker {
     const p = this.percentile(HEDGE_PERCENTILE);
     return p === undefined ? undefined : Math.max(HEDGE_MIN_DELAY_MS, p);
   }
+}
+
+/** The first index in `sorted` whose value is not below `value`. */
+function lowerBound(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

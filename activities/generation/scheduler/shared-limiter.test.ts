@@ -145,14 +145,20 @@ describe('shared limits across workers', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   });
 
-  it('concurrency shrinks on 429s and climbs back one slot per run of successes', async () => {
+  it('concurrency shrinks when the calls draw 429s and climbs back one slot per run of successes', async () => {
     const key = `endpoint:${crypto.randomUUID()}`;
     const limiter = new EndpointLimiter(
       key,
       { concurrency: 8, leaseTtlMs: 5_000 },
       new SharedLimiterStore(db.dataSource),
     );
-    await (await limiter.acquire(0)).release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 1_000 });
+    // Four calls at once, all refused (the endpoint's real limit is lower): overload, not a stray 429.
+    const wave = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire(0)));
+    await wave[0].release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 1_000 });
+    expect(limiter.local.limit).toBe(8);
+    for (const permit of wave.slice(1)) {
+      await permit.release({ tokensUsed: 0, rateLimited: true, retryAfterMs: 1_000 });
+    }
     expect(limiter.local.limit).toBe(4);
     const trace: number[] = [];
     for (let i = 0; i < 4 * ADAPTIVE_INCREASE_AFTER_SUCCESSES; i++) {
