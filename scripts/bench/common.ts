@@ -10,7 +10,7 @@ import { NO_REPORTER } from '../../core/run-reporter.js';
 import { createLogger } from '../../lib/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-cli.js';
 import { createWorkerSet, NativeConnection } from '../../runtime/worker.js';
-import { ALL_TASK_QUEUES } from '../../temporal.config.js';
+import { ALL_TASK_QUEUES, type TaskQueueName } from '../../temporal.config.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { createThrowawayDatabase, pgAdminUrlFromEnv } from '../../test/helpers/throwaway-database.js';
 
@@ -65,7 +65,12 @@ export async function historyOf(client: Client, workflowId: string) {
  */
 export async function startBenchRunStack(
   cleanups: Array<() => Promise<unknown>>,
-  opts: { logger: ReturnType<typeof benchLogger>; poolSize?: number },
+  opts: {
+    logger: ReturnType<typeof benchLogger>;
+    poolSize?: number;
+    /** The queues of the in-process worker set (default: all). */
+    queues?: TaskQueueName[];
+  },
 ) {
   const { logger } = opts;
   const db = await createThrowawayDatabase({
@@ -83,7 +88,7 @@ export async function startBenchRunStack(
   const workerSet = await createWorkerSet({
     connection: workerConnection,
     namespace,
-    queues: [...ALL_TASK_QUEUES],
+    queues: opts.queues ?? [...ALL_TASK_QUEUES],
     deps: {
       dataSource: db.dataSource,
       logger,
@@ -106,7 +111,7 @@ export async function startBenchRunStack(
     mode: 'dev',
     temporalUiUrl: null,
   };
-  return { db, client, apiDeps };
+  return { db, client, apiDeps, temporalAddress: temporalServer.address };
 }
 
 /** The real API app (createApp) over `deps`, listening on a free 127.0.0.1 port; its base URL. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
@@ -9,6 +10,8 @@ import { isFinalRunStatus, type RunStatus } from '../../core/run-status.js';
 import { createJudge } from '../../judges/registry.js';
 import type { Judge, JudgeItem } from '../../judges/types.js';
 import { createLogger } from '../../lib/logger.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
+import { spawnNodeChild, WORKER_NODE_ARGS } from '../../runtime/child-process.js';
 import { installTemporalRuntime } from '../../runtime/worker.js';
 import { TASK_QUEUES } from '../../temporal.config.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
@@ -47,6 +50,9 @@ const { values: args } = parseArgs({
     'parallel-chunks': { type: 'string' },
     repeat: { type: 'string', default: String(DEFAULTS.repeat) },
     judges: { type: 'string', default: 'both' },
+    /** `process`: the judges.* queues in a worker process of their own (the production layout, Scaling
+     * workers); `in-process` (default): every queue in this process, as `npm start` runs them. */
+    'judges-worker': { type: 'string', default: 'in-process' },
     promptfoo: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -63,6 +69,7 @@ const chunking = {
   chunk_size: args['chunk-size'] === undefined ? undefined : Number(args['chunk-size']),
   max_parallel_chunks: args['parallel-chunks'] === undefined ? undefined : Number(args['parallel-chunks']),
 };
+const judgesInOwnProcess = args['judges-worker'] === 'process';
 const judgeSets = { both: [false, true], none: [false], only: [true] }[args.judges ?? 'both'];
 if (
   !Object.values(opts).every((v) => Number.isInteger(v) && v >= 1) ||
@@ -70,7 +77,7 @@ if (
   !judgeSets
 ) {
   console.error(
-    'usage: npm run bench:runs:e2e -- [--samples N] [--concurrency N] [--latency-ms N] [--poll-ms N] [--chunk-size N] [--parallel-chunks N] [--judges both|none|only] [--repeat N] [--no-promptfoo]',
+    'usage: npm run bench:runs:e2e -- [--samples N] [--concurrency N] [--latency-ms N] [--poll-ms N] [--chunk-size N] [--parallel-chunks N] [--judges both|none|only] [--judges-worker in-process|process] [--repeat N] [--no-promptfoo]',
   );
   process.exit(2);
 }
@@ -232,11 +239,19 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 /** CPU seconds this process (the worker, the API, the fake server and the bare loop all live here) spends in `fn`:
  * less disturbed than wall time by other load on a shared machine. Temporal and PostgreSQL are not in it. */
-async function withCpu<T>(fn: () => Promise<T>): Promise<T & { cpuSeconds: number }> {
+async function withCpu<T>(fn: () => Promise<T>, alsoPid?: number): Promise<T & { cpuSeconds: number }> {
   const before = process.cpuUsage();
+  const otherBefore = alsoPid ? processCpuSeconds(alsoPid) : 0;
   const result = await fn();
   const used = process.cpuUsage(before);
-  return { ...result, cpuSeconds: (used.user + used.system) / 1e6 };
+  const other = alsoPid ? processCpuSeconds(alsoPid) - otherBefore : 0;
+  return { ...result, cpuSeconds: (used.user + used.system) / 1e6 + other };
+}
+
+/** User + system CPU seconds of another process so far (Linux /proc; clock ticks at 100 Hz). */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 try {
@@ -249,7 +264,27 @@ try {
     },
   });
   cleanups.push(() => llm.close());
-  const stack = await startBenchRunStack(cleanups, { logger });
+  const stack = await startBenchRunStack(cleanups, {
+    logger,
+    ...(judgesInOwnProcess && { queues: [TASK_QUEUES.orchestration, TASK_QUEUES.llm] }),
+  });
+  let judgesWorkerPid: number | undefined;
+  if (judgesInOwnProcess) {
+    const judgesWorker = spawnNodeChild('judges worker', path.join(PROJECT_ROOT, 'scripts', 'worker.ts'), {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.db.url,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        EVALFORGE_MODE: 'dev',
+        EVALFORGE_WORKER_QUEUES: [TASK_QUEUES.judgesCpu, TASK_QUEUES.judgesGpu].join(','),
+        LOG_LEVEL: 'error',
+      },
+      nodeArgs: WORKER_NODE_ARGS,
+    });
+    cleanups.push(() => judgesWorker.stop(5_000));
+    await judgesWorker.ready;
+    judgesWorkerPid = judgesWorker.process.pid;
+  }
   // The API's own warnings (a progress query that timed out under load, answered from the database) are
   // routine here: errors only.
   const base = await serveBenchApi(
@@ -278,10 +313,12 @@ try {
         throw new Error(`bare loop (${label}): ${JSON.stringify(bare)}`);
       llm.reset();
       Object.assign(callWindow, { first: Number.POSITIVE_INFINITY, last: 0 });
-      const ef = await withCpu(() =>
-        profiled(`evalforge-${withJudges ? 'judges' : 'none'}-${rep}`, () =>
-          evalforgeRun(base, fx, withJudges),
-        ),
+      const ef = await withCpu(
+        () =>
+          profiled(`evalforge-${withJudges ? 'judges' : 'none'}-${rep}`, () =>
+            evalforgeRun(base, fx, withJudges),
+          ),
+        judgesWorkerPid,
       );
       const maxInFlight = llm.stats().maxInFlight;
       const [counts] = await stack.db.dataSource.query(
@@ -342,7 +379,7 @@ try {
       node: process.version,
       cpus: os.cpus().length,
       loadavg: os.loadavg().map((l) => +l.toFixed(2)),
-      options: { ...opts, ...chunking },
+      options: { ...opts, ...chunking, judges_worker: judgesInOwnProcess ? 'process' : 'in-process' },
       judges: JUDGES,
       judge_batch: JUDGE_BATCH,
       target_ratio_vs_bare: TARGET_RATIO_VS_BARE,
