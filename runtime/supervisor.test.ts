@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ALL_TASK_QUEUES, TASK_QUEUES } from '../temporal.config.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { createProjectFixture } from '../test/fixtures/projects.js';
 import {
@@ -20,7 +21,7 @@ import {
   type TestDatabase,
 } from '../test/helpers/index.js';
 import { PROJECT_ROOT, readProc, signalGroup } from './child-process.js';
-import type { StackInfo } from './supervisor.js';
+import { type StackInfo, workerProcesses } from './supervisor.js';
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -101,6 +102,20 @@ async function stillRunning(pids: number[], timeoutMs: number): Promise<number[]
   return alive;
 }
 
+describe('worker processes of npm start', () => {
+  it('puts the judges queues in a process of their own when there are other queues too', () => {
+    expect(workerProcesses(ALL_TASK_QUEUES)).toEqual([
+      { name: 'worker', queues: [TASK_QUEUES.orchestration, TASK_QUEUES.llm] },
+      { name: 'judgesWorker', queues: [TASK_QUEUES.judgesCpu, TASK_QUEUES.judgesGpu] },
+    ]);
+    // EVALFORGE_WORKER_QUEUES naming one kind only: one process, as asked.
+    expect(workerProcesses([TASK_QUEUES.llm])).toEqual([{ name: 'worker', queues: [TASK_QUEUES.llm] }]);
+    expect(workerProcesses([TASK_QUEUES.judgesCpu])).toEqual([
+      { name: 'worker', queues: [TASK_QUEUES.judgesCpu] },
+    ]);
+  });
+});
+
 describe('npm start (supervisor)', () => {
   let dataDir: string;
   const ports = { api: 0, pg: 0, temporal: 0, ui: 0, localLlm: 0 };
@@ -145,8 +160,10 @@ describe('npm start (supervisor)', () => {
     const info = await allPids(dataDir);
     expect(info.databaseEmbedded).toBe(true);
     // The local LLM runs because `npm run models` (run before tests) put its model file in place.
+    // The judges' queues run in a worker process of their own (inference would stall model calls).
     expect(Object.keys(info.pids).sort()).toEqual([
       'api',
+      'judgesWorker',
       'localLlm',
       'postgres',
       'postgresRunner',

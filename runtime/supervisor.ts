@@ -14,7 +14,9 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { JUDGE_QUEUES } from '../judges/judge-types.js';
 import type { Logger } from '../lib/logger.js';
+import type { TaskQueueName } from '../temporal.config.js';
 import {
   type ChildExit,
   type ManagedChild,
@@ -328,6 +330,26 @@ export interface Stack {
 
 const scriptPath = (name: string) => path.join(PROJECT_ROOT, 'scripts', name);
 
+const JUDGE_TASK_QUEUES: ReadonlySet<TaskQueueName> = new Set(Object.values(JUDGE_QUEUES));
+
+/**
+ * The worker processes for the configured queues: the judges' queues in a process of their own when
+ * there are others too. onnxruntime-node runs inference on its process's main thread, so judges sharing a
+ * process with model calls and workflow tasks stall them (issue 20: 1.33–1.50× the bare loop end to end
+ * with judges in one process, 1.19–1.27× in two; README, bench:runs:e2e).
+ */
+export function workerProcesses(
+  queues: readonly TaskQueueName[],
+): Array<{ name: string; queues: TaskQueueName[] }> {
+  const judges = queues.filter((q) => JUDGE_TASK_QUEUES.has(q));
+  const others = queues.filter((q) => !JUDGE_TASK_QUEUES.has(q));
+  if (judges.length === 0 || others.length === 0) return [{ name: 'worker', queues: [...queues] }];
+  return [
+    { name: 'worker', queues: others },
+    { name: 'judgesWorker', queues: judges },
+  ];
+}
+
 /** Rejects as soon as `signal` aborts, so a Ctrl-C during start-up does not wait for a slow step. */
 function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
@@ -503,16 +525,22 @@ export async function startStack(config: AppConfig, logger: Logger, signal?: Abo
       ...(localLlmUrl ? { EVALFORGE_LOCAL_LLM_URL: localLlmUrl } : {}),
     };
 
-    for (const [name, script] of [
-      ['worker', 'worker.ts'],
-      ['api', 'api.ts'],
-    ]) {
+    const children: Array<{ name: string; script: string; env: NodeJS.ProcessEnv; worker: boolean }> = [
+      ...workerProcesses(config.workerQueues).map(({ name, queues }) => ({
+        name,
+        script: 'worker.ts',
+        env: { ...childEnv, EVALFORGE_WORKER_QUEUES: queues.join(',') },
+        worker: true,
+      })),
+      { name: 'api', script: 'api.ts', env: childEnv, worker: false },
+    ];
+    for (const { name, script, env, worker } of children) {
       const child = supervisor.add({
         name,
         spawn: () =>
           spawnNodeChild(name, scriptPath(script), {
-            env: childEnv,
-            ...(name === 'worker' ? { nodeArgs: WORKER_NODE_ARGS } : {}),
+            env,
+            ...(worker ? { nodeArgs: WORKER_NODE_ARGS } : {}),
           }),
         // Both ride out a Temporal restart; one that dies meanwhile comes back once Temporal has.
         dependsOn: temporal ? [temporal] : [],

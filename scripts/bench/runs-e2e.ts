@@ -50,9 +50,9 @@ const { values: args } = parseArgs({
     'parallel-chunks': { type: 'string' },
     repeat: { type: 'string', default: String(DEFAULTS.repeat) },
     judges: { type: 'string', default: 'both' },
-    /** `process`: the judges.* queues in a worker process of their own (the production layout, Scaling
-     * workers); `in-process` (default): every queue in this process, as `npm start` runs them. */
-    'judges-worker': { type: 'string', default: 'in-process' },
+    /** `process` (default): the judges.* queues in a worker process of their own, as `npm start` and the
+     * production layout (Scaling workers) run them; `in-process`: every queue in this process. */
+    'judges-worker': { type: 'string', default: 'process' },
     promptfoo: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -74,7 +74,8 @@ const judgeSets = { both: [false, true], none: [false], only: [true] }[args.judg
 if (
   !Object.values(opts).every((v) => Number.isInteger(v) && v >= 1) ||
   !Object.values(chunking).every((v) => v === undefined || (Number.isInteger(v) && v >= 1)) ||
-  !judgeSets
+  !judgeSets ||
+  !['process', 'in-process'].includes(args['judges-worker'] ?? '')
 ) {
   console.error(
     'usage: npm run bench:runs:e2e -- [--samples N] [--concurrency N] [--latency-ms N] [--poll-ms N] [--chunk-size N] [--parallel-chunks N] [--judges both|none|only] [--judges-worker in-process|process] [--repeat N] [--no-promptfoo]',
