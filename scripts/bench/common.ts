@@ -1,5 +1,6 @@
 /** What every benchmark script shares: a hard deadline, a quiet logger, workflow history counts, a run stack. */
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -128,4 +129,9 @@ export async function serveBenchApi(deps: ApiDeps, cleanups: Array<() => Promise
       }),
   );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The machine a benchmark ran on, for its JSON line (the load average as the figures were taken). */
+export function benchMachine() {
+  return { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg().map((l) => +l.toFixed(2)) };
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -15,7 +14,7 @@ import { spawnNodeChild, WORKER_NODE_ARGS } from '../../runtime/child-process.js
 import { installTemporalRuntime } from '../../runtime/worker.js';
 import { TASK_QUEUES } from '../../temporal.config.js';
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
-import { benchLogger, exitAfter, serveBenchApi, startBenchRunStack } from './common.js';
+import { benchLogger, benchMachine, exitAfter, serveBenchApi, startBenchRunStack } from './common.js';
 import { BENCH_MODEL, BENCH_SYSTEM_PROMPT, benchQuestion, findPromptfoo, runPromptfoo } from './promptfoo.js';
 
 const DEFAULTS = {
@@ -377,9 +376,7 @@ try {
   console.log(
     JSON.stringify({
       benchmark: 'runs-e2e',
-      node: process.version,
-      cpus: os.cpus().length,
-      loadavg: os.loadavg().map((l) => +l.toFixed(2)),
+      ...benchMachine(),
       options: { ...opts, ...chunking, judges_worker: judgesInOwnProcess ? 'process' : 'in-process' },
       judges: JUDGES,
       judge_batch: JUDGE_BATCH,

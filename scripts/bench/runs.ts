@@ -14,7 +14,6 @@
  * the schedule's ideal time (faultScheduleIdeal) and the longest stretches the endpoint had nothing to do.
  */
 
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { DEFAULT_CHUNK_SIZE, defaultParallelChunks } from '../../activities/runs/chunking.js';
@@ -26,7 +25,7 @@ import { type FaultRates, type FaultType, faultFromRates, unitHash } from '../..
 import { startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture } from '../../test/fixtures/projects.js';
 import type { EvalRunOutcome } from '../../workflows/index.js';
-import { benchLogger, exitAfter, historyOf, startBenchRunStack } from './common.js';
+import { benchLogger, benchMachine, exitAfter, historyOf, startBenchRunStack } from './common.js';
 import { BENCH_MODEL, BENCH_SYSTEM_PROMPT, benchQuestion, findPromptfoo, runPromptfoo } from './promptfoo.js';
 
 const DEFAULTS = {
@@ -395,9 +394,7 @@ async function faultBench(rig: EvalForgeRig) {
   console.log(
     JSON.stringify({
       benchmark: 'runs-faults',
-      node: process.version,
-      cpus: os.cpus().length,
-      loadavg: os.loadavg().map((l) => +l.toFixed(2)),
+      ...benchMachine(),
       options: opts,
       fault_rates: FAULT_RATES,
       seed: FAULT_SEED,
@@ -468,9 +465,7 @@ try {
     console.log(
       JSON.stringify({
         benchmark: 'runs',
-        node: process.version,
-        cpus: os.cpus().length,
-        loadavg: os.loadavg().map((l) => +l.toFixed(2)),
+        ...benchMachine(),
         options: opts,
         target_ratio_vs_bare: TARGET_RATIO_VS_BARE,
         results: table,
