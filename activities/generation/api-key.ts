@@ -17,7 +17,7 @@ export const DEFAULT_API_KEY_ENV: Partial<Record<LlmProvider, string>> = {
   anthropic: 'ANTHROPIC_API_KEY',
 };
 
-/** Keyless OpenAI-compatible servers (local vLLM, Ollama, llama.cpp) still need a non-empty key for the SDK. */
+/** Keyless OpenAI-compatible servers (local vLLM, Ollama, llama.cpp) still get a non-empty bearer token (some proxies reject an empty one). */
 export const KEYLESS_PLACEHOLDER = 'no-key-configured';
 
 export type ApiKeyResolution = { ok: true; apiKey: string } | { ok: false; error: string };

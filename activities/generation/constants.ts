@@ -3,8 +3,8 @@
 /** Per-attempt deadline defaults and limits belong to the endpoint config (core/endpoint-config.ts). */
 export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../core/endpoint-config.js';
 
-/** The SDK's own timeout is set this much beyond our per-attempt deadline, so ours always fires first
- * (its error is classified as a timeout; the SDK's racing one would not be). */
+/** A client's own timeout (until headers) is set this much beyond our per-attempt deadline, so ours always
+ * fires first and the error says which deadline it was. */
 export const SDK_TIMEOUT_SLACK_MS = 1_000;
 
 /** Anthropic requires max_tokens; also the output size assumed for budget and tpm estimates when unset. */
@@ -31,3 +31,9 @@ export const MAX_ERROR_LENGTH = 2_000;
 /** What an error keeps of the text a model server sent (an error body, a non-JSON page): enough to
  * diagnose, too little to turn the results API into a reader of whatever the endpoint URL points at. */
 export const MAX_UPSTREAM_ERROR_CHARS = 500;
+
+/** Largest successful response body a worker reads (a chat completion is a few KB; logprobs add ~100 bytes
+ * per token): beyond it the call fails instead of the worker buffering whatever a server streams. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Largest error body read to find its message (only MAX_UPSTREAM_ERROR_CHARS of it are kept). */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;

@@ -203,14 +203,14 @@ describe('connect time: the address a name resolves to', () => {
   });
 });
 
-describe('through the SDK clients', () => {
+describe('through the provider clients', () => {
   it('OpenAI: a refusal is a non-retryable outbound_refused failure whose message is the reason', async () => {
     const before = server.connections;
     const client = createOpenAiClient({
       apiKey: 'sk-test-outbound',
       baseURL: `http://${REBIND_HOST}:${server.port}/v1`,
       timeoutMs: 2_000,
-      fetch: guarded(prodPolicy, fakeDns({ [REBIND_HOST]: ['127.0.0.1'] })).fetch,
+      http: guarded(prodPolicy, fakeDns({ [REBIND_HOST]: ['127.0.0.1'] })),
     });
     const err = await client.complete({ ...chat, signal: new AbortController().signal }).catch((e) => e);
     const failure = classify(err);
@@ -266,7 +266,7 @@ describe('redirects', () => {
         apiKey: 'sk-test-redirect',
         baseURL: `http://127.0.0.1:${redirecting.port}/v1`,
         timeoutMs: 2_000,
-        fetch: g.fetch,
+        http: g,
       });
       const failure = classify(
         await client.complete({ ...chat, signal: new AbortController().signal }).catch((e) => e),
@@ -292,7 +292,7 @@ describe('upstream error text', () => {
         apiKey: 'sk-test-noisy',
         baseURL: `http://127.0.0.1:${noisy.port}/v1`,
         timeoutMs: 2_000,
-        fetch: guarded(devPolicy).fetch,
+        http: guarded(devPolicy),
       });
       const failure = classify(
         await client.complete({ ...chat, signal: new AbortController().signal }).catch((e) => e),

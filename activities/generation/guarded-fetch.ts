@@ -1,7 +1,8 @@
 /**
- * The `fetch` every model call goes through (the openai and @anthropic-ai/sdk clients take it as their
- * `fetch` option): undici's fetch on an Agent whose connector applies the outbound policy
- * (core/outbound-policy.ts) to every connection it opens.
+ * How every model call reaches the network: undici on an Agent whose connector applies the outbound policy
+ * (core/outbound-policy.ts) to every connection it opens. Two doors share that agent and its checks:
+ * `request` (a plain HTTP request: the OpenAI-protocol client, where per-call CPU matters) and `fetch` (the
+ * @anthropic-ai/sdk client takes it as its `fetch` option).
  *
  * - Before a request: the URL (scheme, credentials, literal address, metadata names, localhost).
  * - When connecting: an address literal is checked as is; a name is resolved here and every address it
@@ -14,13 +15,14 @@
  */
 import dns, { type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from 'undici';
 import {
   type OutboundPolicy,
   OutboundRefusedError,
   type OutboundVerdict,
 } from '../../core/outbound-policy.js';
 import { MAX_TIMEOUT_MS } from './constants.js';
+import type { HeaderLookup } from './scheduler/retry-after.js';
 
 /** Statuses that carry a redirect; none is followed. */
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -40,7 +42,42 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
 const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
+/** A request as `request` sends it: the body is already serialised. */
+export interface GuardedRequestInit {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Until the response headers (undici's headersTimeout); the caller's signal bounds the whole call. */
+  headersTimeoutMs?: number;
+}
+
+/** A response whose body has not been read yet: read it once with `text` (it holds its connection until then). */
+export interface GuardedResponse {
+  status: number;
+  headers: HeaderLookup;
+  /** The body as UTF-8; over `maxBytes` it rejects with ResponseTooLargeError and the rest is not read. */
+  text(maxBytes: number): Promise<string>;
+}
+
+export type RequestFn = (url: string, init: GuardedRequestInit) => Promise<GuardedResponse>;
+
+/** A body larger than a caller will hold in memory (a hostile or broken server streaming without end). */
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`the response body exceeds ${maxBytes} bytes`);
+  }
+}
+
+/** The body of a response could not be read to its end (the connection closed or failed mid-body). */
+export class ResponseBodyError extends Error {
+  override name = 'ResponseBodyError';
+}
+
 export interface GuardedFetch {
+  /** A plain request (undici's `request`): no WHATWG Request/Headers/stream objects per call. */
+  request: RequestFn;
   fetch: FetchFn;
   /** The guarded agent itself (its connector checks every connection, whatever sends through it). */
   dispatcher: Agent;
@@ -136,18 +173,94 @@ export function createGuardedFetch(policy: OutboundPolicy, opts: { resolve?: Res
     return response;
   };
 
-  return { fetch: guardedFetch as FetchFn, dispatcher: agent, close: () => agent.close() };
+  const guardedRequest: RequestFn = async (url, init) => {
+    const refusal = refused(checkUrl(url));
+    if (refusal) throw refusal;
+    const target = new URL(url);
+    const response = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      ...(init.headersTimeoutMs !== undefined && { headersTimeout: init.headersTimeoutMs }),
+    });
+    const headers = headerLookup(response.headers);
+    if (REDIRECT_STATUSES.has(response.statusCode)) {
+      response.body.dump().catch(() => undefined);
+      throw new OutboundRefusedError(
+        'redirect',
+        `the endpoint answered HTTP ${response.statusCode}, a redirect to ${redirectTarget(
+          headers.get('location'),
+          url,
+        )}: redirects are not followed (set endpoint_url to the final URL)`,
+      );
+    }
+    return {
+      status: response.statusCode,
+      headers,
+      text: (maxBytes) => readText(response.body, maxBytes, headers),
+    };
+  };
+
+  return {
+    request: guardedRequest,
+    fetch: guardedFetch as FetchFn,
+    dispatcher: agent,
+    close: () => agent.close(),
+  };
+}
+
+/** undici's header record (lower-case names; repeated ones as arrays) as a `get` lookup. */
+function headerLookup(headers: Dispatcher.ResponseData['headers']): HeaderLookup {
+  return {
+    get(name) {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+async function readText(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  headers: HeaderLookup,
+): Promise<string> {
+  const declared = Number(headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    body.destroy();
+    throw new ResponseTooLargeError(maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.destroy();
+        throw new ResponseTooLargeError(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof ResponseTooLargeError) throw err;
+    throw new ResponseBodyError(`the connection closed before the whole response body arrived`, {
+      cause: err,
+    });
+  }
+  return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
 }
 
 const shared = new WeakMap<OutboundPolicy, GuardedFetch>();
 
 /** One guarded fetch (one connection pool) per policy: a worker builds its policy once, so all its model
  * calls share kept-alive connections. */
-export function guardedFetchFor(policy: OutboundPolicy): FetchFn {
+export function guardedFetchFor(policy: OutboundPolicy): GuardedFetch {
   let guarded = shared.get(policy);
   if (!guarded) {
     guarded = createGuardedFetch(policy);
     shared.set(policy, guarded);
   }
-  return guarded.fetch;
+  return guarded;
 }

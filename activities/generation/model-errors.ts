@@ -1,5 +1,6 @@
 import { findOutboundRefusal } from '../../core/outbound-policy.js';
 import { MAX_UPSTREAM_ERROR_CHARS } from './constants.js';
+import { ResponseBodyError, ResponseTooLargeError } from './guarded-fetch.js';
 import { type HeaderLookup, parseRetryAfterMs } from './scheduler/retry-after.js';
 
 export type ModelErrorKind =
@@ -45,6 +46,34 @@ export class ModelCallError extends Error {
 /** A 200 whose body is not the provider's schema (a proxy's error page, a half-implemented server). */
 export class InvalidResponseError extends Error {
   override name = 'InvalidResponseError';
+}
+
+/** A non-2xx answer: its status, headers (Retry-After, x-should-retry) and what the body said, in the shape
+ * the SDKs' API errors have (`status`, `headers.get`, the body in the message). */
+export class HttpStatusError extends Error {
+  override name = 'HttpStatusError';
+  constructor(
+    readonly status: number,
+    readonly headers: HeaderLookup,
+    body: string,
+  ) {
+    super(`${status} ${errorDetail(body)}`);
+  }
+}
+
+/** `error.message` of a JSON error body (OpenAI, Anthropic and most compatible servers), else the text. */
+function errorDetail(body: string): string {
+  if (!body.trim()) return 'status code (no body)';
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const error = parsed?.error;
+    if (typeof error === 'string') return error;
+    if (typeof error?.message === 'string') return error.message;
+    if (typeof parsed?.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: the text itself
+  }
+  return body;
 }
 
 /** The SDKs put the reply body in their error messages: only its start is kept (and stored). */
@@ -94,9 +123,9 @@ function statusKind(status: number): ModelErrorKind {
 }
 
 /**
- * Maps whatever the openai / anthropic SDKs (or fetch underneath) threw to a ModelCallError.
- * `deadlineHit` / `cancelled` say which of our own signals aborted the call, since both SDKs report
- * either as a plain user abort.
+ * Maps whatever a provider client (our OpenAI-protocol client, the anthropic SDK, undici underneath) threw
+ * to a ModelCallError. `deadlineHit` / `cancelled` say which of our own signals aborted the call, since the
+ * clients report either as a plain abort.
  */
 export function classifyModelError(
   err: unknown,
@@ -115,6 +144,15 @@ export function classifyModelError(
   const message = upstreamText(String(e.message ?? err));
   if (err instanceof InvalidResponseError)
     return new ModelCallError('malformed_response', `malformed response: ${message}`);
+  // A body past what a worker holds in memory will be as large next time: not retried.
+  if (err instanceof ResponseTooLargeError)
+    return new ModelCallError(
+      'malformed_response',
+      `malformed response: ${message}`,
+      undefined,
+      undefined,
+      false,
+    );
   if (typeof e.status === 'number') {
     const headers = e.headers as HeaderLookup | undefined;
     const kind = statusKind(e.status);
@@ -130,14 +168,15 @@ export function classifyModelError(
       retryable,
     );
   }
-  if (e.name === 'APIConnectionTimeoutError') {
+  if (e.name === 'APIConnectionTimeoutError' || networkCode(err) === 'UND_ERR_HEADERS_TIMEOUT') {
     return new ModelCallError('timeout', `timeout: no response within ${ctx.timeoutMs} ms`);
   }
   if (err instanceof SyntaxError)
     return new ModelCallError('malformed_response', `malformed response: ${message}`);
   const code = networkCode(err);
-  // undici reports a body cut short as TypeError('terminated') with the socket error as its cause.
-  if (message === 'terminated' || (err instanceof TypeError && code)) {
+  // undici's fetch reports a body cut short as TypeError('terminated') with the socket error as its cause;
+  // the guarded request as ResponseBodyError.
+  if (err instanceof ResponseBodyError || message === 'terminated' || (err instanceof TypeError && code)) {
     return new ModelCallError(
       'connection',
       `truncated response: connection closed mid-body (${code ?? message})`,

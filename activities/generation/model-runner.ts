@@ -165,7 +165,7 @@ export function createModelRunner(
   assertSupportedEndpoint(endpoint);
   // Every request goes through the outbound policy (guarded-fetch.ts: again on connect, for the address the
   // name resolves to). A URL it refuses outright fails each call before the key is read or a slot taken.
-  const guardedFetch = guardedFetchFor(deps.outboundPolicy);
+  const guardedHttp = guardedFetchFor(deps.outboundPolicy);
   const urlVerdict: OutboundVerdict = endpoint.endpoint_url?.trim()
     ? deps.outboundPolicy.checkUrl(endpoint.endpoint_url.trim())
     : { allowed: true };
@@ -178,7 +178,7 @@ export function createModelRunner(
         secret = key.ok ? key.apiKey : undefined;
         return {
           key,
-          client: key.ok ? createChatClient(endpoint, key.apiKey, config.timeout_ms, guardedFetch) : null,
+          client: key.ok ? createChatClient(endpoint, key.apiKey, config.timeout_ms, guardedHttp) : null,
         };
       },
       (err) => {

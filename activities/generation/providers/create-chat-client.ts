@@ -1,7 +1,8 @@
 import type { LlmEndpoint } from '../../../db/entities/index.js';
+import type { GuardedFetch } from '../guarded-fetch.js';
 import { createAnthropicClient } from './anthropic-client.js';
 import { createOpenAiClient } from './openai-client.js';
-import type { ChatClient, ChatFetch } from './types.js';
+import type { ChatClient } from './types.js';
 
 export class UnsupportedEndpointError extends Error {
   override name = 'UnsupportedEndpointError';
@@ -16,12 +17,13 @@ export function createChatClient(
   endpoint: Pick<LlmEndpoint, 'provider' | 'endpoint_url'>,
   apiKey: string,
   timeoutMs: number,
-  fetch: ChatFetch,
+  http: GuardedFetch,
 ): ChatClient {
   const baseURL = endpoint.endpoint_url?.trim() || null;
-  if (endpoint.provider === 'anthropic') return createAnthropicClient({ apiKey, baseURL, timeoutMs, fetch });
+  if (endpoint.provider === 'anthropic')
+    return createAnthropicClient({ apiKey, baseURL, timeoutMs, fetch: http.fetch });
   assertSupportedEndpoint(endpoint);
-  return createOpenAiClient({ apiKey, baseURL, timeoutMs, fetch });
+  return createOpenAiClient({ apiKey, baseURL, timeoutMs, http });
 }
 
 /** Throws UnsupportedEndpointError for an endpoint no client can call (checked before its key is read). */

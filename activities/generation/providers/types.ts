@@ -20,7 +20,7 @@ export interface ChatRequest {
   /** Ask for per-token log-probabilities with the `top` likeliest alternatives (OpenAI protocol only; a
    * server that refuses the field is asked again without it, and not asked again). */
   logprobs?: { top: number };
-  /** The SDK's own timeout (until headers); the caller's signal also enforces a whole-call deadline. */
+  /** The client's own timeout (until headers); the caller's signal also enforces a whole-call deadline. */
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -35,10 +35,10 @@ export interface ChatResponse {
   logprobs?: TokenLogprob[] | null;
 }
 
-/** The fetch a client sends with: the guarded one (../guarded-fetch.ts) applies the outbound policy. */
+/** The fetch the Anthropic SDK sends with: the guarded one (../guarded-fetch.ts) applies the outbound policy. */
 export type ChatFetch = typeof globalThis.fetch;
 
-/** One provider's wire protocol. SDK retries are off: the generation retry loop is the only one. */
+/** One provider's wire protocol. No client retries: the generation retry loop is the only one. */
 export interface ChatClient {
   readonly protocol: 'openai' | 'anthropic';
   complete(request: ChatRequest): Promise<ChatResponse>;
