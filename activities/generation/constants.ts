@@ -5,7 +5,7 @@ export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../core/endpoint-config.j
 
 /** A client's own timeout (until headers) is set this much beyond our per-attempt deadline, so ours always
  * fires first and the error says which deadline it was. */
-export const SDK_TIMEOUT_SLACK_MS = 1_000;
+export const CLIENT_TIMEOUT_SLACK_MS = 1_000;
 
 /** Anthropic requires max_tokens; also the output size assumed for budget and tpm estimates when unset. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1_024;

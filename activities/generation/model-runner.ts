@@ -24,7 +24,7 @@ import {
   redactSecret,
   resolveEndpointApiKey,
 } from './api-key.js';
-import { DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH, SDK_TIMEOUT_SLACK_MS } from './constants.js';
+import { CLIENT_TIMEOUT_SLACK_MS, DEFAULT_MAX_OUTPUT_TOKENS, MAX_ERROR_LENGTH } from './constants.js';
 import { guardedFetchFor } from './guarded-fetch.js';
 import { classifyModelError, type ModelCallError, type ModelErrorKind } from './model-errors.js';
 import { costUsd, type ModelPrice, resolvePrice } from './pricing.js';
@@ -280,7 +280,7 @@ export function createModelRunner(
             system: prompt.system,
             input: prompt.input,
             params,
-            timeoutMs: config.timeout_ms + SDK_TIMEOUT_SLACK_MS,
+            timeoutMs: config.timeout_ms + CLIENT_TIMEOUT_SLACK_MS,
             signal: AbortSignal.any([signal, deadline.signal, local.signal]),
             ...(callOptions.responseFormat && { responseFormat: callOptions.responseFormat }),
             ...(callOptions.logprobs && { logprobs: callOptions.logprobs }),
