@@ -37,5 +37,13 @@ export {
 } from './settings.js';
 export { createSimilarityJudge, DEFAULT_SIMILARITY_MODEL, embedWithSimilarityModel } from './similarity.js';
 export { createToxicityJudge, DEFAULT_TOXICITY_MODEL } from './toxicity.js';
-export type { Judge, JudgeItem, JudgeKind, JudgeModelInfo, JudgeResult, JudgeUsage } from './types.js';
+export type {
+  EvaluateOptions,
+  Judge,
+  JudgeItem,
+  JudgeKind,
+  JudgeModelInfo,
+  JudgeResult,
+  JudgeUsage,
+} from './types.js';
 export { createZeroShotJudge, DEFAULT_ZERO_SHOT_MODEL } from './zero-shot.js';

@@ -42,12 +42,18 @@ export interface JudgeModelInfo {
   device: 'cpu' | 'cuda' | 'none';
 }
 
+export interface EvaluateOptions {
+  /** Aborted when the scores are no longer wanted (the run was cancelled, the worker is stopping): a judge
+   * that calls a model stops calling it. Results after the abort are partial and must be discarded. */
+  signal?: AbortSignal;
+}
+
 export interface Judge {
   readonly type: string;
   readonly kind: JudgeKind;
   /** Scores `items` in order; an item that cannot be judged yields an error result, never a throw.
    * Throws only when the judge as a whole cannot work (model missing, endpoint misconfigured). */
-  evaluateBatch(items: readonly JudgeItem[]): Promise<JudgeResult[]>;
+  evaluateBatch(items: readonly JudgeItem[], options?: EvaluateOptions): Promise<JudgeResult[]>;
   /** The model that produced the last scores; null for rule-based judges. */
   modelInfo(): JudgeModelInfo | null;
 }

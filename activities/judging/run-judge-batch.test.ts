@@ -1,8 +1,10 @@
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalRun } from '../../db/entities/index.js';
-import { createOpenAIChatCaller } from '../../judges/llm/chat-caller.js';
+import { type ChatCaller, createOpenAIChatCaller } from '../../judges/llm/chat-caller.js';
 import { requireModels, TEST_MODELS } from '../../judges/testing/test-models.js';
 import { type FakeLlmServer, startFakeLlmServer } from '../../test/fakes/llm-server.js';
 import { createProjectFixture, type ProjectFixture } from '../../test/fixtures/projects.js';
@@ -245,6 +247,41 @@ describe('runJudgeBatch', () => {
       dtype: 'fp32',
       model_id: TEST_MODELS.embedding,
     });
+  });
+
+  it('a cancelled LLM-judge batch stops calling the model and stores none of its partial scores', async () => {
+    const { run, resultIds } = await newRun();
+    const env = new MockActivityEnvironment();
+    let started = 0;
+    let aborted = 0;
+    // A judge model that answers only when its call is aborted: every call is in flight at the cancel.
+    const hangingCaller: ChatCaller = {
+      model: 'judge-slow',
+      call: (_messages, options = {}) => {
+        started++;
+        if (started === 2) setTimeout(() => env.cancel(), 20);
+        return new Promise((_, reject) =>
+          options.signal?.addEventListener('abort', () => {
+            aborted++;
+            reject(new Error('aborted'));
+          }),
+        );
+      },
+    };
+    const runJudgeBatch = makeRunJudgeBatch(deps({ judgeChatCaller: async () => hangingCaller }));
+    const t0 = performance.now();
+    const outcome = await env
+      .run(runJudgeBatch, { runId: run.id, judgeType: 'llm_judge', resultIds })
+      .catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(CancelledFailure);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    // Every call in flight was aborted, none was started after the cancel (no repair attempt, no next item)…
+    const inFlightAtCancel = started;
+    expect(aborted).toBe(inFlightAtCancel);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(started).toBe(inFlightAtCancel);
+    // …and no error score was stored for them: a retried activity judges these results again.
+    expect(await scores(run.id, 'llm_judge')).toEqual([]);
   });
 
   it('records unknown judge types as errors and rejects bad input without retrying', async () => {

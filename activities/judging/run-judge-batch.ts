@@ -3,7 +3,7 @@
  * the project's settings for the judge, scores them, and upserts judge_scores. Idempotent: results already
  * scored are skipped, so a retried or resumed batch never duplicates a score or pays twice for an LLM verdict.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { ModelNotFoundError } from '../../judges/inference/model-loader.js';
 import type { ChatCaller } from '../../judges/llm/chat-caller.js';
@@ -12,6 +12,8 @@ import { JudgeConfigError, type JudgeDeps, judgeSettingsFromGuardrail } from '..
 import type { Judge, JudgeItem, JudgeResult } from '../../judges/types.js';
 import { recordJudgeBatch } from '../../lib/metrics.js';
 import type { ActivityDeps } from '../deps.js';
+import { currentActivityControl } from '../generation/activity-context.js';
+import { HEARTBEAT_INTERVAL_MS } from '../generation/constants.js';
 import { loadJudgeContext, type PendingResult, type ScoreRow, upsertScores } from './judge-score-store.js';
 import { JUDGE_BATCH_SIZES, judgeTaskQueue } from './judge-task-queue.js';
 import { effectiveThreshold } from './judge-threshold.js';
@@ -95,49 +97,66 @@ export function makeRunJudgeBatch(deps: JudgeBatchDeps) {
 
     const batchSize = JUDGE_BATCH_SIZES[judgeTaskQueue(judgeType, config)];
     const outcome: RunJudgeBatchOutcome = { scored: 0, errored: 0 };
-    for (let i = 0; i < pending.length; i += batchSize) {
-      const batch = pending.slice(i, i + batchSize);
-      const started = performance.now();
-      let results: JudgeResult[];
-      try {
-        results = await judge.evaluateBatch(batch.map(toItem));
-      } catch (err) {
-        // Retrying cannot fix a wrong config or a model missing from the models folder: record and go on.
-        // Anything else (out of memory, a transient I/O error) is thrown so Temporal retries the batch.
-        if (!(err instanceof JudgeConfigError || err instanceof ModelNotFoundError)) throw err;
-        const rest = await recordWholeBatchError(deps, runId, judgeType, pending.slice(i), err, decidedBy);
-        return { scored: outcome.scored, errored: outcome.errored + rest.errored };
+    // Cancellation (a cancelled run, a stopping worker) reaches the judge, so an LLM judge stops paying for
+    // calls. A run's cancel arrives with a heartbeat's reply: heartbeats go on while a slow batch runs.
+    const control = currentActivityControl();
+    const signal = control?.cancellationSignal;
+    let progress = { done: 0, total: pending.length };
+    const ticker = control
+      ? setInterval(() => control.heartbeat(progress), HEARTBEAT_INTERVAL_MS)
+      : undefined;
+    try {
+      for (let i = 0; i < pending.length; i += batchSize) {
+        if (signal?.aborted) throw await control!.cancellationError();
+        const batch = pending.slice(i, i + batchSize);
+        const started = performance.now();
+        let results: JudgeResult[];
+        try {
+          results = await judge.evaluateBatch(batch.map(toItem), { signal });
+        } catch (err) {
+          // Retrying cannot fix a wrong config or a model missing from the models folder: record and go on.
+          // Anything else (out of memory, a transient I/O error) is thrown so Temporal retries the batch.
+          if (!(err instanceof JudgeConfigError || err instanceof ModelNotFoundError)) throw err;
+          const rest = await recordWholeBatchError(deps, runId, judgeType, pending.slice(i), err, decidedBy);
+          return { scored: outcome.scored, errored: outcome.errored + rest.errored };
+        }
+        // Scores of a cancelled batch are partial (calls cut short read as errors): none is stored, so the
+        // retried activity judges these results again instead of keeping errors it did not earn.
+        if (signal?.aborted) throw await control!.cancellationError();
+        const seconds = (performance.now() - started) / 1000;
+        const info = judge.modelInfo();
+        const latencyMs = Math.round((seconds * 1000) / batch.length);
+        const rows: ScoreRow[] = batch.map((result, k) => ({
+          resultId: result.id,
+          score: results[k].score,
+          passed: results[k].passed,
+          details: { ...results[k].details, ...decidedBy },
+          error: results[k].error?.slice(0, MAX_ERROR_CHARS) ?? null,
+          modelId: info?.modelId ?? null,
+          modelRevision: info?.revision ?? null,
+          dtype: info?.dtype ?? null,
+          latencyMs,
+          inputTokens: results[k].usage?.inputTokens ?? null,
+          outputTokens: results[k].usage?.outputTokens ?? null,
+          costUsd: results[k].usage?.costUsd ?? null,
+        }));
+        await upsertScores(deps.dataSource, runId, judgeType, rows);
+        const errors = rows.filter((r) => r.error !== null).length;
+        outcome.errored += errors;
+        outcome.scored += rows.length - errors;
+        recordJudgeBatch({
+          judgeType,
+          device: info?.device ?? 'none',
+          seconds,
+          passed: rows.filter((r) => r.passed).length,
+          failed: rows.filter((r) => !r.passed && r.error === null).length,
+          errors,
+        });
+        progress = { done: i + batch.length, total: pending.length };
+        control?.heartbeat(progress);
       }
-      const seconds = (performance.now() - started) / 1000;
-      const info = judge.modelInfo();
-      const latencyMs = Math.round((seconds * 1000) / batch.length);
-      const rows: ScoreRow[] = batch.map((result, k) => ({
-        resultId: result.id,
-        score: results[k].score,
-        passed: results[k].passed,
-        details: { ...results[k].details, ...decidedBy },
-        error: results[k].error?.slice(0, MAX_ERROR_CHARS) ?? null,
-        modelId: info?.modelId ?? null,
-        modelRevision: info?.revision ?? null,
-        dtype: info?.dtype ?? null,
-        latencyMs,
-        inputTokens: results[k].usage?.inputTokens ?? null,
-        outputTokens: results[k].usage?.outputTokens ?? null,
-        costUsd: results[k].usage?.costUsd ?? null,
-      }));
-      await upsertScores(deps.dataSource, runId, judgeType, rows);
-      const errors = rows.filter((r) => r.error !== null).length;
-      outcome.errored += errors;
-      outcome.scored += rows.length - errors;
-      recordJudgeBatch({
-        judgeType,
-        device: info?.device ?? 'none',
-        seconds,
-        passed: rows.filter((r) => r.passed).length,
-        failed: rows.filter((r) => !r.passed && r.error === null).length,
-        errors,
-      });
-      heartbeat({ done: i + batch.length, total: pending.length });
+    } finally {
+      clearInterval(ticker);
     }
     log.info({ ...outcome, device: judge.modelInfo()?.device }, 'judge batch done');
     return outcome;
@@ -190,13 +209,4 @@ async function recordWholeBatchError(
     })),
   );
   return { scored: 0, errored: results.length };
-}
-
-/** Heartbeats only inside an activity (the function also runs from scripts and tests). */
-function heartbeat(progress: unknown): void {
-  try {
-    Context.current().heartbeat(progress);
-  } catch {
-    // not in an activity context
-  }
 }

@@ -77,11 +77,11 @@ export function createLlmJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {
       ? LLM_JUDGE_PAIRWISE_DEFAULT_THRESHOLD
       : JUDGE_CATALOG.llm_judge.defaultThreshold);
 
-  const judgeOne = async (item: JudgeItem): Promise<JudgeResult> => {
+  const judgeOne = async (item: JudgeItem, scoped: ChatCaller): Promise<JudgeResult> => {
     const result =
       config.mode === 'pairwise'
-        ? await pairwise(caller, config, item, threshold)
-        : await pointwise(caller, config, item, threshold);
+        ? await pairwise(scoped, config, item, threshold)
+        : await pointwise(scoped, config, item, threshold);
     // A small judge model's verdicts are shown as a demonstration, never as judgement.
     return config.demonstration ? { ...result, details: { ...result.details, demonstration: true } } : result;
   };
@@ -90,7 +90,31 @@ export function createLlmJudge(settings: JudgeSettings = {}, deps: JudgeDeps = {
     type: 'llm_judge',
     kind: 'llm',
     modelInfo: () => ({ modelId: caller.model, revision: null, dtype: null, device: 'none' }),
-    evaluateBatch: (items) => mapWithConcurrency(items, config.concurrency, judgeOne),
+    evaluateBatch: (items, options = {}) => {
+      const { signal } = options;
+      const scoped = signal ? callerUntil(caller, signal) : caller;
+      // Once aborted no item starts (its placeholder is discarded by the caller with the rest).
+      return mapWithConcurrency(items, config.concurrency, (item) =>
+        signal?.aborted ? Promise.resolve(errorResult(CANCELLED)) : judgeOne(item, scoped),
+      );
+    },
+  };
+}
+
+const CANCELLED = 'llm_judge: cancelled before this item was judged';
+
+/** The caller with `signal` added to every call's own: an abort ends calls in flight and refuses new ones
+ * (a repair attempt included), so no model call is paid for after it. */
+function callerUntil(caller: ChatCaller, signal: AbortSignal): ChatCaller {
+  return {
+    ...caller,
+    call: (messages, options = {}) => {
+      if (signal.aborted) return Promise.reject(new Error('cancelled'));
+      return caller.call(messages, {
+        ...options,
+        signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+      });
+    },
   };
 }
 
