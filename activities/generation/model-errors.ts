@@ -168,12 +168,12 @@ export function classifyModelError(
       retryable,
     );
   }
-  if (e.name === 'APIConnectionTimeoutError' || networkCode(err) === 'UND_ERR_HEADERS_TIMEOUT') {
+  const code = networkCode(err);
+  if (e.name === 'APIConnectionTimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT') {
     return new ModelCallError('timeout', `timeout: no response within ${ctx.timeoutMs} ms`);
   }
   if (err instanceof SyntaxError)
     return new ModelCallError('malformed_response', `malformed response: ${message}`);
-  const code = networkCode(err);
   // undici's fetch reports a body cut short as TypeError('terminated') with the socket error as its cause;
   // the guarded request as ResponseBodyError.
   if (err instanceof ResponseBodyError || message === 'terminated' || (err instanceof TypeError && code)) {
